@@ -1,0 +1,273 @@
+//! User text in, validated settings out.
+//!
+//! Every value a user can type (a form field, a URL parameter) passes through
+//! here and either becomes a setting or a specific message naming the field and
+//! what was expected. Nothing here panics on any input; the UI shows the message
+//! and keeps the last good value. Plain Rust, so it is tested natively.
+
+use crate::sim::{ClockConfig, LatencyModel, Micros, NetConfig, SimConfig};
+
+/// Largest cluster the page accepts.
+pub const MAX_NODES: u32 = 300;
+/// Slowest and fastest simulation speeds (simulated seconds per wall second).
+pub const SPEED_RANGE: (f64, f64) = (0.1, 1000.0);
+
+/// Everything the user controls before a run starts (plus the network, which can
+/// also change during a run).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Number of nodes.
+    pub nodes: u32,
+    /// RNG seed.
+    pub seed: u64,
+    /// Heartbeat period in milliseconds (node-local time).
+    pub interval_ms: f64,
+    /// Network behaviour.
+    pub net: NetConfig,
+    /// Clock offsets and drift.
+    pub clocks: ClockConfig,
+    /// Simulated seconds per wall-clock second.
+    pub speed: f64,
+    /// Start paused.
+    pub paused: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { nodes: 5, seed: 1, interval_ms: 1000.0, net: NetConfig::default(), clocks: ClockConfig::default(), speed: 0.25, paused: false }
+    }
+}
+
+impl Settings {
+    /// The simulator configuration these settings describe.
+    pub fn sim_config(&self) -> SimConfig {
+        SimConfig { nodes: self.nodes, seed: self.seed, net: self.net, clocks: self.clocks, trace_ring: 400, trace_all: false }
+    }
+
+    /// Heartbeat period in microseconds.
+    pub fn interval_us(&self) -> Micros {
+        ms_to_us(self.interval_ms)
+    }
+
+    /// Reads URL query parameters. Unknown keys are ignored; each bad value is
+    /// reported and leaves the default in place.
+    pub fn from_query(pairs: &[(String, String)]) -> (Settings, Vec<String>) {
+        let mut s = Settings::default();
+        let mut errors = Vec::new();
+        let mut lat_kind: Option<String> = None;
+        let (mut lat_min, mut lat_mean, mut lat_max) = (None, None, None);
+        for (k, v) in pairs {
+            let r: Result<(), String> = (|| {
+                match k.as_str() {
+                    "nodes" => s.nodes = parse_int("nodes", v, 1, MAX_NODES as u64)? as u32,
+                    "seed" => s.seed = parse_seed(v)?,
+                    "interval" => s.interval_ms = parse_num("interval (ms)", v, 10.0, 60_000.0)?,
+                    "speed" => s.speed = parse_num("speed", v, SPEED_RANGE.0, SPEED_RANGE.1)?,
+                    "loss" => s.net.loss = parse_num("loss", v, 0.0, 1.0)?,
+                    "dup" => s.net.duplicate = parse_num("dup", v, 0.0, 1.0)?,
+                    "reorder" => s.net.reorder = parse_bool("reorder", v)?,
+                    "paused" => s.paused = parse_bool("paused", v)?,
+                    "bw" => s.net.bandwidth = parse_bandwidth("bw", v)?,
+                    "latency" => lat_kind = Some(parse_kind(v)?.to_string()),
+                    "lat_min" => lat_min = Some(parse_num("lat_min (ms)", v, 0.0, 3_600_000.0)?),
+                    "lat_mean" => lat_mean = Some(parse_num("lat_mean (ms)", v, 0.0, 3_600_000.0)?),
+                    "lat_max" => lat_max = Some(parse_num("lat_max (ms)", v, 0.0, 3_600_000.0)?),
+                    "drift" => s.clocks.max_drift_ppm = parse_int("drift (ppm)", v, 0, 100_000)? as u32,
+                    "offset" => s.clocks.max_offset_us = ms_to_us(parse_num("offset (ms)", v, 0.0, 60_000.0)?),
+                    _ => {}
+                }
+                Ok(())
+            })();
+            if let Err(e) = r {
+                errors.push(format!("URL parameter {e}"));
+            }
+        }
+        if lat_kind.is_some() || lat_min.is_some() || lat_mean.is_some() || lat_max.is_some() {
+            let (dmin, dmax) = s.net.latency.bounds();
+            let kind = lat_kind.unwrap_or_else(|| s.net.latency.kind().to_string());
+            let min = lat_min.unwrap_or(dmin as f64 / 1000.0);
+            let max = lat_max.unwrap_or_else(|| lat_mean.map_or(dmax as f64 / 1000.0, |m| (m * 4.0).max(min)));
+            let mean = lat_mean.unwrap_or((min + max) / 2.0);
+            match latency_model(&kind, min, mean, max) {
+                Ok(m) => s.net.latency = m,
+                Err(e) => errors.push(format!("URL parameters for latency: {e}")),
+            }
+        }
+        (s, errors)
+    }
+}
+
+/// Milliseconds (as typed) to integer microseconds.
+pub fn ms_to_us(ms: f64) -> Micros {
+    (ms * 1000.0).round().max(0.0) as Micros
+}
+
+fn show(text: &str) -> String {
+    let t: String = text.chars().take(24).collect();
+    if text.chars().count() > 24 {
+        format!("\"{t}…\"")
+    } else {
+        format!("\"{t}\"")
+    }
+}
+
+/// A number in `[min, max]`, or a message naming `field`.
+pub fn parse_num(field: &str, text: &str, min: f64, max: f64) -> Result<f64, String> {
+    let t = text.trim();
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= min && v <= max => Ok(v),
+        Ok(v) if v.is_finite() => Err(format!("{field}: {v} is out of range; expected a number from {min} to {max}")),
+        _ => Err(format!("{field}: expected a number from {min} to {max}, got {}", show(text))),
+    }
+}
+
+/// A whole number in `[min, max]`, or a message naming `field`.
+pub fn parse_int(field: &str, text: &str, min: u64, max: u64) -> Result<u64, String> {
+    let t = text.trim();
+    match t.parse::<i128>() {
+        Ok(v) if v >= min as i128 && v <= max as i128 => Ok(v as u64),
+        Ok(v) => Err(format!("{field}: {v} is out of range; expected a whole number from {min} to {max}")),
+        Err(_) => Err(format!("{field}: expected a whole number from {min} to {max}, got {}", show(text))),
+    }
+}
+
+/// A seed: any whole number from 0 to 2^64-1.
+pub fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().parse::<u64>().map_err(|_| format!("seed: expected a whole number from 0 to {}, got {}", u64::MAX, show(text)))
+}
+
+/// `1/0`, `true/false`, `on/off`, `yes/no`.
+pub fn parse_bool(field: &str, text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "on" | "yes" => Ok(true),
+        "0" | "false" | "off" | "no" => Ok(false),
+        _ => Err(format!("{field}: expected true or false, got {}", show(text))),
+    }
+}
+
+/// Messages per second per link; empty or 0 means unlimited.
+pub fn parse_bandwidth(field: &str, text: &str) -> Result<Option<u32>, String> {
+    let t = text.trim();
+    if t.is_empty() || t == "0" || t.eq_ignore_ascii_case("unlimited") {
+        return Ok(None);
+    }
+    parse_int(field, t, 1, 1_000_000).map(|v| Some(v as u32)).map_err(|_| format!("{field}: expected messages per second from 1 to 1000000, or empty for unlimited, got {}", show(text)))
+}
+
+fn parse_kind(text: &str) -> Result<&'static str, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "constant" => Ok("constant"),
+        "uniform" => Ok("uniform"),
+        "exponential" | "exp" => Ok("exponential"),
+        _ => Err(format!("latency: expected constant, uniform or exponential, got {}", show(text))),
+    }
+}
+
+/// Builds a latency model from the three fields (milliseconds); checks their order.
+pub fn latency_model(kind: &str, min_ms: f64, mean_ms: f64, max_ms: f64) -> Result<LatencyModel, String> {
+    let (min, mean, max) = (ms_to_us(min_ms), ms_to_us(mean_ms), ms_to_us(max_ms));
+    match kind {
+        "constant" => Ok(LatencyModel::Constant { mean }),
+        "uniform" if min <= max => Ok(LatencyModel::Uniform { min, max }),
+        "uniform" => Err(format!("minimum latency ({min_ms} ms) must not exceed the maximum ({max_ms} ms)")),
+        "exponential" if min <= mean && mean <= max => Ok(LatencyModel::Exponential { min, mean, max }),
+        "exponential" => Err(format!("exponential latency needs min ≤ mean ≤ max, got {min_ms} / {mean_ms} / {max_ms} ms")),
+        other => Err(format!("unknown latency model {}", show(other))),
+    }
+}
+
+/// Parses a node list such as `0,1,2` or `0-3,7` for a cluster of `n` nodes.
+pub fn parse_group(text: &str, n: u32) -> Result<Vec<u32>, String> {
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let part = part.trim_start_matches(['n', 'N']);
+        let (a, b) = match part.split_once('-') {
+            Some((a, b)) => (a.trim().trim_start_matches(['n', 'N']), b.trim().trim_start_matches(['n', 'N'])),
+            None => (part, part),
+        };
+        let max = n.saturating_sub(1) as u64;
+        let a = parse_int("group", a, 0, max).map_err(|_| format!("group: expected node numbers from 0 to {max} such as \"0,1\" or \"0-2\", got {}", show(text)))?;
+        let b = parse_int("group", b, 0, max).map_err(|_| format!("group: expected node numbers from 0 to {max} such as \"0,1\" or \"0-2\", got {}", show(text)))?;
+        if a > b {
+            return Err(format!("group: range {a}-{b} runs backwards"));
+        }
+        out.extend((a..=b).map(|x| x as u32));
+    }
+    out.sort_unstable();
+    out.dedup();
+    if out.is_empty() {
+        return Err("group: list at least one node, such as \"0,1\" or \"0-2\"".to_string());
+    }
+    if out.len() as u32 >= n {
+        return Err("group: leave at least one node on the other side".to_string());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn good_query_is_read() {
+        let (s, e) = Settings::from_query(&q(&[("nodes", "100"), ("seed", "42"), ("loss", "0.1"), ("latency", "exponential"), ("lat_min", "10"), ("lat_mean", "50"), ("lat_max", "500"), ("reorder", "1"), ("bw", "20")]));
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(s.nodes, 100);
+        assert_eq!(s.seed, 42);
+        assert_eq!(s.net.loss, 0.1);
+        assert!(s.net.reorder);
+        assert_eq!(s.net.bandwidth, Some(20));
+        assert_eq!(s.net.latency, LatencyModel::Exponential { min: 10_000, mean: 50_000, max: 500_000 });
+    }
+
+    #[test]
+    fn bad_values_name_the_field_and_keep_defaults() {
+        let bad = [
+            ("nodes", "abc"),
+            ("nodes", "-3"),
+            ("nodes", "99999999999999999999999"),
+            ("seed", "-1"),
+            ("seed", "<script>alert(1)</script>"),
+            ("loss", "1.5"),
+            ("loss", "NaN"),
+            ("dup", "inf"),
+            ("speed", "0"),
+            ("reorder", "maybe"),
+            ("bw", "-5"),
+            ("latency", "gaussian"),
+            ("interval", ""),
+        ];
+        for (k, v) in bad {
+            let (s, e) = Settings::from_query(&q(&[(k, v)]));
+            assert_eq!(e.len(), 1, "{k}={v}: {e:?}");
+            assert!(e[0].contains(k), "{k}={v}: message should name the field: {}", e[0]);
+            assert_eq!(s.nodes, Settings::default().nodes, "{k}={v}");
+            assert_eq!(s.seed, Settings::default().seed, "{k}={v}");
+        }
+        // Markup is quoted back as text, shortened, never interpreted.
+        let (_, e) = Settings::from_query(&q(&[("seed", "<img src=x onerror=alert(1)>")]));
+        assert!(e[0].contains("\"<img src=x onerror=alert…\""), "{}", e[0]);
+    }
+
+    #[test]
+    fn latency_order_is_checked() {
+        let (s, e) = Settings::from_query(&q(&[("latency", "uniform"), ("lat_min", "200"), ("lat_max", "100")]));
+        assert_eq!(e.len(), 1);
+        assert!(e[0].contains("must not exceed"), "{}", e[0]);
+        assert_eq!(s.net.latency, NetConfig::default().latency);
+    }
+
+    #[test]
+    fn groups() {
+        assert_eq!(parse_group("0-2, 4", 6).unwrap(), vec![0, 1, 2, 4]);
+        assert_eq!(parse_group("n1,n3", 5).unwrap(), vec![1, 3]);
+        assert!(parse_group("0-4", 5).unwrap_err().contains("other side"));
+        assert!(parse_group("7", 5).unwrap_err().contains("0 to 4"));
+        assert!(parse_group("3-1", 5).unwrap_err().contains("backwards"));
+        assert!(parse_group("", 5).is_err());
+    }
+}

@@ -1,0 +1,120 @@
+//! The first protocol: every node pings every other node periodically and
+//! answers pings with pongs, remembering when (by its own clock) it last heard
+//! from each peer. It is the raw material of failure detection.
+
+use super::node::{Ctx, Out, Payload, Protocol, TimerTag};
+use super::{Micros, NodeId};
+use std::fmt;
+
+/// Heartbeat messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HbMsg {
+    /// "I am alive", round `seq` of the sender.
+    Ping { seq: u64 },
+    /// Answer to `Ping { seq }`.
+    Pong { seq: u64 },
+}
+
+impl fmt::Display for HbMsg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HbMsg::Ping { seq } => write!(f, "Ping #{seq}"),
+            HbMsg::Pong { seq } => write!(f, "Pong #{seq}"),
+        }
+    }
+}
+
+impl Payload for HbMsg {
+    fn kind(&self) -> &'static str {
+        match self {
+            HbMsg::Ping { .. } => "ping",
+            HbMsg::Pong { .. } => "pong",
+        }
+    }
+    fn digest(&self) -> u64 {
+        match *self {
+            HbMsg::Ping { seq } => seq << 1,
+            HbMsg::Pong { seq } => (seq << 1) | 1,
+        }
+    }
+}
+
+/// Per-node state of the heartbeat protocol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HbState {
+    /// Rounds started (pings broadcast).
+    pub round: u64,
+    /// Local time at which we last heard anything from each peer (`None`: never).
+    pub last_heard: Vec<Option<i64>>,
+    /// Pongs received.
+    pub pongs: u64,
+}
+
+/// Timer tag of the periodic heartbeat.
+pub const HEARTBEAT_TIMER: TimerTag = 0;
+
+/// All-to-all ping/pong with a fixed period (in local time).
+#[derive(Clone, Debug)]
+pub struct Heartbeat {
+    /// Period between rounds, local microseconds.
+    pub interval: Micros,
+}
+
+impl Protocol for Heartbeat {
+    type State = HbState;
+    type Msg = HbMsg;
+
+    fn init(&self, ctx: &Ctx, out: &mut Out<HbMsg>) -> HbState {
+        // Stagger first rounds around the ring, so the picture shows a wave rather than a flash.
+        let phase = self.interval * ctx.id.0 as u64 / ctx.n.max(1) as u64;
+        out.set_timer(HEARTBEAT_TIMER, phase.max(1));
+        HbState { round: 0, last_heard: vec![None; ctx.n as usize], pongs: 0 }
+    }
+
+    fn on_msg(&self, state: &mut HbState, ctx: &Ctx, from: NodeId, msg: &HbMsg, out: &mut Out<HbMsg>) {
+        if let Some(slot) = state.last_heard.get_mut(from.0 as usize) {
+            *slot = Some(ctx.local_now);
+        }
+        match *msg {
+            HbMsg::Ping { seq } => out.send(from, HbMsg::Pong { seq }),
+            HbMsg::Pong { .. } => state.pongs += 1,
+        }
+    }
+
+    fn on_timer(&self, state: &mut HbState, _ctx: &Ctx, tag: TimerTag, out: &mut Out<HbMsg>) {
+        if tag == HEARTBEAT_TIMER {
+            out.broadcast(HbMsg::Ping { seq: state.round });
+            state.round += 1;
+            out.set_timer(HEARTBEAT_TIMER, self.interval);
+        }
+    }
+
+    fn describe(&self, state: &HbState, ctx: &Ctx) -> Vec<(String, String)> {
+        let mut rows = vec![
+            ("Heartbeat rounds".to_string(), state.round.to_string()),
+            ("Pongs received".to_string(), state.pongs.to_string()),
+        ];
+        // Peers we have not heard from for the longest time: the seed of suspicion.
+        let mut silent: Vec<(i64, u32)> = state
+            .last_heard
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i as u32 != ctx.id.0)
+            .map(|(i, h)| (h.map(|t| ctx.local_now - t).unwrap_or(i64::MAX), i as u32))
+            .collect();
+        silent.sort_unstable_by(|a, b| b.cmp(a));
+        for (age, peer) in silent.into_iter().take(4) {
+            let v = if age == i64::MAX { "never".to_string() } else { format!("{:.2} s ago", age as f64 / 1e6) };
+            rows.push((format!("Last heard from n{peer}"), v));
+        }
+        rows
+    }
+
+    fn timer_name(&self, tag: TimerTag) -> &'static str {
+        if tag == HEARTBEAT_TIMER {
+            "heartbeat"
+        } else {
+            "timer"
+        }
+    }
+}

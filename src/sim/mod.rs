@@ -1,0 +1,171 @@
+//! The simulator core: pure, deterministic, plain Rust.
+//!
+//! Nothing in this module reads a clock, touches the OS's entropy, or knows about
+//! the browser: it is driven by [`Sim::step`] / [`Sim::run_until`] and read by
+//! whoever wants to draw it. Time is an integer number of microseconds; events are
+//! ordered by `(time, sequence number)`; all randomness comes from one [`SimRng`].
+
+pub mod clock;
+pub mod heartbeat;
+pub mod net;
+pub mod node;
+pub mod rng;
+pub mod trace;
+mod world;
+
+pub use clock::LocalClock;
+pub use heartbeat::{HbMsg, HbState, Heartbeat};
+pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network};
+pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
+pub use rng::SimRng;
+pub use trace::{Digest, Trace, TraceEvent, TraceKind};
+pub use world::{ClockConfig, Flight, NodeSlot, PendingTimer, RecordedCommand, Sim, SimConfig, Stats, StepOutcome};
+
+use std::fmt;
+
+/// Simulated time in microseconds. Integer, so runs are exact and portable.
+pub type Micros = u64;
+
+/// A node's identity: its index in the cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub u32);
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "n{}", self.0)
+    }
+}
+
+/// A user action. Applied at a simulated instant and recorded, so that the same
+/// seed plus the same commands replays the same run exactly.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Crash-stop the node: it halts, loses its state and its timers; messages to it are dropped.
+    Crash(NodeId),
+    /// Restart a crashed node with a fresh state.
+    Recover(NodeId),
+    /// Cut both directions of the link between two nodes.
+    CutLink(NodeId, NodeId),
+    /// Heal both directions of the link between two nodes.
+    HealLink(NodeId, NodeId),
+    /// Split the cluster: cut every link between `group` and the rest.
+    Partition(Vec<NodeId>),
+    /// Heal every link.
+    HealAll,
+    /// Change the network's behaviour from now on.
+    SetNetwork(NetConfig),
+}
+
+impl Command {
+    fn digest_into(&self, d: &mut Digest) {
+        match self {
+            Command::Crash(n) => {
+                d.mix(1);
+                d.mix(n.0 as u64)
+            }
+            Command::Recover(n) => {
+                d.mix(2);
+                d.mix(n.0 as u64)
+            }
+            Command::CutLink(a, b) => {
+                d.mix(3);
+                d.mix(((a.0 as u64) << 32) | b.0 as u64)
+            }
+            Command::HealLink(a, b) => {
+                d.mix(4);
+                d.mix(((a.0 as u64) << 32) | b.0 as u64)
+            }
+            Command::Partition(g) => {
+                d.mix(5);
+                d.mix(g.len() as u64);
+                for n in g {
+                    d.mix(n.0 as u64);
+                }
+            }
+            Command::HealAll => d.mix(6),
+            Command::SetNetwork(c) => {
+                d.mix(7);
+                let (kind, a, b, m) = match c.latency {
+                    LatencyModel::Constant { mean } => (0, mean, mean, mean),
+                    LatencyModel::Uniform { min, max } => (1, min, max, 0),
+                    LatencyModel::Exponential { min, mean, max } => (2, min, max, mean),
+                };
+                for w in [kind, a, b, m, c.loss.to_bits(), c.duplicate.to_bits(), c.reorder as u64, c.bandwidth.map_or(0, |b| b as u64 + 1)] {
+                    d.mix(w);
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::Crash(n) => write!(f, "crash {n}"),
+            Command::Recover(n) => write!(f, "recover {n}"),
+            Command::CutLink(a, b) => write!(f, "cut link {a}–{b}"),
+            Command::HealLink(a, b) => write!(f, "heal link {a}–{b}"),
+            Command::Partition(g) => {
+                write!(f, "partition {{")?;
+                for (i, n) in g.iter().enumerate() {
+                    write!(f, "{}{n}", if i > 0 { "," } else { "" })?;
+                }
+                write!(f, "}} | rest")
+            }
+            Command::HealAll => write!(f, "heal all links"),
+            Command::SetNetwork(c) => write!(
+                f,
+                "network: {} latency, loss {:.2}, duplication {:.2}, reordering {}, bandwidth {}",
+                c.latency.kind(),
+                c.loss,
+                c.duplicate,
+                if c.reorder { "on" } else { "off" },
+                c.bandwidth.map_or("unlimited".to_string(), |b| format!("{b}/s"))
+            ),
+        }
+    }
+}
+
+/// The reference run used to check that the browser and the native build agree:
+/// 7 nodes, lossy, duplicating, reordering network, a crash, a recovery and a
+/// partition, run for 30 simulated seconds. Its digest is pinned in the tests.
+pub fn reference_run() -> Sim<Heartbeat> {
+    let config = SimConfig {
+        nodes: 7,
+        seed: 20_261_123,
+        net: NetConfig { latency: LatencyModel::Exponential { min: 5_000, mean: 60_000, max: 900_000 }, loss: 0.1, duplicate: 0.05, reorder: true, bandwidth: Some(50) },
+        clocks: ClockConfig { max_offset_us: 80_000, max_drift_ppm: 5_000 },
+        trace_ring: 0,
+        trace_all: false,
+    };
+    let mut sim = Sim::new(config, Heartbeat { interval: 700_000 });
+    sim.run_until(3_000_000);
+    sim.apply(Command::Crash(NodeId(2))).expect("valid");
+    sim.run_until(9_000_000);
+    sim.apply(Command::Partition(vec![NodeId(0), NodeId(1), NodeId(3)])).expect("valid");
+    for _ in 0..500 {
+        sim.step();
+    }
+    sim.apply(Command::Recover(NodeId(2))).expect("valid");
+    sim.run_until(20_000_000);
+    sim.apply(Command::HealAll).expect("valid");
+    sim.run_until(30_000_000);
+    sim
+}
+
+/// The digest [`reference_run`] must produce on every platform.
+pub const REFERENCE_DIGEST: u64 = 0x76b5eacc43d24563;
+
+/// The benchmark workload (BENCHMARKS.md): 50 nodes, all-to-all heartbeats every
+/// 100 ms with pong replies, uniform 1–20 ms latency, 1% loss, no trace ring.
+pub fn bench_workload() -> Sim<Heartbeat> {
+    let config = SimConfig {
+        nodes: 50,
+        seed: 7,
+        net: NetConfig { latency: LatencyModel::Uniform { min: 1_000, max: 20_000 }, loss: 0.01, ..NetConfig::default() },
+        clocks: ClockConfig::default(),
+        trace_ring: 0,
+        trace_all: false,
+    };
+    Sim::new(config, Heartbeat { interval: 100_000 })
+}

@@ -1,0 +1,101 @@
+//! Nodes are state machines whose handlers return effects as data.
+//!
+//! A handler never sends or sleeps itself: it pushes [`Effect`]s into an [`Out`]
+//! buffer and the simulator carries them out (the Stateright actor style). That is
+//! what lets the same protocol run under the deterministic simulator, be tested
+//! without a browser, and be drawn: every send and timer is visible to the core.
+
+use super::{Micros, NodeId};
+use std::fmt;
+
+/// Identifies a node's timer. Setting a timer with a tag that is already pending
+/// replaces it; protocols use one tag per purpose (e.g. "heartbeat").
+pub type TimerTag = u32;
+
+/// Something a handler asks the simulator to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect<M> {
+    /// Send `msg` to one node.
+    Send { to: NodeId, msg: M },
+    /// Send `msg` to every other node (one message per peer, each with its own fate).
+    Broadcast { msg: M },
+    /// Fire `tag` after `after` microseconds of this node's *local* clock.
+    SetTimer { tag: TimerTag, after: Micros },
+    /// Forget a pending timer.
+    CancelTimer { tag: TimerTag },
+}
+
+/// The buffer a handler writes its effects into. Reused between events, so a
+/// step allocates nothing once warmed up.
+#[derive(Debug)]
+pub struct Out<M> {
+    pub(crate) effects: Vec<Effect<M>>,
+}
+
+impl<M> Default for Out<M> {
+    fn default() -> Self {
+        Out { effects: Vec::new() }
+    }
+}
+
+impl<M> Out<M> {
+    /// Sends `msg` to `to`.
+    pub fn send(&mut self, to: NodeId, msg: M) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+    /// Sends `msg` to every other node.
+    pub fn broadcast(&mut self, msg: M) {
+        self.effects.push(Effect::Broadcast { msg });
+    }
+    /// Sets (or resets) timer `tag` to fire after `after` local microseconds.
+    pub fn set_timer(&mut self, tag: TimerTag, after: Micros) {
+        self.effects.push(Effect::SetTimer { tag, after });
+    }
+    /// Cancels timer `tag` if pending.
+    pub fn cancel_timer(&mut self, tag: TimerTag) {
+        self.effects.push(Effect::CancelTimer { tag });
+    }
+    /// The effects pushed so far (for tests of a protocol in isolation).
+    pub fn effects(&self) -> &[Effect<M>] {
+        &self.effects
+    }
+}
+
+/// What a handler may know: who it is, how many nodes exist and its *local* clock.
+/// Deliberately no true time: nodes cannot read a global clock.
+#[derive(Clone, Copy, Debug)]
+pub struct Ctx {
+    /// This node.
+    pub id: NodeId,
+    /// Number of nodes in the cluster.
+    pub n: u32,
+    /// This node's local clock reading, in microseconds.
+    pub local_now: i64,
+}
+
+/// A message payload the core can hash into the trace digest and show to a student.
+pub trait Payload: Clone + fmt::Debug + fmt::Display {
+    /// Short name of the message type, e.g. "ping".
+    fn kind(&self) -> &'static str;
+    /// A stable 64-bit summary of the content, for the trace digest.
+    fn digest(&self) -> u64;
+}
+
+/// A distributed protocol: the behaviour every node runs.
+pub trait Protocol {
+    /// One node's state.
+    type State: Clone + fmt::Debug;
+    /// The messages nodes exchange.
+    type Msg: Payload;
+
+    /// State of a node when it starts (or restarts after a crash), plus its first effects.
+    fn init(&self, ctx: &Ctx, out: &mut Out<Self::Msg>) -> Self::State;
+    /// Handles a message from `from`.
+    fn on_msg(&self, state: &mut Self::State, ctx: &Ctx, from: NodeId, msg: &Self::Msg, out: &mut Out<Self::Msg>);
+    /// Handles a timer that fired.
+    fn on_timer(&self, state: &mut Self::State, ctx: &Ctx, tag: TimerTag, out: &mut Out<Self::Msg>);
+    /// The node's state as label/value rows for the inspector.
+    fn describe(&self, state: &Self::State, ctx: &Ctx) -> Vec<(String, String)>;
+    /// Name of a timer tag for the inspector.
+    fn timer_name(&self, tag: TimerTag) -> &'static str;
+}

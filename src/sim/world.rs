@@ -1,0 +1,681 @@
+//! The simulator proper: the event queue, the nodes, the messages in flight.
+
+use super::clock::LocalClock;
+use super::net::{DropReason, NetConfig, Network};
+use super::node::{Ctx, Effect, Out, Protocol, TimerTag};
+use super::rng::SimRng;
+use super::trace::{Trace, TraceKind};
+use super::{Command, Micros, NodeId};
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// How far nodes' clocks may be from true time. Each node draws its own offset
+/// and drift uniformly within these bounds from the seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClockConfig {
+    /// Largest absolute offset, microseconds.
+    pub max_offset_us: u64,
+    /// Largest absolute drift, parts per million (kept below 500,000).
+    pub max_drift_ppm: u32,
+}
+
+impl Default for ClockConfig {
+    fn default() -> Self {
+        ClockConfig { max_offset_us: 50_000, max_drift_ppm: 200 }
+    }
+}
+
+/// Everything that fixes a run, together with the recorded commands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimConfig {
+    /// Number of nodes.
+    pub nodes: u32,
+    /// The seed of the one RNG.
+    pub seed: u64,
+    /// The network at time 0.
+    pub net: NetConfig,
+    /// Clock offsets and drifts.
+    pub clocks: ClockConfig,
+    /// How many recent trace events to keep for display (0: none).
+    pub trace_ring: u32,
+    /// Keep every trace event (tests, export). Costs memory.
+    pub trace_all: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig { nodes: 5, seed: 1, net: NetConfig::default(), clocks: ClockConfig::default(), trace_ring: 256, trace_all: false }
+    }
+}
+
+/// A timer waiting to fire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PendingTimer {
+    /// The protocol's name for it.
+    pub tag: TimerTag,
+    /// True time it was set.
+    pub set_at: Micros,
+    /// True time it fires.
+    pub fire_at: Micros,
+    /// Sequence number of its queue entry: an older entry for the same tag is stale.
+    seq: u64,
+}
+
+/// One node as the simulator holds it.
+#[derive(Clone, Debug)]
+pub struct NodeSlot<S> {
+    /// Protocol state; `None` while crashed (crash-stop loses volatile state).
+    pub state: Option<S>,
+    /// Its clock.
+    pub clock: LocalClock,
+    /// Pending timers (few per node; a small vector beats a map).
+    pub timers: Vec<PendingTimer>,
+    /// Messages it sent (each copy to each peer counts once).
+    pub sent: u64,
+    /// Messages it received and handled.
+    pub received: u64,
+    /// When it crashed, if it is down.
+    pub crashed_at: Option<Micros>,
+    /// How many times it has (re)started.
+    pub incarnation: u32,
+}
+
+impl<S> NodeSlot<S> {
+    /// Whether the node is running.
+    pub fn is_up(&self) -> bool {
+        self.state.is_some()
+    }
+}
+
+/// A message copy on its way, with everything needed to draw it: positions are
+/// interpolated from `depart` and `arrive` (or `lost_at`), never from frame counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flight<M> {
+    /// Message id (a duplicate shares it with the original).
+    pub id: u64,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// When the sender sent it.
+    pub sent_at: Micros,
+    /// When it left the sender (after bandwidth queueing).
+    pub depart: Micros,
+    /// When it reaches the receiver, unless lost.
+    pub arrive: Micros,
+    /// Where (in time) and why it is lost, if it is.
+    pub lost: Option<(Micros, DropReason)>,
+    /// Whether this copy is a network duplicate.
+    pub dup: bool,
+    /// The payload.
+    pub msg: M,
+}
+
+/// Counters for the stats panel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Queue events processed (deliveries, drops, timer firings).
+    pub events: u64,
+    /// Message copies sent (duplicates included).
+    pub sent: u64,
+    /// Copies delivered to a live node.
+    pub delivered: u64,
+    /// Copies lost at random.
+    pub lost: u64,
+    /// Copies blocked by a cut link.
+    pub blocked: u64,
+    /// Copies that reached a crashed node.
+    pub to_down: u64,
+    /// Duplicates created by the network.
+    pub duplicated: u64,
+    /// Timers that fired.
+    pub timers_fired: u64,
+}
+
+/// A command with the exact instant it took effect: after `after_events` queue
+/// events and at time `at`. Replaying both reproduces the run exactly, even for
+/// commands given between two events at the same time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedCommand {
+    /// Simulated time at which it was applied.
+    pub at: Micros,
+    /// Number of queue events processed before it.
+    pub after_events: u64,
+    /// The command.
+    pub cmd: Command,
+}
+
+/// What one [`Sim::step`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// One event was processed at this time.
+    Processed(Micros),
+    /// Nothing left to do.
+    Idle,
+}
+
+/// What a queue entry does, packed into one word so entries stay 24 bytes
+/// (the heap's sift is the core's hottest loop; smaller entries move faster).
+/// Top 2 bits: kind. Flights: slab slot in the low 32 bits.
+/// Timers: node in bits 0..32, tag in bits 32..48; a timer entry is live only
+/// while its node still holds a pending timer with that tag *and this entry's seq*.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct What(u64);
+
+const KIND_ARRIVE: u64 = 0;
+const KIND_LOST: u64 = 1;
+const KIND_TIMER: u64 = 2;
+
+impl What {
+    fn arrive(slot: u32) -> Self {
+        What((KIND_ARRIVE << 62) | slot as u64)
+    }
+    fn lost(slot: u32) -> Self {
+        What((KIND_LOST << 62) | slot as u64)
+    }
+    fn timer(node: u32, tag: TimerTag) -> Self {
+        What((KIND_TIMER << 62) | ((tag as u64 & 0xFFFF) << 32) | node as u64)
+    }
+    fn kind(self) -> u64 {
+        self.0 >> 62
+    }
+    fn low(self) -> u32 {
+        self.0 as u32
+    }
+    fn tag(self) -> TimerTag {
+        ((self.0 >> 32) & 0xFFFF) as TimerTag
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    time: Micros,
+    seq: u64,
+    what: What,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, o: &Self) -> bool {
+        self.time == o.time && self.seq == o.seq
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Entry {
+    // Reversed: BinaryHeap is a max-heap and we want the earliest (time, seq).
+    fn cmp(&self, o: &Self) -> Ordering {
+        (o.time, o.seq).cmp(&(self.time, self.seq))
+    }
+}
+
+/// Messages in flight, in a slab: stable indices for queue entries, slots reused.
+#[derive(Clone, Debug)]
+struct Slab<T> {
+    slots: Vec<Option<T>>,
+    free: Vec<u32>,
+    len: u32,
+}
+
+impl<T> Slab<T> {
+    fn new() -> Self {
+        Slab { slots: Vec::new(), free: Vec::new(), len: 0 }
+    }
+    fn insert(&mut self, v: T) -> u32 {
+        self.len += 1;
+        if let Some(i) = self.free.pop() {
+            self.slots[i as usize] = Some(v);
+            i
+        } else {
+            self.slots.push(Some(v));
+            (self.slots.len() - 1) as u32
+        }
+    }
+    fn remove(&mut self, i: u32) -> T {
+        let v = self.slots[i as usize].take().expect("slab slot in use");
+        self.free.push(i);
+        self.len -= 1;
+        v
+    }
+    fn get(&self, i: u32) -> Option<&T> {
+        self.slots.get(i as usize).and_then(|s| s.as_ref())
+    }
+}
+
+/// The simulator: the mutable host the UI sends commands to and reads snapshots from.
+pub struct Sim<P: Protocol> {
+    config: SimConfig,
+    protocol: P,
+    rng: SimRng,
+    now: Micros,
+    seq: u64,
+    queue: BinaryHeap<Entry>,
+    nodes: Vec<NodeSlot<P::State>>,
+    net: Network,
+    flights: Slab<Flight<P::Msg>>,
+    next_msg: u64,
+    trace: Trace<P::Msg>,
+    commands: Vec<RecordedCommand>,
+    stats: Stats,
+    out: Out<P::Msg>,
+}
+
+impl<P: Protocol> Sim<P> {
+    /// A new run at time 0: clocks drawn from the seed, every node started.
+    pub fn new(config: SimConfig, protocol: P) -> Self {
+        let mut rng = SimRng::new(config.seed);
+        let n = config.nodes;
+        let max_drift = config.clocks.max_drift_ppm.min(500_000) as i64;
+        let max_off = config.clocks.max_offset_us.min(i64::MAX as u64 / 4) as i64;
+        let nodes = (0..n)
+            .map(|_| {
+                let offset_us = rng.symmetric(max_off);
+                let drift_ppm = rng.symmetric(max_drift) as i32;
+                NodeSlot { state: None, clock: LocalClock { offset_us, drift_ppm }, timers: Vec::new(), sent: 0, received: 0, crashed_at: None, incarnation: 0 }
+            })
+            .collect();
+        let mut sim = Sim {
+            net: Network::new(n, config.net),
+            trace: Trace::new(config.trace_ring, config.trace_all),
+            config,
+            protocol,
+            rng,
+            now: 0,
+            seq: 0,
+            queue: BinaryHeap::new(),
+            nodes,
+            flights: Slab::new(),
+            next_msg: 0,
+            commands: Vec::new(),
+            stats: Stats::default(),
+            out: Out::default(),
+        };
+        for i in 0..n {
+            sim.start_node(i);
+        }
+        sim
+    }
+
+    /// Rebuilds a run from its configuration and recorded commands, up to time `until`.
+    pub fn replay(config: SimConfig, protocol: P, commands: &[RecordedCommand], until: Micros) -> Self {
+        let mut sim = Sim::new(config, protocol);
+        for rc in commands {
+            while sim.stats.events < rc.after_events {
+                if sim.step() == StepOutcome::Idle {
+                    break;
+                }
+            }
+            sim.now = sim.now.max(rc.at);
+            // A recorded command was valid when given; replay applies it the same way.
+            let _ = sim.apply(rc.cmd.clone());
+        }
+        sim.run_until(until);
+        sim
+    }
+
+    fn ctx(&self, i: u32) -> Ctx {
+        Ctx { id: NodeId(i), n: self.config.nodes, local_now: self.nodes[i as usize].clock.local_at(self.now) }
+    }
+
+    fn start_node(&mut self, i: u32) {
+        let ctx = self.ctx(i);
+        let mut out = std::mem::take(&mut self.out);
+        let state = self.protocol.init(&ctx, &mut out);
+        let slot = &mut self.nodes[i as usize];
+        slot.state = Some(state);
+        slot.crashed_at = None;
+        slot.incarnation += 1;
+        self.carry_out(i, &mut out);
+        self.out = out;
+    }
+
+    /// Carries out the effects a handler of node `i` returned.
+    fn carry_out(&mut self, i: u32, out: &mut Out<P::Msg>) {
+        for eff in out.effects.drain(..) {
+            match eff {
+                Effect::Send { to, msg } => {
+                    if to.0 < self.config.nodes && to.0 != i {
+                        self.send(i, to.0, msg);
+                    }
+                }
+                Effect::Broadcast { msg } => {
+                    for to in 0..self.config.nodes {
+                        if to != i {
+                            self.send(i, to, msg.clone());
+                        }
+                    }
+                }
+                Effect::SetTimer { tag, after } => {
+                    let tag = tag & 0xFFFF; // tags are small constants; see `What`
+                    let slot = &mut self.nodes[i as usize];
+                    let fire_at = self.now + slot.clock.true_delay(after).max(1);
+                    let t = PendingTimer { tag, set_at: self.now, fire_at, seq: self.seq + 1 };
+                    match slot.timers.iter_mut().find(|t| t.tag == tag) {
+                        Some(existing) => *existing = t,
+                        None => slot.timers.push(t),
+                    }
+                    self.push(fire_at, What::timer(i, tag));
+                    self.trace.record(self.now, TraceKind::TimerSet { node: NodeId(i), tag, fire_at });
+                }
+                Effect::CancelTimer { tag } => {
+                    self.nodes[i as usize].timers.retain(|t| t.tag != tag);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, time: Micros, what: What) {
+        self.seq += 1;
+        self.queue.push(Entry { time, seq: self.seq, what });
+    }
+
+    fn send(&mut self, from: u32, to: u32, msg: P::Msg) {
+        let id = self.next_msg;
+        self.next_msg += 1;
+        let dup_roll = self.rng.chance(self.net.config.duplicate);
+        self.send_copy(id, from, to, msg.clone(), false);
+        if dup_roll {
+            self.stats.duplicated += 1;
+            self.send_copy(id, from, to, msg, true);
+        }
+    }
+
+    fn send_copy(&mut self, id: u64, from: u32, to: u32, msg: P::Msg, dup: bool) {
+        let (f, t) = (NodeId(from), NodeId(to));
+        let fate = self.net.decide(&mut self.rng, self.now, f, t);
+        self.stats.sent += 1;
+        self.nodes[from as usize].sent += 1;
+        self.trace.record(self.now, TraceKind::Send { id, from: f, to: t, msg: msg.clone(), depart: fate.depart, arrive: fate.arrive, dup, lost: fate.lost });
+        let flight = Flight { id, from: f, to: t, sent_at: self.now, depart: fate.depart, arrive: fate.arrive, lost: fate.lost, dup, msg };
+        let slot = self.flights.insert(flight);
+        match fate.lost {
+            Some((at, _)) => self.push(at, What::lost(slot)),
+            None => self.push(fate.arrive, What::arrive(slot)),
+        }
+    }
+
+    /// Processes exactly one event (skipping cancelled timers, which are not events),
+    /// advancing time to it.
+    pub fn step(&mut self) -> StepOutcome {
+        while let Some(e) = self.queue.pop() {
+            if self.handle(e) {
+                self.stats.events += 1;
+                return StepOutcome::Processed(e.time);
+            }
+        }
+        StepOutcome::Idle
+    }
+
+    /// Processes every event due at or before `t`, then sets the time to `t`.
+    /// Running to `T` in many small calls gives the same run as one call.
+    pub fn run_until(&mut self, t: Micros) {
+        while let Some(e) = self.queue.peek() {
+            if e.time > t {
+                break;
+            }
+            let e = self.queue.pop().expect("peeked");
+            if self.handle(e) {
+                self.stats.events += 1;
+            }
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Processes `n` events (or until idle). For benchmarks.
+    pub fn run_events(&mut self, n: u64) -> u64 {
+        let target = self.stats.events + n;
+        while self.stats.events < target {
+            if self.step() == StepOutcome::Idle {
+                break;
+            }
+        }
+        self.stats.events
+    }
+
+    /// Handles one queue entry; false if it was a stale (cancelled) timer.
+    fn handle(&mut self, e: Entry) -> bool {
+        debug_assert!(e.time >= self.now, "time never goes backwards");
+        match e.what.kind() {
+            KIND_TIMER => {
+                let (node, tag) = (e.what.low(), e.what.tag());
+                let slot = &mut self.nodes[node as usize];
+                let Some(pos) = slot.timers.iter().position(|t| t.tag == tag && t.seq == e.seq) else {
+                    return false;
+                };
+                slot.timers.swap_remove(pos);
+                self.now = e.time;
+                self.stats.timers_fired += 1;
+                self.trace.record(self.now, TraceKind::TimerFire { node: NodeId(node), tag });
+                let ctx = self.ctx(node);
+                let mut out = std::mem::take(&mut self.out);
+                if let Some(state) = self.nodes[node as usize].state.as_mut() {
+                    self.protocol.on_timer(state, &ctx, tag, &mut out);
+                }
+                self.carry_out(node, &mut out);
+                self.out = out;
+                true
+            }
+            KIND_LOST => {
+                let slot = e.what.low();
+                self.now = e.time;
+                let f = self.flights.remove(slot);
+                self.net.release(f.from, f.to);
+                let reason = f.lost.map(|(_, r)| r).unwrap_or(DropReason::Loss);
+                match reason {
+                    DropReason::Partition => self.stats.blocked += 1,
+                    _ => self.stats.lost += 1,
+                }
+                self.trace.record(self.now, TraceKind::Drop { id: f.id, from: f.from, to: f.to, msg: f.msg, reason });
+                true
+            }
+            _ => {
+                let slot = e.what.low();
+                self.now = e.time;
+                let f = self.flights.remove(slot);
+                self.net.release(f.from, f.to);
+                let to = f.to.0;
+                let reason = if self.net.is_cut(f.from, f.to) {
+                    Some(DropReason::Partition)
+                } else if !self.nodes[to as usize].is_up() {
+                    Some(DropReason::ReceiverDown)
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    match reason {
+                        DropReason::Partition => self.stats.blocked += 1,
+                        _ => self.stats.to_down += 1,
+                    }
+                    self.trace.record(self.now, TraceKind::Drop { id: f.id, from: f.from, to: f.to, msg: f.msg, reason });
+                    return true;
+                }
+                self.stats.delivered += 1;
+                self.nodes[to as usize].received += 1;
+                let ctx = self.ctx(to);
+                let mut out = std::mem::take(&mut self.out);
+                if let Some(state) = self.nodes[to as usize].state.as_mut() {
+                    self.protocol.on_msg(state, &ctx, f.from, &f.msg, &mut out);
+                }
+                self.trace.record(self.now, TraceKind::Deliver { id: f.id, from: f.from, to: f.to, msg: f.msg });
+                self.carry_out(to, &mut out);
+                self.out = out;
+                true
+            }
+        }
+    }
+
+    fn check_node(&self, n: NodeId) -> Result<(), String> {
+        if n.0 < self.config.nodes {
+            Ok(())
+        } else {
+            Err(format!("there is no node {n}: nodes are n0 to n{}", self.config.nodes.saturating_sub(1)))
+        }
+    }
+
+    /// Applies a user action now and records it. Invalid actions (an unknown node,
+    /// crashing a crashed node) are refused with a message and change nothing.
+    pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
+        match &cmd {
+            Command::Crash(n) => {
+                self.check_node(*n)?;
+                let slot = &mut self.nodes[n.0 as usize];
+                if !slot.is_up() {
+                    return Err(format!("{n} is already down"));
+                }
+                slot.state = None;
+                slot.timers.clear();
+                slot.crashed_at = Some(self.now);
+            }
+            Command::Recover(n) => {
+                self.check_node(*n)?;
+                if self.nodes[n.0 as usize].is_up() {
+                    return Err(format!("{n} is already up"));
+                }
+            }
+            Command::CutLink(a, b) | Command::HealLink(a, b) => {
+                self.check_node(*a)?;
+                self.check_node(*b)?;
+                if a == b {
+                    return Err("a link joins two different nodes".to_string());
+                }
+                self.net.set_cut(*a, *b, matches!(cmd, Command::CutLink(..)));
+            }
+            Command::Partition(group) => {
+                for n in group {
+                    self.check_node(*n)?;
+                }
+                let mut in_group = vec![false; self.config.nodes as usize];
+                for n in group {
+                    in_group[n.0 as usize] = true;
+                }
+                if in_group.iter().all(|&g| g) || !in_group.iter().any(|&g| g) {
+                    return Err("a partition needs nodes on both sides".to_string());
+                }
+                for a in 0..self.config.nodes {
+                    for b in (a + 1)..self.config.nodes {
+                        if in_group[a as usize] != in_group[b as usize] {
+                            self.net.set_cut(NodeId(a), NodeId(b), true);
+                        }
+                    }
+                }
+            }
+            Command::HealAll => {
+                if self.net.cut_count() > 0 {
+                    for a in 0..self.config.nodes {
+                        for b in (a + 1)..self.config.nodes {
+                            self.net.set_cut(NodeId(a), NodeId(b), false);
+                        }
+                    }
+                }
+            }
+            Command::SetNetwork(c) => {
+                crate::sim::world::validate_net(c)?;
+                self.net.config = *c;
+            }
+        }
+        self.commands.push(RecordedCommand { at: self.now, after_events: self.stats.events, cmd: cmd.clone() });
+        self.trace.record(self.now, TraceKind::Command(cmd.clone()));
+        if let Command::Recover(n) = cmd {
+            self.start_node(n.0);
+        }
+        Ok(())
+    }
+
+    // ---- Snapshot accessors: what the UI reads. ----
+
+    /// Current true simulated time.
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+    /// Time of the next pending event, if any.
+    pub fn next_event_time(&self) -> Option<Micros> {
+        self.queue.peek().map(|e| e.time)
+    }
+    /// The configuration the run started with.
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+    /// The protocol.
+    pub fn protocol(&self) -> &P {
+        &self.protocol
+    }
+    /// All nodes.
+    pub fn nodes(&self) -> &[NodeSlot<P::State>] {
+        &self.nodes
+    }
+    /// The context node `id` would see now (its local clock reading).
+    pub fn node_ctx(&self, id: NodeId) -> Ctx {
+        self.ctx(id.0)
+    }
+    /// The network (configuration and link states).
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+    /// Message copies in flight (including ones queued at their sender).
+    pub fn flights(&self) -> impl Iterator<Item = &Flight<P::Msg>> {
+        self.flights.slots.iter().filter_map(|s| s.as_ref())
+    }
+    /// Number of message copies in flight.
+    pub fn in_flight(&self) -> u32 {
+        self.flights.len
+    }
+    /// Slot-addressed access for hit testing (`slot` from [`Sim::flight_slots`]).
+    pub fn flight(&self, slot: u32) -> Option<&Flight<P::Msg>> {
+        self.flights.get(slot)
+    }
+    /// Flights with their slot numbers.
+    pub fn flight_slots(&self) -> impl Iterator<Item = (u32, &Flight<P::Msg>)> {
+        self.flights.slots.iter().enumerate().filter_map(|(i, s)| s.as_ref().map(|f| (i as u32, f)))
+    }
+    /// Counters.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+    /// The trace.
+    pub fn trace(&self) -> &Trace<P::Msg> {
+        &self.trace
+    }
+    /// The stable digest of everything that happened so far.
+    pub fn digest(&self) -> u64 {
+        self.trace.digest()
+    }
+    /// Every command applied so far, with its instant.
+    pub fn commands(&self) -> &[RecordedCommand] {
+        &self.commands
+    }
+}
+
+/// Checks a network configuration, with a message naming the bad field.
+pub fn validate_net(c: &NetConfig) -> Result<(), String> {
+    let prob = |name: &str, p: f64| {
+        if p.is_finite() && (0.0..=1.0).contains(&p) {
+            Ok(())
+        } else {
+            Err(format!("{name} must be a probability between 0 and 1"))
+        }
+    };
+    prob("loss", c.loss)?;
+    prob("duplication", c.duplicate)?;
+    let (lo, hi) = c.latency.bounds();
+    if lo > hi {
+        return Err("latency minimum must not exceed the maximum".to_string());
+    }
+    if hi > 3_600_000_000 {
+        return Err("latency must be at most one hour".to_string());
+    }
+    if let super::LatencyModel::Exponential { min, mean, max } = c.latency {
+        if mean < min || mean > max {
+            return Err("exponential latency needs min ≤ mean ≤ max".to_string());
+        }
+    }
+    if let Some(b) = c.bandwidth {
+        if b == 0 || b > 1_000_000 {
+            return Err("bandwidth must be between 1 and 1,000,000 messages per second".to_string());
+        }
+    }
+    Ok(())
+}
