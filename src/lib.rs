@@ -4,6 +4,7 @@
 //! [`params`] turns user text (URL parameters, form fields) into validated settings.
 //! `web` (wasm32 only) is the Yew app that draws the core and sends it commands.
 
+pub mod layout;
 pub mod params;
 pub mod sim;
 

@@ -97,6 +97,44 @@ impl Settings {
     }
 }
 
+/// Splits a URL query string (`?a=1&b=x%20y`) into decoded pairs. Never fails:
+/// malformed escapes are kept literally and reported later by the field parsers.
+pub fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Milliseconds (as typed) to integer microseconds.
 pub fn ms_to_us(ms: f64) -> Micros {
     (ms * 1000.0).round().max(0.0) as Micros
@@ -259,6 +297,20 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert!(e[0].contains("must not exceed"), "{}", e[0]);
         assert_eq!(s.net.latency, NetConfig::default().latency);
+    }
+
+    #[test]
+    fn query_strings_decode() {
+        let q = parse_query("?nodes=100&seed=4%32&x=a+b&bad=%zz&trunc=%4&empty");
+        assert_eq!(q[0], ("nodes".into(), "100".into()));
+        assert_eq!(q[1], ("seed".into(), "42".into()));
+        assert_eq!(q[2], ("x".into(), "a b".into()));
+        assert_eq!(q[3], ("bad".into(), "%zz".into()));
+        assert_eq!(q[4], ("trunc".into(), "%4".into()));
+        assert_eq!(q[5], ("empty".into(), "".into()));
+        assert!(parse_query("").is_empty());
+        // Invalid UTF-8 after decoding is replaced, never a panic.
+        assert_eq!(parse_query("a=%ff")[0].1, "\u{fffd}");
     }
 
     #[test]

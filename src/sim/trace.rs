@@ -19,8 +19,9 @@ pub enum TraceKind<M> {
     Send { id: u64, from: NodeId, to: NodeId, msg: M, depart: Micros, arrive: Micros, dup: bool, lost: Option<(Micros, DropReason)> },
     /// Message `id` reached `to`, which handled it.
     Deliver { id: u64, from: NodeId, to: NodeId, msg: M },
-    /// Message `id` did not reach `to`.
-    Drop { id: u64, from: NodeId, to: NodeId, msg: M, reason: DropReason },
+    /// Message `id` did not reach `to`. `depart`/`arrive` are its envelope's times,
+    /// so a viewer can tell how far it got.
+    Drop { id: u64, from: NodeId, to: NodeId, msg: M, reason: DropReason, depart: Micros, arrive: Micros },
     /// `node` set timer `tag` to fire at true time `fire_at`.
     TimerSet { node: NodeId, tag: TimerTag, fire_at: Micros },
     /// `node`'s timer `tag` fired.
@@ -52,7 +53,7 @@ impl<M: Payload> fmt::Display for TraceEvent<M> {
                 Ok(())
             }
             TraceKind::Deliver { id, from, to, msg } => write!(f, "{from} → {to} deliver {msg} (m{id})"),
-            TraceKind::Drop { id, from, to, msg, reason } => write!(f, "{from} → {to} DROP {msg} (m{id}): {}", reason.label()),
+            TraceKind::Drop { id, from, to, msg, reason, .. } => write!(f, "{from} → {to} DROP {msg} (m{id}): {}", reason.label()),
             TraceKind::TimerSet { node, tag, fire_at } => write!(f, "{node} set timer {tag} for {:.3}s", *fire_at as f64 / 1e6),
             TraceKind::TimerFire { node, tag } => write!(f, "{node} timer {tag} fired"),
             TraceKind::Command(c) => write!(f, "USER: {c}"),
@@ -120,7 +121,8 @@ impl<M: Payload> Trace<M> {
                 d.mix4(msg.digest(), *depart, *arrive, lt);
             }
             TraceKind::Deliver { id, from, to, msg } => d.mix4(2 ^ time.rotate_left(8), *id, pair(from, to), msg.digest()),
-            TraceKind::Drop { id, from, to, msg, reason } => {
+            TraceKind::Drop { id, from, to, msg, reason, .. } => {
+                // depart/arrive were already folded in with the Send.
                 d.mix4(3 | (*reason as u64) << 8, time, *id, pair(from, to));
                 d.mix(msg.digest());
             }

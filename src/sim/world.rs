@@ -469,7 +469,7 @@ impl<P: Protocol> Sim<P> {
                     DropReason::Partition => self.stats.blocked += 1,
                     _ => self.stats.lost += 1,
                 }
-                self.trace.record(self.now, TraceKind::Drop { id: f.id, from: f.from, to: f.to, msg: f.msg, reason });
+                self.trace.record(self.now, TraceKind::Drop { id: f.id, from: f.from, to: f.to, msg: f.msg, reason, depart: f.depart, arrive: f.arrive });
                 true
             }
             _ => {
@@ -490,7 +490,7 @@ impl<P: Protocol> Sim<P> {
                         DropReason::Partition => self.stats.blocked += 1,
                         _ => self.stats.to_down += 1,
                     }
-                    self.trace.record(self.now, TraceKind::Drop { id: f.id, from: f.from, to: f.to, msg: f.msg, reason });
+                    self.trace.record(self.now, TraceKind::Drop { id: f.id, from: f.from, to: f.to, msg: f.msg, reason, depart: f.depart, arrive: f.arrive });
                     return true;
                 }
                 self.stats.delivered += 1;

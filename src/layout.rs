@@ -1,0 +1,155 @@
+//! Geometry of the picture: where nodes sit and where a message is at a given
+//! instant. Pure functions of the snapshot and the canvas size, so the drawing
+//! code stays thin and this part is tested natively.
+
+use crate::sim::{Flight, Micros};
+
+/// A point in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pt {
+    /// Horizontal, from the left.
+    pub x: f64,
+    /// Vertical, from the top.
+    pub y: f64,
+}
+
+/// Node positions on a ring that fills a `w` x `h` stage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RingLayout {
+    /// Centre of each node, by node id.
+    pub pos: Vec<Pt>,
+    /// Radius of a node's disc.
+    pub node_r: f64,
+    /// Radius of the ring.
+    pub ring_r: f64,
+    /// Centre of the ring.
+    pub center: Pt,
+}
+
+impl RingLayout {
+    /// Lays `n` nodes on a ring, node 0 at the top, clockwise. Node discs shrink
+    /// as the ring gets crowded, but never below a clickable size.
+    pub fn new(n: u32, w: f64, h: f64) -> Self {
+        let center = Pt { x: w / 2.0, y: h / 2.0 };
+        let n_f = n.max(1) as f64;
+        let half = (w.min(h) / 2.0).max(40.0);
+        // Spacing between neighbours on the ring limits the disc size.
+        let provisional_ring = half * 0.78;
+        let spacing = 2.0 * std::f64::consts::PI * provisional_ring / n_f;
+        let node_r = (spacing * 0.36).clamp(5.0, (half * 0.11).clamp(14.0, 30.0));
+        let ring_r = (half - node_r - 22.0).max(node_r * 2.0);
+        let pos = (0..n)
+            .map(|i| {
+                let a = -std::f64::consts::FRAC_PI_2 + 2.0 * std::f64::consts::PI * i as f64 / n_f;
+                Pt { x: center.x + ring_r * a.cos(), y: center.y + ring_r * a.sin() }
+            })
+            .collect();
+        RingLayout { pos, node_r, ring_r, center }
+    }
+
+    /// The node whose disc contains `p` (with a little slack for small discs).
+    pub fn node_at(&self, p: Pt) -> Option<u32> {
+        let slack = self.node_r.max(8.0);
+        self.pos
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (i as u32, dist2(p, *q)))
+            .filter(|(_, d)| *d <= slack * slack)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i)
+    }
+
+    /// The undirected link `(a, b)` (a < b) whose segment passes within `tol` of `p`,
+    /// outside the node discs. Scans all pairs: call it on a click, never per frame.
+    pub fn link_at(&self, p: Pt, tol: f64) -> Option<(u32, u32)> {
+        let n = self.pos.len() as u32;
+        let mut best: Option<(f64, (u32, u32))> = None;
+        for a in 0..n {
+            for b in (a + 1)..n {
+                let (pa, pb) = (self.pos[a as usize], self.pos[b as usize]);
+                if dist2(p, pa) < self.node_r * self.node_r || dist2(p, pb) < self.node_r * self.node_r {
+                    continue;
+                }
+                let d = seg_dist(p, pa, pb);
+                if d <= tol && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, (a, b)));
+                }
+            }
+        }
+        best.map(|(_, l)| l)
+    }
+}
+
+/// Squared distance.
+pub fn dist2(a: Pt, b: Pt) -> f64 {
+    (a.x - b.x).powi(2) + (a.y - b.y).powi(2)
+}
+
+/// Distance from `p` to the segment `a`-`b`.
+pub fn seg_dist(p: Pt, a: Pt, b: Pt) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 { 0.0 } else { (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0) };
+    dist2(p, Pt { x: a.x + t * dx, y: a.y + t * dy }).sqrt()
+}
+
+/// How far along its edge (0 at the sender, 1 at the receiver) a message is at `now`.
+/// Interpolated from its departure and arrival times, never from frame counts, so
+/// the picture is the same whatever the frame rate. Before departure (queued at a
+/// congested sender) it is 0; a lost message stops where it was lost.
+pub fn progress<M>(f: &Flight<M>, now: Micros) -> f64 {
+    if now <= f.depart || f.arrive <= f.depart {
+        return 0.0;
+    }
+    let end = f.lost.map_or(f.arrive, |(t, _)| t);
+    let t = now.min(end);
+    (t - f.depart) as f64 / (f.arrive - f.depart) as f64
+}
+
+/// Point at fraction `t` of the way from `a` to `b`, nudged sideways by `lane`
+/// pixels so that the two directions of a link do not draw on top of each other.
+pub fn along(a: Pt, b: Pt, t: f64, lane: f64) -> Pt {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+    let (nx, ny) = (-dy / len, dx / len);
+    Pt { x: a.x + dx * t + nx * lane, y: a.y + dy * t + ny * lane }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{DropReason, NodeId};
+
+    fn flight(depart: Micros, arrive: Micros, lost: Option<Micros>) -> Flight<()> {
+        Flight { id: 0, from: NodeId(0), to: NodeId(1), sent_at: 0, depart, arrive, lost: lost.map(|t| (t, DropReason::Loss)), dup: false, msg: () }
+    }
+
+    #[test]
+    fn progress_is_interpolated_from_times() {
+        let f = flight(100, 300, None);
+        assert_eq!(progress(&f, 50), 0.0);
+        assert_eq!(progress(&f, 100), 0.0);
+        assert_eq!(progress(&f, 200), 0.5);
+        assert_eq!(progress(&f, 300), 1.0);
+        let lost = flight(100, 300, Some(150));
+        assert_eq!(progress(&lost, 290), 0.25, "a lost message stops where it was lost");
+    }
+
+    #[test]
+    fn ring_positions_and_hit_tests() {
+        for n in [1u32, 2, 5, 100, 300] {
+            let l = RingLayout::new(n, 800.0, 600.0);
+            assert_eq!(l.pos.len(), n as usize);
+            for (i, p) in l.pos.iter().enumerate() {
+                assert!(p.x >= 0.0 && p.x <= 800.0 && p.y >= 0.0 && p.y <= 600.0, "n {n}: {p:?}");
+                assert_eq!(l.node_at(*p), Some(i as u32), "n {n}");
+            }
+        }
+        let l = RingLayout::new(4, 400.0, 400.0);
+        // Node 0 is at the top, node 2 at the bottom: the centre lies on link 0-2.
+        assert!(matches!(l.link_at(l.center, 3.0), Some((0, 2)) | Some((1, 3))));
+        let mid01 = along(l.pos[0], l.pos[1], 0.5, 0.0);
+        assert_eq!(l.link_at(mid01, 3.0), Some((0, 1)));
+        assert_eq!(l.link_at(Pt { x: 1.0, y: 1.0 }, 3.0), None);
+    }
+}

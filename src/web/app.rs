@@ -1,0 +1,896 @@
+//! The app: owns the simulator (the host), runs the animation loop, and renders
+//! the panels. Yew renders controls and panels a few times per second; the moving
+//! picture is painted on a canvas every animation frame (see `draw.rs`).
+
+use super::draw::{self, Fade, Highlight, FADE_MS, LIGHT};
+use crate::layout::{progress, along, Pt, RingLayout};
+use crate::params::{self, Settings, SPEED_RANGE};
+use crate::sim::{Command, DropReason, Flight, HbMsg, Heartbeat, LatencyModel, NetConfig, NodeId, Payload, Protocol, Sim, StepOutcome, TraceKind};
+use gloo_events::EventListener;
+use gloo_render::{request_animation_frame, AnimationFrame};
+use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+use yew::prelude::*;
+
+/// A text field whose draft and error the app keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    Nodes,
+    Seed,
+    Interval,
+    Offset,
+    Drift,
+    LatMin,
+    LatMean,
+    LatMax,
+    Loss,
+    Dup,
+    Bandwidth,
+    Group,
+    LinkA,
+    LinkB,
+}
+
+/// What the inspector shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Selection {
+    None,
+    Node(u32),
+    /// A message copy, as it was when clicked (it may since have arrived or died).
+    Message(Box<Flight<HbMsg>>),
+}
+
+pub enum Msg {
+    Frame(f64),
+    TogglePlay,
+    Step,
+    Reset,
+    Speed(f64),
+    Draft(Field, String),
+    Commit(Field),
+    LatencyKind(String),
+    Reorder(bool),
+    SelectNode(u32),
+    ClearSelection,
+    CanvasClick(f64, f64),
+    CanvasMove(f64, f64),
+    CanvasLeave,
+    Crash(u32),
+    Recover(u32),
+    CutLink,
+    HealLink,
+    Split,
+    HealAll,
+    Key(KeyboardEvent),
+    DismissErrors,
+}
+
+pub struct App {
+    settings: Settings,
+    sim: Sim<Heartbeat>,
+    playing: bool,
+    speed: f64,
+    /// Fractional simulated microseconds carried between frames.
+    carry_us: f64,
+    last_frame: Option<f64>,
+    frame: Option<AnimationFrame>,
+    _keys: Option<EventListener>,
+    canvas: NodeRef,
+    stage: NodeRef,
+    size: (f64, f64, f64),
+    layout: RingLayout,
+    cut_pairs: Vec<(u32, u32)>,
+    cut_version: u64,
+    fades: Vec<Fade>,
+    trace_seen: u64,
+    selection: Selection,
+    hover_link: Option<(u32, u32)>,
+    drafts: BTreeMap<Field, String>,
+    errors: BTreeMap<Field, String>,
+    lat_kind: String,
+    url_errors: Vec<String>,
+    notice: Option<String>,
+    last_panel_ms: f64,
+    dirty: bool,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+fn fmt_s(us: u64) -> String {
+    format!("{:.3} s", us as f64 / 1e6)
+}
+
+fn fmt_local(us: i64) -> String {
+    format!("{:.3} s", us as f64 / 1e6)
+}
+
+fn ms(us: u64) -> String {
+    let v = us as f64 / 1000.0;
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
+}
+
+impl App {
+    fn new_sim(settings: &Settings) -> Sim<Heartbeat> {
+        super::set_panic_seed(settings.seed);
+        Sim::new(settings.sim_config(), Heartbeat { interval: settings.interval_us() })
+    }
+
+    fn drafts_from(settings: &Settings) -> BTreeMap<Field, String> {
+        let mut d = BTreeMap::new();
+        d.insert(Field::Nodes, settings.nodes.to_string());
+        d.insert(Field::Seed, settings.seed.to_string());
+        d.insert(Field::Interval, settings.interval_ms.to_string());
+        d.insert(Field::Offset, ms(settings.clocks.max_offset_us));
+        d.insert(Field::Drift, settings.clocks.max_drift_ppm.to_string());
+        let (min, max) = settings.net.latency.bounds();
+        let mean = match settings.net.latency {
+            LatencyModel::Constant { mean } | LatencyModel::Exponential { mean, .. } => mean,
+            LatencyModel::Uniform { min, max } => (min + max) / 2,
+        };
+        d.insert(Field::LatMin, ms(min));
+        d.insert(Field::LatMean, ms(mean));
+        d.insert(Field::LatMax, ms(max));
+        d.insert(Field::Loss, settings.net.loss.to_string());
+        d.insert(Field::Dup, settings.net.duplicate.to_string());
+        d.insert(Field::Bandwidth, settings.net.bandwidth.map_or(String::new(), |b| b.to_string()));
+        d.insert(Field::Group, String::new());
+        d.insert(Field::LinkA, "0".to_string());
+        d.insert(Field::LinkB, "1".to_string());
+        d
+    }
+
+    fn draft(&self, f: Field) -> String {
+        self.drafts.get(&f).cloned().unwrap_or_default()
+    }
+
+    fn reset(&mut self) {
+        self.sim = Self::new_sim(&self.settings);
+        self.carry_us = 0.0;
+        self.fades.clear();
+        self.trace_seen = 0;
+        self.cut_pairs.clear();
+        self.cut_version = 0;
+        self.selection = Selection::None;
+        self.hover_link = None;
+        self.layout = RingLayout::new(self.settings.nodes, self.size.0, self.size.1);
+        self.dirty = true;
+    }
+
+    /// Applies a user action to the simulator (recorded in its trace); a refusal
+    /// becomes a notice instead of an error.
+    fn command(&mut self, cmd: Command) {
+        match self.sim.apply(cmd) {
+            Ok(()) => self.notice = None,
+            Err(e) => self.notice = Some(e),
+        }
+        self.refresh_cuts();
+        self.dirty = true;
+    }
+
+    /// Rebuilds the list of cut links after a topology change (all pairs, but only then).
+    fn refresh_cuts(&mut self) {
+        let net = self.sim.network();
+        let v = net.cut_count() as u64 ^ (self.sim.commands().len() as u64) << 32;
+        if v == self.cut_version {
+            return;
+        }
+        self.cut_version = v;
+        self.cut_pairs.clear();
+        if net.cut_count() == 0 {
+            return;
+        }
+        let n = self.settings.nodes;
+        for a in 0..n {
+            for b in (a + 1)..n {
+                if net.is_cut(NodeId(a), NodeId(b)) {
+                    self.cut_pairs.push((a, b));
+                }
+            }
+        }
+    }
+
+    /// Validates every network field; on success applies the new network as a command.
+    fn commit_network(&mut self) {
+        let mut errs = BTreeMap::new();
+        let mut num = |f: Field, label: &str, min: f64, max: f64| match params::parse_num(label, &self.draft(f), min, max) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                errs.insert(f, e);
+                None
+            }
+        };
+        let lmin = num(Field::LatMin, "Min latency (ms)", 0.0, 3_600_000.0);
+        let lmean = num(Field::LatMean, "Mean latency (ms)", 0.0, 3_600_000.0);
+        let lmax = num(Field::LatMax, "Max latency (ms)", 0.0, 3_600_000.0);
+        let loss = num(Field::Loss, "Loss probability", 0.0, 1.0);
+        let dup = num(Field::Dup, "Duplication probability", 0.0, 1.0);
+        let bw = match params::parse_bandwidth("Bandwidth (msg/s per link)", &self.draft(Field::Bandwidth)) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                errs.insert(Field::Bandwidth, e);
+                None
+            }
+        };
+        for f in [Field::LatMin, Field::LatMean, Field::LatMax, Field::Loss, Field::Dup, Field::Bandwidth] {
+            self.errors.remove(&f);
+        }
+        let latency = match (lmin, lmean, lmax) {
+            (Some(a), Some(m), Some(b)) => match params::latency_model(&self.lat_kind, a, m, b) {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    errs.insert(Field::LatMax, e);
+                    None
+                }
+            },
+            _ => None,
+        };
+        if let (Some(latency), Some(loss), Some(duplicate), Some(bandwidth)) = (latency, loss, dup, bw) {
+            if errs.is_empty() {
+                let net = NetConfig { latency, loss, duplicate, reorder: self.settings.net.reorder, bandwidth };
+                if net != self.sim.network().config {
+                    self.settings.net = net;
+                    self.command(Command::SetNetwork(net));
+                }
+            }
+        }
+        self.errors.extend(errs);
+    }
+
+    /// Validates one run field; on success starts a new run with it.
+    fn commit_run_field(&mut self, f: Field) {
+        let text = self.draft(f);
+        let mut s = self.settings.clone();
+        let r: Result<(), String> = match f {
+            Field::Nodes => params::parse_int("Nodes", &text, 1, params::MAX_NODES as u64).map(|v| s.nodes = v as u32),
+            Field::Seed => params::parse_seed(&text).map(|v| s.seed = v),
+            Field::Interval => params::parse_num("Heartbeat interval (ms)", &text, 10.0, 60_000.0).map(|v| s.interval_ms = v),
+            Field::Offset => params::parse_num("Max clock offset (ms)", &text, 0.0, 60_000.0).map(|v| s.clocks.max_offset_us = params::ms_to_us(v)),
+            Field::Drift => params::parse_int("Max clock drift (ppm)", &text, 0, 100_000).map(|v| s.clocks.max_drift_ppm = v as u32),
+            _ => Ok(()),
+        };
+        match r {
+            Ok(()) => {
+                self.errors.remove(&f);
+                if s != self.settings {
+                    // Keep the network the user set during the run.
+                    s.net = self.sim.network().config;
+                    self.settings = s;
+                    self.reset();
+                }
+            }
+            Err(e) => {
+                self.errors.insert(f, e);
+            }
+        }
+    }
+
+    fn node_field(&mut self, f: Field) -> Option<u32> {
+        let max = self.settings.nodes.saturating_sub(1) as u64;
+        let label = if f == Field::LinkA { "Link from node" } else { "Link to node" };
+        let text = self.draft(f);
+        match params::parse_int(label, text.trim().trim_start_matches(['n', 'N']), 0, max) {
+            Ok(v) => {
+                self.errors.remove(&f);
+                Some(v as u32)
+            }
+            Err(e) => {
+                self.errors.insert(f, e);
+                None
+            }
+        }
+    }
+
+    /// Advances the simulation by a frame's wall time and paints.
+    fn on_frame(&mut self, ts: f64) -> bool {
+        let dt = self.last_frame.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
+        self.last_frame = Some(ts);
+        self.measure();
+        if self.playing {
+            self.carry_us += dt * 1000.0 * self.speed;
+            let whole = self.carry_us.floor();
+            self.carry_us -= whole;
+            let target = self.sim.now() + whole as u64;
+            self.sim.run_until(target);
+            self.dirty = true;
+        }
+        self.collect_drops(ts);
+        let fading = self.fades.iter().any(|f| ts - f.start_ms < FADE_MS);
+        if self.dirty || fading {
+            self.paint(ts);
+            self.dirty = false;
+        }
+        // Panels refresh a few times a second while running; controls stay responsive.
+        if self.playing && ts - self.last_panel_ms > 250.0 {
+            self.last_panel_ms = ts;
+            return true;
+        }
+        false
+    }
+
+    /// Turns new drops in the trace into fading marks.
+    fn collect_drops(&mut self, ts: f64) {
+        self.fades.retain(|f| ts - f.start_ms < FADE_MS);
+        let total = self.sim.trace().len();
+        if total == self.trace_seen {
+            return;
+        }
+        for e in self.sim.trace().since(self.trace_seen) {
+            if let TraceKind::Drop { from, to, msg, reason, depart, arrive, .. } = &e.kind {
+                if self.fades.len() < 3000 {
+                    let at = draw::drop_point(&self.layout, *from, *to, *depart, *arrive, e.time);
+                    self.fades.push(Fade { at, start_ms: ts, reason: *reason, pong: matches!(msg, HbMsg::Pong { .. }) });
+                }
+            }
+        }
+        self.trace_seen = total;
+    }
+
+    /// Keeps the canvas the size of its stage (in device pixels) and re-lays out on change.
+    fn measure(&mut self) {
+        let Some(stage) = self.stage.cast::<HtmlElement>() else { return };
+        let (w, h) = (stage.client_width() as f64, stage.client_height() as f64);
+        let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).clamp(1.0, 3.0);
+        if (w, h, dpr) != self.size && w > 0.0 && h > 0.0 {
+            self.size = (w, h, dpr);
+            if let Some(c) = self.canvas.cast::<HtmlCanvasElement>() {
+                c.set_width((w * dpr) as u32);
+                c.set_height((h * dpr) as u32);
+            }
+            self.layout = RingLayout::new(self.settings.nodes, w, h);
+            self.fades.clear();
+            self.dirty = true;
+        }
+    }
+
+    fn paint(&self, ts: f64) {
+        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else { return };
+        let Ok(Some(ctx)) = canvas.get_context("2d") else { return };
+        let Ok(ctx) = ctx.dyn_into::<CanvasRenderingContext2d>() else { return };
+        let (w, h, dpr) = self.size;
+        let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+        let hl = Highlight {
+            node: match self.selection {
+                Selection::Node(i) => Some(i),
+                _ => None,
+            },
+            message: match &self.selection {
+                Selection::Message(f) => Some(f.id),
+                _ => None,
+            },
+            hover_link: self.hover_link,
+        };
+        draw::paint(&ctx, w, h, &self.sim, &self.layout, &self.cut_pairs, &self.fades, ts, hl, &LIGHT);
+    }
+
+    fn schedule_frame(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+    }
+
+    /// The message copy under the pointer, if any.
+    fn message_at(&self, p: Pt) -> Option<Flight<HbMsg>> {
+        let now = self.sim.now();
+        let lane = if self.layout.pos.len() <= 16 { 4.0 } else { 0.0 };
+        let mut best: Option<(f64, &Flight<HbMsg>)> = None;
+        for f in self.sim.flights() {
+            if f.lost.is_some_and(|(t, _)| t <= now) {
+                continue;
+            }
+            let q = along(self.layout.pos[f.from.0 as usize], self.layout.pos[f.to.0 as usize], progress(f, now), lane);
+            let d = crate::layout::dist2(p, q);
+            if d <= 100.0 && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, f));
+            }
+        }
+        best.map(|(_, f)| f.clone())
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let pairs = params::parse_query(&search);
+        let (mut settings, url_errors) = Settings::from_query(&pairs);
+        if !pairs.iter().any(|(k, _)| k == "seed") {
+            // No seed asked for: pick one (shown and editable, so the run can be shared).
+            settings.seed = (js_sys::Math::random() * 1e9) as u64;
+        }
+        let keys = web_sys::window().and_then(|w| w.document()).map(|doc| {
+            let link = ctx.link().clone();
+            EventListener::new(&doc, "keydown", move |e| {
+                if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
+                    link.send_message(Msg::Key(k.clone()));
+                }
+            })
+        });
+        let sim = Self::new_sim(&settings);
+        let lat_kind = settings.net.latency.kind().to_string();
+        let mut app = App {
+            drafts: Self::drafts_from(&settings),
+            playing: !settings.paused,
+            speed: settings.speed,
+            settings,
+            sim,
+            carry_us: 0.0,
+            last_frame: None,
+            frame: None,
+            _keys: keys,
+            canvas: NodeRef::default(),
+            stage: NodeRef::default(),
+            size: (0.0, 0.0, 1.0),
+            layout: RingLayout::new(1, 1.0, 1.0),
+            cut_pairs: Vec::new(),
+            cut_version: 0,
+            fades: Vec::new(),
+            trace_seen: 0,
+            selection: Selection::None,
+            hover_link: None,
+            errors: BTreeMap::new(),
+            lat_kind,
+            url_errors,
+            notice: None,
+            last_panel_ms: 0.0,
+            dirty: true,
+        };
+        app.layout = RingLayout::new(app.settings.nodes, 1.0, 1.0);
+        app
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            self.measure();
+            self.paint(now_ms());
+            self.schedule_frame(ctx);
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(ts) => {
+                let render = self.on_frame(ts);
+                self.schedule_frame(ctx);
+                return render;
+            }
+            Msg::TogglePlay => {
+                self.playing = !self.playing;
+                self.last_frame = None;
+            }
+            Msg::Step => {
+                self.playing = false;
+                if self.sim.step() == StepOutcome::Idle {
+                    self.notice = Some("Nothing left to happen: every node is down or silent.".into());
+                }
+                self.dirty = true;
+            }
+            Msg::Reset => self.reset(),
+            Msg::Speed(s) => self.speed = s.clamp(SPEED_RANGE.0, SPEED_RANGE.1),
+            Msg::Draft(f, v) => {
+                self.drafts.insert(f, v);
+                return false;
+            }
+            Msg::Commit(f) => match f {
+                Field::Nodes | Field::Seed | Field::Interval | Field::Offset | Field::Drift => self.commit_run_field(f),
+                Field::Group | Field::LinkA | Field::LinkB => {}
+                _ => self.commit_network(),
+            },
+            Msg::LatencyKind(k) => {
+                self.lat_kind = k;
+                self.commit_network();
+            }
+            Msg::Reorder(on) => {
+                self.settings.net.reorder = on;
+                self.commit_network();
+            }
+            Msg::SelectNode(i) => {
+                self.selection = if self.selection == Selection::Node(i) { Selection::None } else { Selection::Node(i) };
+                self.dirty = true;
+            }
+            Msg::ClearSelection => {
+                self.selection = Selection::None;
+                self.dirty = true;
+            }
+            Msg::CanvasClick(x, y) => {
+                let p = Pt { x, y };
+                if let Some(f) = self.message_at(p) {
+                    self.selection = Selection::Message(Box::new(f));
+                } else if let Some(i) = self.layout.node_at(p) {
+                    self.selection = Selection::Node(i);
+                } else if let Some((a, b)) = self.layout.link_at(p, 5.0).filter(|_| self.settings.nodes <= 16) {
+                    let cmd = if self.sim.network().is_cut(NodeId(a), NodeId(b)) { Command::HealLink(NodeId(a), NodeId(b)) } else { Command::CutLink(NodeId(a), NodeId(b)) };
+                    self.command(cmd);
+                } else {
+                    self.selection = Selection::None;
+                }
+                self.dirty = true;
+            }
+            Msg::CanvasMove(x, y) => {
+                let p = Pt { x, y };
+                let hover = if self.settings.nodes <= 16 && self.layout.node_at(p).is_none() { self.layout.link_at(p, 5.0) } else { None };
+                if hover != self.hover_link {
+                    self.hover_link = hover;
+                    self.dirty = true;
+                }
+                return false;
+            }
+            Msg::CanvasLeave => {
+                self.hover_link = None;
+                self.dirty = true;
+                return false;
+            }
+            Msg::Crash(i) => self.command(Command::Crash(NodeId(i))),
+            Msg::Recover(i) => self.command(Command::Recover(NodeId(i))),
+            Msg::CutLink | Msg::HealLink => {
+                let (a, b) = (self.node_field(Field::LinkA), self.node_field(Field::LinkB));
+                if let (Some(a), Some(b)) = (a, b) {
+                    if a == b {
+                        self.errors.insert(Field::LinkB, "Link to node: pick a node other than the first one".into());
+                    } else if matches!(msg, Msg::CutLink) {
+                        self.command(Command::CutLink(NodeId(a), NodeId(b)));
+                    } else {
+                        self.command(Command::HealLink(NodeId(a), NodeId(b)));
+                    }
+                }
+            }
+            Msg::Split => match params::parse_group(&self.draft(Field::Group), self.settings.nodes) {
+                Ok(g) => {
+                    self.errors.remove(&Field::Group);
+                    self.command(Command::Partition(g.into_iter().map(NodeId).collect()));
+                }
+                Err(e) => {
+                    self.errors.insert(Field::Group, e);
+                }
+            },
+            Msg::HealAll => self.command(Command::HealAll),
+            Msg::Key(k) => {
+                let in_field = k.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+                if in_field || k.ctrl_key() || k.meta_key() || k.alt_key() {
+                    return false;
+                }
+                match k.key().as_str() {
+                    " " | "k" => {
+                        k.prevent_default();
+                        ctx.link().send_message(Msg::TogglePlay);
+                    }
+                    "." | "s" | "ArrowRight" => ctx.link().send_message(Msg::Step),
+                    "r" => ctx.link().send_message(Msg::Reset),
+                    "+" | "=" => ctx.link().send_message(Msg::Speed(self.speed * 2.0)),
+                    "-" | "_" => ctx.link().send_message(Msg::Speed(self.speed / 2.0)),
+                    "Escape" => ctx.link().send_message(Msg::ClearSelection),
+                    "c" => {
+                        if let Selection::Node(i) = self.selection {
+                            let up = self.sim.nodes()[i as usize].is_up();
+                            ctx.link().send_message(if up { Msg::Crash(i) } else { Msg::Recover(i) });
+                        }
+                    }
+                    _ => {}
+                }
+                return false;
+            }
+            Msg::DismissErrors => self.url_errors.clear(),
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        html! {
+            <div class="app">
+                { self.view_header(ctx) }
+                if !self.url_errors.is_empty() {
+                    <div class="banner" role="alert" data-testid="url-errors">
+                        <strong>{ "Some URL parameters were ignored:" }</strong>
+                        <ul>{ for self.url_errors.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
+                        <button onclick={link.callback(|_| Msg::DismissErrors)}>{ "Dismiss" }</button>
+                    </div>
+                }
+                <main class="main">
+                    { self.view_stage(ctx) }
+                    <aside class="panel" aria-label="Controls and inspector">
+                        { self.view_run(ctx) }
+                        { self.view_inspector(ctx) }
+                        { self.view_network(ctx) }
+                        { self.view_partitions(ctx) }
+                        { self.view_log() }
+                    </aside>
+                </main>
+            </div>
+        }
+    }
+}
+
+impl App {
+    fn view_header(&self, ctx: &Context<Self>) -> Html {
+        let s = self.sim.stats();
+        let link = ctx.link();
+        html! {
+            <header class="top">
+                <h1>{ "distsim" }<span class="sub">{ " · watch a distributed system" }</span></h1>
+                <div class="transport" role="group" aria-label="Simulation">
+                    <button class="primary" data-testid="play" aria-keyshortcuts="Space" onclick={link.callback(|_| Msg::TogglePlay)}
+                        aria-label={ if self.playing { "Pause (Space)" } else { "Play (Space)" } }>
+                        { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    </button>
+                    <button data-testid="step" aria-keyshortcuts="S" aria-label="Step one event (S)" onclick={link.callback(|_| Msg::Step)}>{ "⏭ Step" }</button>
+                    <button data-testid="reset" aria-keyshortcuts="R" aria-label="Reset the run (R)" onclick={link.callback(|_| Msg::Reset)}>{ "↺ Reset" }</button>
+                    <label class="speed">
+                        <span>{ "Speed" }</span>
+                        <input type="range" min="-1" max="3" step="0.01" aria-label="Simulation speed" data-testid="speed"
+                            value={ self.speed.log10().to_string() }
+                            oninput={link.callback(|e: InputEvent| {
+                                let v: f64 = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0.0);
+                                Msg::Speed(10f64.powf(v))
+                            })} />
+                        <output>{ format!("{}×", fmt_speed(self.speed)) }</output>
+                    </label>
+                </div>
+                <dl class="stats" data-testid="stats">
+                    <div><dt>{ "true time" }</dt><dd data-testid="time">{ fmt_s(self.sim.now()) }</dd></div>
+                    <div><dt>{ "events" }</dt><dd data-testid="events">{ s.events }</dd></div>
+                    <div><dt>{ "in flight" }</dt><dd data-testid="inflight">{ self.sim.in_flight() }</dd></div>
+                    <div><dt>{ "delivered" }</dt><dd>{ s.delivered }</dd></div>
+                    <div><dt>{ "lost" }</dt><dd>{ s.lost }</dd></div>
+                    <div><dt>{ "blocked" }</dt><dd>{ s.blocked }</dd></div>
+                    <div><dt>{ "to crashed" }</dt><dd>{ s.to_down }</dd></div>
+                    <div><dt>{ "duplicated" }</dt><dd>{ s.duplicated }</dd></div>
+                    <div title="A hash of every event so far: same seed and same actions give the same digest">
+                        <dt>{ "trace digest" }</dt><dd class="mono" data-testid="digest">{ format!("{:016x}", self.sim.digest()) }</dd></div>
+                </dl>
+            </header>
+        }
+    }
+
+    fn view_stage(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let (w, h, _) = self.size;
+        let nr = self.layout.node_r.max(8.0);
+        let onclick = link.callback(|e: MouseEvent| Msg::CanvasClick(e.offset_x() as f64, e.offset_y() as f64));
+        let onmove = link.callback(|e: MouseEvent| Msg::CanvasMove(e.offset_x() as f64, e.offset_y() as f64));
+        html! {
+            <section class="stage" ref={self.stage.clone()} aria-label="Cluster view">
+                <canvas ref={self.canvas.clone()} data-testid="canvas" style={format!("width:{w}px;height:{h}px")}
+                    aria-label="Animated view of nodes and messages; use the node buttons or the panels to interact"
+                    onclick={onclick} onmousemove={onmove} onmouseleave={link.callback(|_| Msg::CanvasLeave)}></canvas>
+                <div class="nodes" role="group" aria-label="Nodes">
+                    { for self.layout.pos.iter().enumerate().map(|(i, p)| {
+                        let i = i as u32;
+                        let node = &self.sim.nodes()[i as usize];
+                        let label = format!("Node n{i}, {}{}", if node.is_up() { "up" } else { "crashed" }, if self.selection == Selection::Node(i) { ", selected" } else { "" });
+                        html! {
+                            <button class="node-hit" data-testid={format!("node-{i}")} aria-label={label}
+                                aria-pressed={ (self.selection == Selection::Node(i)).to_string() }
+                                style={format!("left:{:.1}px;top:{:.1}px;width:{:.1}px;height:{:.1}px", p.x - nr, p.y - nr, 2.0 * nr, 2.0 * nr)}
+                                onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::SelectNode(i) })}></button>
+                        }
+                    }) }
+                </div>
+                <div class="legend" aria-label="Legend">
+                    <span><i class="lg-ping"></i>{ "ping" }</span>
+                    <span><i class="lg-pong"></i>{ "pong" }</span>
+                    <span><i class="lg-dup"></i>{ "duplicate" }</span>
+                    <span><i class="lg-lost">{ "✕" }</i>{ "dropped" }</span>
+                    <span><i class="lg-timer"></i>{ "timer (shrinks until it fires)" }</span>
+                    <span><i class="lg-down">{ "✕" }</i>{ "crashed node" }</span>
+                    <span><i class="lg-cut"></i>{ "cut link" }</span>
+                </div>
+                if !self.playing {
+                    <div class="paused-badge" aria-hidden="true">{ "paused" }</div>
+                }
+            </section>
+        }
+    }
+
+    fn text_field(&self, ctx: &Context<Self>, f: Field, label: &str, hint: &str, inputmode: &str) -> Html {
+        let link = ctx.link();
+        let id = format!("f-{f:?}").to_lowercase();
+        let err = self.errors.get(&f);
+        let err_id = format!("{id}-err");
+        html! {
+            <div class={classes!("field", err.map(|_| "invalid"))}>
+                <label for={id.clone()}>{ label }</label>
+                <input id={id.clone()} data-testid={id.clone()} type="text" inputmode={inputmode.to_string()} value={self.draft(f)}
+                    title={hint.to_string()} aria-invalid={err.is_some().to_string()} aria-describedby={err.map(|_| err_id.clone())}
+                    oninput={link.callback(move |e: InputEvent| Msg::Draft(f, e.target_unchecked_into::<HtmlInputElement>().value()))}
+                    onchange={link.callback(move |_| Msg::Commit(f))}
+                    onkeydown={link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Commit(f)))} />
+                if let Some(e) = err {
+                    <p class="error" id={err_id} role="alert" data-testid={format!("{id}-error")}>{ e }</p>
+                }
+            </div>
+        }
+    }
+
+    fn view_run(&self, ctx: &Context<Self>) -> Html {
+        html! {
+            <section class="card" aria-labelledby="h-run">
+                <h2 id="h-run">{ "Run" }</h2>
+                <p class="hint">{ "Changing these starts a new run. Same seed + same actions = same run (compare the digest)." }</p>
+                <div class="grid2">
+                    { self.text_field(ctx, Field::Nodes, "Nodes", "1 to 300", "numeric") }
+                    { self.text_field(ctx, Field::Seed, "Seed", "any whole number", "numeric") }
+                    { self.text_field(ctx, Field::Interval, "Heartbeat every (ms)", "local time between ping rounds", "decimal") }
+                    { self.text_field(ctx, Field::Offset, "Clock offset ≤ (ms)", "each node's clock starts up to this far off", "decimal") }
+                    { self.text_field(ctx, Field::Drift, "Clock drift ≤ (ppm)", "each node's clock runs this much fast or slow", "numeric") }
+                </div>
+            </section>
+        }
+    }
+
+    fn view_network(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let kind = self.lat_kind.clone();
+        html! {
+            <section class="card" aria-labelledby="h-net">
+                <h2 id="h-net">{ "Network" }</h2>
+                <p class="hint">{ "Takes effect immediately and is recorded in the trace." }</p>
+                <div class="field">
+                    <label for="f-latkind">{ "Latency model" }</label>
+                    <select id="f-latkind" data-testid="f-latkind" onchange={link.callback(|e: Event| Msg::LatencyKind(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
+                        { for [("constant", "constant (= mean)"), ("uniform", "uniform (min to max)"), ("exponential", "exponential (long tail)")].iter().map(|(v, l)| html! {
+                            <option value={*v} selected={kind == *v}>{ *l }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="grid3">
+                    { self.text_field(ctx, Field::LatMin, "min (ms)", "smallest latency", "decimal") }
+                    { self.text_field(ctx, Field::LatMean, "mean (ms)", "average latency (constant and exponential)", "decimal") }
+                    { self.text_field(ctx, Field::LatMax, "max (ms)", "largest latency", "decimal") }
+                </div>
+                <div class="grid2">
+                    { self.text_field(ctx, Field::Loss, "Loss probability", "0 to 1", "decimal") }
+                    { self.text_field(ctx, Field::Dup, "Duplication probability", "0 to 1", "decimal") }
+                    { self.text_field(ctx, Field::Bandwidth, "Bandwidth (msg/s per link)", "empty = unlimited", "numeric") }
+                    <div class="field check">
+                        <label>
+                            <input type="checkbox" data-testid="f-reorder" checked={self.settings.net.reorder}
+                                onchange={link.callback(|e: Event| Msg::Reorder(e.target_unchecked_into::<HtmlInputElement>().checked()))} />
+                            { " Reordering" }
+                        </label>
+                        <p class="hint">{ if self.settings.net.reorder { "messages may overtake each other" } else { "each link is FIFO" } }</p>
+                    </div>
+                </div>
+            </section>
+        }
+    }
+
+    fn view_partitions(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        html! {
+            <section class="card" aria-labelledby="h-part">
+                <h2 id="h-part">{ "Partitions" }</h2>
+                <p class="hint">{ if self.settings.nodes <= 16 { "Click a link in the picture to cut or heal it, or:" } else { "Cut a link or split the cluster:" } }</p>
+                <div class="grid3 align-end">
+                    { self.text_field(ctx, Field::LinkA, "From node", "node number", "numeric") }
+                    { self.text_field(ctx, Field::LinkB, "To node", "node number", "numeric") }
+                    <div class="btns">
+                        <button data-testid="cut-link" onclick={link.callback(|_| Msg::CutLink)}>{ "Cut" }</button>
+                        <button data-testid="heal-link" onclick={link.callback(|_| Msg::HealLink)}>{ "Heal" }</button>
+                    </div>
+                </div>
+                <div class="grid2 align-end">
+                    { self.text_field(ctx, Field::Group, "Split off nodes", "e.g. 0-2,5: these nodes vs the rest", "text") }
+                    <div class="btns">
+                        <button data-testid="split" onclick={link.callback(|_| Msg::Split)}>{ "Split" }</button>
+                        <button data-testid="heal-all" onclick={link.callback(|_| Msg::HealAll)}>{ "Heal all" }</button>
+                    </div>
+                </div>
+                <p class="hint" data-testid="cut-count">{ format!("{} link(s) cut", self.cut_pairs.len()) }</p>
+                if let Some(n) = &self.notice {
+                    <p class="notice" role="status" data-testid="notice">{ n }</p>
+                }
+            </section>
+        }
+    }
+
+    fn view_inspector(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let body = match &self.selection {
+            Selection::None => html! { <p class="hint">{ "Click a node (or Tab to it) or a moving message to inspect it. Keys: Space play/pause · S step · R reset · +/− speed · C crash/recover the selected node · Esc deselect." }</p> },
+            Selection::Node(i) => {
+                let i = *i;
+                let node = &self.sim.nodes()[i as usize];
+                let c = self.sim.node_ctx(NodeId(i));
+                let now = self.sim.now();
+                let rows: Vec<(String, String)> = node.state.as_ref().map(|st| self.sim.protocol().describe(st, &c)).unwrap_or_default();
+                html! {
+                    <div data-testid="inspector-node">
+                        <p class="big">
+                            { format!("Node n{i} ") }
+                            if node.is_up() { <span class="badge up">{ "● up" }</span> }
+                            else { <span class="badge down" data-testid="node-down">{ format!("✕ crashed at {}", fmt_s(node.crashed_at.unwrap_or(0))) }</span> }
+                        </p>
+                        <dl class="kv">
+                            <dt>{ "True time" }</dt><dd>{ fmt_s(now) }</dd>
+                            <dt>{ "Its local clock" }</dt><dd data-testid="local-clock">{ fmt_local(c.local_now) }</dd>
+                            <dt>{ "Clock offset / drift" }</dt><dd>{ format!("{:+.1} ms / {:+} ppm", node.clock.offset_us as f64 / 1000.0, node.clock.drift_ppm) }</dd>
+                            <dt>{ "Sent / received" }</dt><dd>{ format!("{} / {}", node.sent, node.received) }</dd>
+                            <dt>{ "Incarnation" }</dt><dd>{ node.incarnation }</dd>
+                            { for rows.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+                        </dl>
+                        <h3>{ "Pending timers" }</h3>
+                        if node.timers.is_empty() { <p class="hint">{ "none" }</p> }
+                        <ul class="timers">
+                            { for node.timers.iter().map(|t| html! {
+                                <li>{ format!("{} fires in {:.3} s (at {})", self.sim.protocol().timer_name(t.tag), t.fire_at.saturating_sub(now) as f64 / 1e6, fmt_s(t.fire_at)) }</li>
+                            }) }
+                        </ul>
+                        <div class="btns">
+                            if node.is_up() {
+                                <button class="danger" data-testid="crash" onclick={link.callback(move |_| Msg::Crash(i))}>{ "Crash (stop)" }</button>
+                            } else {
+                                <button data-testid="recover" onclick={link.callback(move |_| Msg::Recover(i))}>{ "Recover" }</button>
+                            }
+                        </div>
+                    </div>
+                }
+            }
+            Selection::Message(f) => {
+                let now = self.sim.now();
+                let status = match f.lost {
+                    Some((t, r)) if t <= now => format!("{} at {}", if r == DropReason::Loss { "lost in the network" } else { r.label() }, fmt_s(t)),
+                    _ if f.arrive <= now => format!("arrived at {}", fmt_s(f.arrive)),
+                    _ if f.depart > now => "queued at the sender (link busy)".to_string(),
+                    _ => "in flight".to_string(),
+                };
+                html! {
+                    <div data-testid="inspector-message">
+                        <p class="big">{ format!("Message m{}", f.id) } if f.dup { <span class="badge dup">{ "duplicate copy" }</span> }</p>
+                        <dl class="kv">
+                            <dt>{ "From → to" }</dt><dd>{ format!("{} → {}", f.from, f.to) }</dd>
+                            <dt>{ "Payload" }</dt><dd>{ format!("{} ({})", f.msg, f.msg.kind()) }</dd>
+                            <dt>{ "Sent at" }</dt><dd>{ fmt_s(f.sent_at) }</dd>
+                            <dt>{ "Left sender" }</dt><dd>{ fmt_s(f.depart) }</dd>
+                            <dt>{ "Delivery time" }</dt><dd>{ if f.lost.is_some_and(|(t, _)| t <= now) { "never".to_string() } else { fmt_s(f.arrive) } }</dd>
+                            <dt>{ "Latency" }</dt><dd>{ format!("{:.1} ms", (f.arrive - f.depart) as f64 / 1000.0) }</dd>
+                            <dt>{ "Status" }</dt><dd data-testid="message-status">{ status }</dd>
+                        </dl>
+                    </div>
+                }
+            }
+        };
+        html! {
+            <section class="card" aria-labelledby="h-insp">
+                <h2 id="h-insp">{ "Inspector" }</h2>
+                { body }
+            </section>
+        }
+    }
+
+    fn view_log(&self) -> Html {
+        html! {
+            <section class="card" aria-labelledby="h-log">
+                <h2 id="h-log">{ "Recent events" }</h2>
+                <ol class="log mono" data-testid="log">
+                    { for self.sim.trace().recent().rev().take(14).map(|e| {
+                        let cls = match &e.kind {
+                            TraceKind::Drop { .. } => "drop",
+                            TraceKind::Command(_) => "cmd",
+                            TraceKind::Deliver { .. } => "deliver",
+                            _ => "",
+                        };
+                        html! { <li class={cls}>{ e.to_string() }</li> }
+                    }) }
+                </ol>
+            </section>
+        }
+    }
+}
+
+fn fmt_speed(s: f64) -> String {
+    if s < 1.0 {
+        format!("{s:.2}")
+    } else if s < 10.0 {
+        format!("{s:.1}")
+    } else {
+        format!("{s:.0}")
+    }
+}

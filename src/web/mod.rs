@@ -1,0 +1,78 @@
+//! The browser side: the Yew app, the canvas painter, the panic overlay, and
+//! a few functions exported to JavaScript for benchmarks and tests.
+
+mod app;
+mod draw;
+
+use std::cell::Cell;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    static SEED: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Remembers the seed of the current run, so a panic report can name it.
+pub(crate) fn set_panic_seed(seed: u64) {
+    SEED.with(|s| s.set(seed));
+}
+
+/// Mounts the app and installs the panic overlay.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let seed = SEED.with(|s| s.get());
+        let text = format!("{info}");
+        web_sys::console::error_1(&format!("distsim panicked (seed {seed}): {text}").into());
+        show_panic_overlay(seed, &text);
+    }));
+    yew::Renderer::<app::App>::new().render();
+}
+
+/// A full-page overlay with the seed and the message. Built with `textContent`,
+/// never HTML, so nothing in the message can inject markup.
+fn show_panic_overlay(seed: u64, text: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(body) = doc.body() else { return };
+    let Ok(div) = doc.create_element("div") else { return };
+    div.set_id("panic-overlay");
+    let _ = div.set_attribute("role", "alertdialog");
+    let _ = div.set_attribute("aria-label", "The simulator stopped");
+    let title = doc.create_element("h2").ok();
+    if let Some(t) = &title {
+        t.set_text_content(Some("The simulator hit a bug and stopped."));
+        let _ = div.append_child(t);
+    }
+    if let Ok(p) = doc.create_element("p") {
+        p.set_text_content(Some(&format!("Seed {seed}. Reload the page to start again; reporting the seed and what you did lets us replay it exactly.")));
+        let _ = div.append_child(&p);
+    }
+    if let Ok(pre) = doc.create_element("pre") {
+        pre.set_text_content(Some(text));
+        let _ = div.append_child(&pre);
+    }
+    let _ = body.append_child(&div);
+}
+
+/// Runs the core benchmark workload for `events` events and returns events per
+/// second, timed with `performance.now()` (BENCHMARKS.md).
+#[wasm_bindgen]
+pub fn bench_core(events: u32) -> f64 {
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let now = || perf.as_ref().map(|p| p.now()).unwrap_or(0.0);
+    let mut sim = crate::sim::bench_workload();
+    let t0 = now();
+    let done = sim.run_events(events as u64);
+    let ms = (now() - t0).max(1e-3);
+    done as f64 / ms * 1000.0
+}
+
+/// The digest of the reference run, as 16 hex digits (compared with the native value).
+#[wasm_bindgen]
+pub fn reference_digest_hex() -> String {
+    format!("{:016x}", crate::sim::reference_run().digest())
+}
+
+/// Triggers a panic on purpose, to test the overlay end to end.
+#[wasm_bindgen]
+pub fn debug_panic() {
+    panic!("deliberate panic for testing the overlay");
+}
