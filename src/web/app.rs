@@ -2,7 +2,7 @@
 //! the panels. Yew renders controls and panels a few times per second; the moving
 //! picture is painted on a canvas every animation frame (see `draw.rs`).
 
-use super::draw::{self, Fade, Highlight, FADE_MS, LIGHT};
+use super::draw::{self, Fade, Highlight, LIGHT};
 use crate::layout::{progress, along, Pt, RingLayout};
 use crate::params::{self, Settings, SPEED_RANGE};
 use crate::sim::{Command, DropReason, Flight, HbMsg, Heartbeat, LatencyModel, NetConfig, NodeId, Payload, Protocol, Sim, StepOutcome, TraceKind};
@@ -43,6 +43,8 @@ pub enum Selection {
 
 pub enum Msg {
     Frame(f64),
+    Wake,
+    Redraw,
     TogglePlay,
     Step,
     Reset,
@@ -92,8 +94,20 @@ pub struct App {
     url_errors: Vec<String>,
     notice: Option<String>,
     last_panel_ms: f64,
+    /// Something changed that the picture must show at the next paint.
     dirty: bool,
+    /// When the canvas was last painted (wall ms) and the event count then.
+    last_paint_ms: f64,
+    events_at_paint: u64,
+    /// Sleeping until the next paint is due (instead of spinning on animation frames).
+    wake: Option<gloo_timers::callback::Timeout>,
+    _resize: Option<EventListener>,
 }
+
+/// Paint again once the fastest moving thing has moved this many CSS pixels.
+const PAINT_STEP_PX: f64 = 1.5;
+/// Panels refresh at most this often while running (wall ms).
+const PANEL_MS: f64 = 250.0;
 
 fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
@@ -287,36 +301,88 @@ impl App {
         }
     }
 
-    /// Advances the simulation by a frame's wall time and paints.
-    fn on_frame(&mut self, ts: f64) -> bool {
-        let dt = self.last_frame.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
+    /// Advances the simulation by a frame's wall time, paints if the picture
+    /// changed visibly, and decides when to wake up next. Returns whether the
+    /// panels should re-render.
+    ///
+    /// Pacing: animating a canvas costs CPU per painted frame, whatever it draws,
+    /// so we paint only when something appeared or vanished, or when the fastest
+    /// moving thing has moved `PAINT_STEP_PX`; between paints we sleep on a timer
+    /// rather than on animation frames. Paused with nothing fading, we sleep until
+    /// the user does something.
+    fn on_frame(&mut self, ts: f64) -> (bool, Option<f64>) {
+        // Clamped so a long stall (a hidden tab) does not jump the run ahead.
+        let dt = self.last_frame.map_or(0.0, |l| (ts - l).clamp(0.0, 1000.0));
         self.last_frame = Some(ts);
-        self.measure();
+        let resized = self.measure();
         if self.playing {
             self.carry_us += dt * 1000.0 * self.speed;
             let whole = self.carry_us.floor();
             self.carry_us -= whole;
             let target = self.sim.now() + whole as u64;
             self.sim.run_until(target);
-            self.dirty = true;
         }
         self.collect_drops(ts);
-        let fading = self.fades.iter().any(|f| ts - f.start_ms < FADE_MS);
-        if self.dirty || fading {
+        let fading = self.fades.iter().any(|f| ts - f.start_ms < draw::FADE_MS);
+        let speed = if self.playing { self.speed } else { 0.0 };
+        let v = self.motion_px_per_ms(speed);
+        let changed = self.dirty || self.sim.stats().events != self.events_at_paint;
+        if changed || fading || (ts - self.last_paint_ms) * v >= PAINT_STEP_PX {
             self.paint(ts);
             self.dirty = false;
+            self.last_paint_ms = ts;
+            self.events_at_paint = self.sim.stats().events;
         }
-        // Panels refresh a few times a second while running; controls stay responsive.
-        if self.playing && ts - self.last_panel_ms > 250.0 {
+        let panels = resized || (self.playing && ts - self.last_panel_ms > PANEL_MS);
+        if panels {
             self.last_panel_ms = ts;
-            return true;
         }
-        false
+        let mut next: Option<f64> = None;
+        let mut soon = |d: f64| next = Some(next.map_or(d, |n: f64| n.min(d)));
+        if fading {
+            soon(33.0);
+        }
+        if self.playing {
+            soon(PANEL_MS);
+            if v > 0.0 {
+                soon(PAINT_STEP_PX / v);
+            }
+            if let Some(t) = self.sim.next_event_time() {
+                soon(t.saturating_sub(self.sim.now()) as f64 / (self.speed * 1000.0));
+            }
+        }
+        (panels, next)
+    }
+
+    /// Speed of the fastest moving thing on screen, in CSS pixels per wall ms.
+    fn motion_px_per_ms(&self, speed: f64) -> f64 {
+        if speed <= 0.0 {
+            return 0.0;
+        }
+        let now = self.sim.now();
+        let us_per_ms = speed * 1000.0;
+        let mut v: f64 = 0.0;
+        for f in self.sim.flights() {
+            let end = f.lost.map_or(f.arrive, |(t, _)| t);
+            if now < f.depart || now >= end || f.arrive <= f.depart {
+                continue;
+            }
+            let (a, b) = (self.layout.pos[f.from.0 as usize], self.layout.pos[f.to.0 as usize]);
+            let len = crate::layout::dist2(a, b).sqrt();
+            v = v.max(len / (f.arrive - f.depart) as f64);
+        }
+        let perimeter = 2.0 * std::f64::consts::PI * (self.layout.node_r + 3.5);
+        for node in self.sim.nodes() {
+            for t in &node.timers {
+                v = v.max(perimeter / t.fire_at.saturating_sub(t.set_at).max(1) as f64);
+            }
+        }
+        v * us_per_ms
     }
 
     /// Turns new drops in the trace into fading marks.
     fn collect_drops(&mut self, ts: f64) {
-        self.fades.retain(|f| ts - f.start_ms < FADE_MS);
+        self.fades.retain(|f| ts - f.start_ms < draw::FADE_MS);
         let total = self.sim.trace().len();
         if total == self.trace_seen {
             return;
@@ -332,9 +398,10 @@ impl App {
         self.trace_seen = total;
     }
 
-    /// Keeps the canvas the size of its stage (in device pixels) and re-lays out on change.
-    fn measure(&mut self) {
-        let Some(stage) = self.stage.cast::<HtmlElement>() else { return };
+    /// Keeps the canvas the size of its stage (in device pixels) and re-lays out on
+    /// change. Returns whether the size changed.
+    fn measure(&mut self) -> bool {
+        let Some(stage) = self.stage.cast::<HtmlElement>() else { return false };
         let (w, h) = (stage.client_width() as f64, stage.client_height() as f64);
         let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).clamp(1.0, 3.0);
         if (w, h, dpr) != self.size && w > 0.0 && h > 0.0 {
@@ -346,7 +413,9 @@ impl App {
             self.layout = RingLayout::new(self.settings.nodes, w, h);
             self.fades.clear();
             self.dirty = true;
+            return true;
         }
+        false
     }
 
     fn paint(&self, ts: f64) {
@@ -367,11 +436,20 @@ impl App {
             hover_link: self.hover_link,
         };
         draw::paint(&ctx, w, h, &self.sim, &self.layout, &self.cut_pairs, &self.fades, ts, hl, &LIGHT);
+        super::count_paint();
     }
 
     fn schedule_frame(&mut self, ctx: &Context<Self>) {
+        self.wake = None;
         let link = ctx.link().clone();
         self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+    }
+
+    /// Makes sure a frame is coming (after any user action).
+    fn kick(&mut self, ctx: &Context<Self>) {
+        if self.frame.is_none() {
+            self.schedule_frame(ctx);
+        }
     }
 
     /// The message copy under the pointer, if any.
@@ -441,6 +519,10 @@ impl Component for App {
             notice: None,
             last_panel_ms: 0.0,
             dirty: true,
+            last_paint_ms: 0.0,
+            events_at_paint: 0,
+            wake: None,
+            _resize: None,
         };
         app.layout = RingLayout::new(app.settings.nodes, 1.0, 1.0);
         app
@@ -448,7 +530,12 @@ impl Component for App {
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         if first_render {
-            self.measure();
+            let link = ctx.link().clone();
+            self._resize = web_sys::window().map(|w| EventListener::new(&w, "resize", move |_| link.send_message(Msg::Redraw)));
+            if self.measure() {
+                // Node buttons are placed from the measured layout: render again.
+                ctx.link().send_message(Msg::Redraw);
+            }
             self.paint(now_ms());
             self.schedule_frame(ctx);
         }
@@ -457,9 +544,28 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(ts) => {
-                let render = self.on_frame(ts);
-                self.schedule_frame(ctx);
+                self.frame = None;
+                let (render, next) = self.on_frame(ts);
+                match next {
+                    // Due within about a frame: ask for the next animation frame.
+                    Some(d) if d <= 12.0 => self.schedule_frame(ctx),
+                    Some(d) => {
+                        let link = ctx.link().clone();
+                        self.wake = Some(gloo_timers::callback::Timeout::new((d - 8.0).max(1.0) as u32, move || link.send_message(Msg::Wake)));
+                    }
+                    // Nothing will change until the user acts: sleep.
+                    None => self.last_frame = None,
+                }
                 return render;
+            }
+            Msg::Wake => {
+                self.kick(ctx);
+                return false;
+            }
+            Msg::Redraw => {
+                self.dirty = true;
+                self.kick(ctx);
+                return true;
             }
             Msg::TogglePlay => {
                 self.playing = !self.playing;
@@ -519,12 +625,14 @@ impl Component for App {
                 if hover != self.hover_link {
                     self.hover_link = hover;
                     self.dirty = true;
+                    self.kick(ctx);
                 }
                 return false;
             }
             Msg::CanvasLeave => {
                 self.hover_link = None;
                 self.dirty = true;
+                self.kick(ctx);
                 return false;
             }
             Msg::Crash(i) => self.command(Command::Crash(NodeId(i))),
@@ -578,6 +686,7 @@ impl Component for App {
             }
             Msg::DismissErrors => self.url_errors.clear(),
         }
+        self.kick(ctx);
         true
     }
 
@@ -651,13 +760,12 @@ impl App {
 
     fn view_stage(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let (w, h, _) = self.size;
         let nr = self.layout.node_r.max(8.0);
         let onclick = link.callback(|e: MouseEvent| Msg::CanvasClick(e.offset_x() as f64, e.offset_y() as f64));
         let onmove = link.callback(|e: MouseEvent| Msg::CanvasMove(e.offset_x() as f64, e.offset_y() as f64));
         html! {
             <section class="stage" ref={self.stage.clone()} aria-label="Cluster view">
-                <canvas ref={self.canvas.clone()} data-testid="canvas" style={format!("width:{w}px;height:{h}px")}
+                <canvas ref={self.canvas.clone()} data-testid="canvas"
                     aria-label="Animated view of nodes and messages; use the node buttons or the panels to interact"
                     onclick={onclick} onmousemove={onmove} onmouseleave={link.callback(|_| Msg::CanvasLeave)}></canvas>
                 <div class="nodes" role="group" aria-label="Nodes">

@@ -9,6 +9,17 @@ use wasm_bindgen::prelude::*;
 
 thread_local! {
     static SEED: Cell<u64> = const { Cell::new(0) };
+    static PAINTS: Cell<u32> = const { Cell::new(0) };
+}
+
+pub(crate) fn count_paint() {
+    PAINTS.with(|p| p.set(p.get().wrapping_add(1)));
+}
+
+/// How many times the canvas has been painted since the page loaded (benchmarks).
+#[wasm_bindgen]
+pub fn paint_count() -> u32 {
+    PAINTS.with(|p| p.get())
 }
 
 /// Remembers the seed of the current run, so a panic report can name it.

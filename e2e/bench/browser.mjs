@@ -1,0 +1,109 @@
+// Browser benchmarks (BENCHMARKS.md): frame times and CPU per second while the
+// page animates, and the simulator core's events per second inside wasm.
+//
+//   node e2e/bench/browser.mjs              # all scenarios
+//   node e2e/bench/browser.mjs frames100    # one scenario
+//
+// Frame times come from a requestAnimationFrame recorder injected into the page
+// (it runs in the same frames as the app's own loop). CPU is read twice: the
+// renderer main thread's busy time (CDP Performance.getMetrics TaskDuration) and
+// the user+system time of every Chromium process (/proc), over the same window.
+import fs from 'node:fs';
+import { serve, launch, openApp, text } from '../lib.mjs';
+
+const SECONDS = Number(process.env.SECONDS || 6);
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const TICK = 100; // USER_HZ on Linux
+
+// Every Chromium process on the machine (the benchmark launches the only one).
+function chromiumPids() {
+  const out = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').startsWith('/usr/lib/chromium/')) out.push(Number(d));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+function cpuTicks(pids) {
+  let t = 0;
+  for (const p of pids) {
+    try {
+      const s = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      t += Number(f[11]) + Number(f[12]);
+    } catch { /* gone */ }
+  }
+  return t;
+}
+
+async function frames(browser, base, name, query) {
+  const { page, errors } = await openApp(browser, base, query);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await sleep(2500); // warm up: wasm compiled, queues filled
+  const pids = chromiumPids();
+  const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  // 1. CPU, with nothing of ours in the page: the app alone decides when to paint.
+  const m0 = await metric();
+  const c0 = cpuTicks(pids);
+  const p0 = await page.evaluate(() => window.wasmBindings.paint_count());
+  const t0 = Date.now();
+  await sleep(SECONDS * 1000);
+  const wall = (Date.now() - t0) / 1000;
+  const m1 = await metric();
+  const c1 = cpuTicks(pids);
+  const p1 = await page.evaluate(() => window.wasmBindings.paint_count());
+  // 2. Frame times: a requestAnimationFrame recorder runs in the same frames as the app's loop.
+  const deltas = await page.evaluate((secs) => new Promise((ok) => {
+    const out = []; let last = null; const end = performance.now() + secs * 1000;
+    const f = (ts) => { if (last !== null) out.push(ts - last); last = ts; if (ts < end) requestAnimationFrame(f); else ok(out); };
+    requestAnimationFrame(f);
+  }), SECONDS);
+  const inflight = Number(await text(page, 'inflight'));
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const res = {
+    scenario: name, query,
+    fps: +(deltas.length / (deltas.reduce((a, b) => a + b, 0) / 1000)).toFixed(1),
+    p50_ms: +pct(0.5).toFixed(2), p95_ms: +pct(0.95).toFixed(2), p99_ms: +pct(0.99).toFixed(2),
+    in_flight_at_end: inflight,
+    app_paints_per_s: +((p1 - p0) / wall).toFixed(1),
+    main_thread_cpu_ms_per_s: +(((m1.TaskDuration - m0.TaskDuration) * 1000) / wall).toFixed(1),
+    all_processes_cpu_ms_per_s: +(((c1 - c0) * (1000 / TICK)) / wall).toFixed(1),
+    console_errors: errors.length,
+  };
+  await page.close();
+  return res;
+}
+
+async function core(browser, base) {
+  const { page } = await openApp(browser, base, '?paused=1');
+  const rates = [];
+  for (let i = 0; i < 5; i++) rates.push(await page.evaluate(() => window.wasmBindings.bench_core(3_000_000)));
+  rates.sort((a, b) => a - b);
+  await page.close();
+  return { scenario: 'core-in-wasm', workload: '50-node all-to-all heartbeat, 3M events per run', median_M_events_per_s: +(rates[2] / 1e6).toFixed(2), min: +(rates[0] / 1e6).toFixed(2), max: +(rates[4] / 1e6).toFixed(2) };
+}
+
+const SCENARIOS = {
+  frames5: '?nodes=5&seed=1',
+  frames5paused: '?nodes=5&seed=1&paused=1',
+  frames100: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200',
+  frames200: '?nodes=200&seed=1&speed=1&latency=uniform&lat_min=20&lat_max=60',
+};
+
+const only = process.argv[2];
+const server = await serve();
+const browser = await launch();
+try {
+  for (const [name, q] of Object.entries(SCENARIOS)) {
+    if (only && only !== name) continue;
+    console.log(JSON.stringify(await frames(browser, server.url, name, q)));
+  }
+  if (!only || only === 'core') console.log(JSON.stringify(await core(browser, server.url)));
+} finally {
+  await browser.close();
+  await server.close();
+}
