@@ -30,7 +30,10 @@ impl RingLayout {
     /// Lays `n` nodes on a ring, node 0 at the top, clockwise. Node discs shrink
     /// as the ring gets crowded, but never below a clickable size.
     pub fn new(n: u32, w: f64, h: f64) -> Self {
-        let center = Pt { x: w / 2.0, y: h / 2.0 };
+        let center = Pt {
+            x: w / 2.0,
+            y: h / 2.0,
+        };
         let n_f = n.max(1) as f64;
         let half = (w.min(h) / 2.0).max(40.0);
         // Spacing between neighbours on the ring limits the disc size.
@@ -41,10 +44,18 @@ impl RingLayout {
         let pos = (0..n)
             .map(|i| {
                 let a = -std::f64::consts::FRAC_PI_2 + 2.0 * std::f64::consts::PI * i as f64 / n_f;
-                Pt { x: center.x + ring_r * a.cos(), y: center.y + ring_r * a.sin() }
+                Pt {
+                    x: center.x + ring_r * a.cos(),
+                    y: center.y + ring_r * a.sin(),
+                }
             })
             .collect();
-        RingLayout { pos, node_r, ring_r, center }
+        RingLayout {
+            pos,
+            node_r,
+            ring_r,
+            center,
+        }
     }
 
     /// The node whose disc contains `p` (with a little slack for small discs).
@@ -67,7 +78,9 @@ impl RingLayout {
         for a in 0..n {
             for b in (a + 1)..n {
                 let (pa, pb) = (self.pos[a as usize], self.pos[b as usize]);
-                if dist2(p, pa) < self.node_r * self.node_r || dist2(p, pb) < self.node_r * self.node_r {
+                if dist2(p, pa) < self.node_r * self.node_r
+                    || dist2(p, pb) < self.node_r * self.node_r
+                {
                     continue;
                 }
                 let d = seg_dist(p, pa, pb);
@@ -89,8 +102,19 @@ pub fn dist2(a: Pt, b: Pt) -> f64 {
 pub fn seg_dist(p: Pt, a: Pt, b: Pt) -> f64 {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let len2 = dx * dx + dy * dy;
-    let t = if len2 == 0.0 { 0.0 } else { (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0) };
-    dist2(p, Pt { x: a.x + t * dx, y: a.y + t * dy }).sqrt()
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    };
+    dist2(
+        p,
+        Pt {
+            x: a.x + t * dx,
+            y: a.y + t * dy,
+        },
+    )
+    .sqrt()
 }
 
 /// How far along its edge (0 at the sender, 1 at the receiver) a message is at `now`.
@@ -112,7 +136,10 @@ pub fn along(a: Pt, b: Pt, t: f64, lane: f64) -> Pt {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let len = (dx * dx + dy * dy).sqrt().max(1e-9);
     let (nx, ny) = (-dy / len, dx / len);
-    Pt { x: a.x + dx * t + nx * lane, y: a.y + dy * t + ny * lane }
+    Pt {
+        x: a.x + dx * t + nx * lane,
+        y: a.y + dy * t + ny * lane,
+    }
 }
 
 #[cfg(test)]
@@ -121,7 +148,17 @@ mod tests {
     use crate::sim::{DropReason, NodeId};
 
     fn flight(depart: Micros, arrive: Micros, lost: Option<Micros>) -> Flight<()> {
-        Flight { id: 0, from: NodeId(0), to: NodeId(1), sent_at: 0, depart, arrive, lost: lost.map(|t| (t, DropReason::Loss)), dup: false, msg: () }
+        Flight {
+            id: 0,
+            from: NodeId(0),
+            to: NodeId(1),
+            sent_at: 0,
+            depart,
+            arrive,
+            lost: lost.map(|t| (t, DropReason::Loss)),
+            dup: false,
+            msg: (),
+        }
     }
 
     #[test]
@@ -132,7 +169,11 @@ mod tests {
         assert_eq!(progress(&f, 200), 0.5);
         assert_eq!(progress(&f, 300), 1.0);
         let lost = flight(100, 300, Some(150));
-        assert_eq!(progress(&lost, 290), 0.25, "a lost message stops where it was lost");
+        assert_eq!(
+            progress(&lost, 290),
+            0.25,
+            "a lost message stops where it was lost"
+        );
     }
 
     #[test]
@@ -141,13 +182,19 @@ mod tests {
             let l = RingLayout::new(n, 800.0, 600.0);
             assert_eq!(l.pos.len(), n as usize);
             for (i, p) in l.pos.iter().enumerate() {
-                assert!(p.x >= 0.0 && p.x <= 800.0 && p.y >= 0.0 && p.y <= 600.0, "n {n}: {p:?}");
+                assert!(
+                    p.x >= 0.0 && p.x <= 800.0 && p.y >= 0.0 && p.y <= 600.0,
+                    "n {n}: {p:?}"
+                );
                 assert_eq!(l.node_at(*p), Some(i as u32), "n {n}");
             }
         }
         let l = RingLayout::new(4, 400.0, 400.0);
         // Node 0 is at the top, node 2 at the bottom: the centre lies on link 0-2.
-        assert!(matches!(l.link_at(l.center, 3.0), Some((0, 2)) | Some((1, 3))));
+        assert!(matches!(
+            l.link_at(l.center, 3.0),
+            Some((0, 2)) | Some((1, 3))
+        ));
         let mid01 = along(l.pos[0], l.pos[1], 0.5, 0.0);
         assert_eq!(l.link_at(mid01, 3.0), Some((0, 1)));
         assert_eq!(l.link_at(Pt { x: 1.0, y: 1.0 }, 3.0), None);

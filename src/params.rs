@@ -34,14 +34,29 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { nodes: 5, seed: 1, interval_ms: 1000.0, net: NetConfig::default(), clocks: ClockConfig::default(), speed: 0.25, paused: false }
+        Settings {
+            nodes: 5,
+            seed: 1,
+            interval_ms: 1000.0,
+            net: NetConfig::default(),
+            clocks: ClockConfig::default(),
+            speed: 0.25,
+            paused: false,
+        }
     }
 }
 
 impl Settings {
     /// The simulator configuration these settings describe.
     pub fn sim_config(&self) -> SimConfig {
-        SimConfig { nodes: self.nodes, seed: self.seed, net: self.net, clocks: self.clocks, trace_ring: 400, trace_all: false }
+        SimConfig {
+            nodes: self.nodes,
+            seed: self.seed,
+            net: self.net,
+            clocks: self.clocks,
+            trace_ring: 400,
+            trace_all: false,
+        }
     }
 
     /// Heartbeat period in microseconds.
@@ -72,8 +87,13 @@ impl Settings {
                     "lat_min" => lat_min = Some(parse_num("lat_min (ms)", v, 0.0, 3_600_000.0)?),
                     "lat_mean" => lat_mean = Some(parse_num("lat_mean (ms)", v, 0.0, 3_600_000.0)?),
                     "lat_max" => lat_max = Some(parse_num("lat_max (ms)", v, 0.0, 3_600_000.0)?),
-                    "drift" => s.clocks.max_drift_ppm = parse_int("drift (ppm)", v, 0, 100_000)? as u32,
-                    "offset" => s.clocks.max_offset_us = ms_to_us(parse_num("offset (ms)", v, 0.0, 60_000.0)?),
+                    "drift" => {
+                        s.clocks.max_drift_ppm = parse_int("drift (ppm)", v, 0, 100_000)? as u32
+                    }
+                    "offset" => {
+                        s.clocks.max_offset_us =
+                            ms_to_us(parse_num("offset (ms)", v, 0.0, 60_000.0)?)
+                    }
                     _ => {}
                 }
                 Ok(())
@@ -86,7 +106,8 @@ impl Settings {
             let (dmin, dmax) = s.net.latency.bounds();
             let kind = lat_kind.unwrap_or_else(|| s.net.latency.kind().to_string());
             let min = lat_min.unwrap_or(dmin as f64 / 1000.0);
-            let max = lat_max.unwrap_or_else(|| lat_mean.map_or(dmax as f64 / 1000.0, |m| (m * 4.0).max(min)));
+            let max = lat_max
+                .unwrap_or_else(|| lat_mean.map_or(dmax as f64 / 1000.0, |m| (m * 4.0).max(min)));
             let mean = lat_mean.unwrap_or((min + max) / 2.0);
             match latency_model(&kind, min, mean, max) {
                 Ok(m) => s.net.latency = m,
@@ -119,7 +140,9 @@ fn percent_decode(s: &str) -> String {
         match b[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < b.len() => {
-                let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&b[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(v) => {
                         out.push(v);
@@ -154,8 +177,13 @@ pub fn parse_num(field: &str, text: &str, min: f64, max: f64) -> Result<f64, Str
     let t = text.trim();
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= min && v <= max => Ok(v),
-        Ok(v) if v.is_finite() => Err(format!("{field}: {v} is out of range; expected a number from {min} to {max}")),
-        _ => Err(format!("{field}: expected a number from {min} to {max}, got {}", show(text))),
+        Ok(v) if v.is_finite() => Err(format!(
+            "{field}: {v} is out of range; expected a number from {min} to {max}"
+        )),
+        _ => Err(format!(
+            "{field}: expected a number from {min} to {max}, got {}",
+            show(text)
+        )),
     }
 }
 
@@ -164,14 +192,25 @@ pub fn parse_int(field: &str, text: &str, min: u64, max: u64) -> Result<u64, Str
     let t = text.trim();
     match t.parse::<i128>() {
         Ok(v) if v >= min as i128 && v <= max as i128 => Ok(v as u64),
-        Ok(v) => Err(format!("{field}: {v} is out of range; expected a whole number from {min} to {max}")),
-        Err(_) => Err(format!("{field}: expected a whole number from {min} to {max}, got {}", show(text))),
+        Ok(v) => Err(format!(
+            "{field}: {v} is out of range; expected a whole number from {min} to {max}"
+        )),
+        Err(_) => Err(format!(
+            "{field}: expected a whole number from {min} to {max}, got {}",
+            show(text)
+        )),
     }
 }
 
 /// A seed: any whole number from 0 to 2^64-1.
 pub fn parse_seed(text: &str) -> Result<u64, String> {
-    text.trim().parse::<u64>().map_err(|_| format!("seed: expected a whole number from 0 to {}, got {}", u64::MAX, show(text)))
+    text.trim().parse::<u64>().map_err(|_| {
+        format!(
+            "seed: expected a whole number from 0 to {}, got {}",
+            u64::MAX,
+            show(text)
+        )
+    })
 }
 
 /// `1/0`, `true/false`, `on/off`, `yes/no`.
@@ -179,7 +218,10 @@ pub fn parse_bool(field: &str, text: &str) -> Result<bool, String> {
     match text.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "on" | "yes" => Ok(true),
         "0" | "false" | "off" | "no" => Ok(false),
-        _ => Err(format!("{field}: expected true or false, got {}", show(text))),
+        _ => Err(format!(
+            "{field}: expected true or false, got {}",
+            show(text)
+        )),
     }
 }
 
@@ -197,19 +239,33 @@ fn parse_kind(text: &str) -> Result<&'static str, String> {
         "constant" => Ok("constant"),
         "uniform" => Ok("uniform"),
         "exponential" | "exp" => Ok("exponential"),
-        _ => Err(format!("latency: expected constant, uniform or exponential, got {}", show(text))),
+        _ => Err(format!(
+            "latency: expected constant, uniform or exponential, got {}",
+            show(text)
+        )),
     }
 }
 
 /// Builds a latency model from the three fields (milliseconds); checks their order.
-pub fn latency_model(kind: &str, min_ms: f64, mean_ms: f64, max_ms: f64) -> Result<LatencyModel, String> {
+pub fn latency_model(
+    kind: &str,
+    min_ms: f64,
+    mean_ms: f64,
+    max_ms: f64,
+) -> Result<LatencyModel, String> {
     let (min, mean, max) = (ms_to_us(min_ms), ms_to_us(mean_ms), ms_to_us(max_ms));
     match kind {
         "constant" => Ok(LatencyModel::Constant { mean }),
         "uniform" if min <= max => Ok(LatencyModel::Uniform { min, max }),
-        "uniform" => Err(format!("minimum latency ({min_ms} ms) must not exceed the maximum ({max_ms} ms)")),
-        "exponential" if min <= mean && mean <= max => Ok(LatencyModel::Exponential { min, mean, max }),
-        "exponential" => Err(format!("exponential latency needs min ≤ mean ≤ max, got {min_ms} / {mean_ms} / {max_ms} ms")),
+        "uniform" => Err(format!(
+            "minimum latency ({min_ms} ms) must not exceed the maximum ({max_ms} ms)"
+        )),
+        "exponential" if min <= mean && mean <= max => {
+            Ok(LatencyModel::Exponential { min, mean, max })
+        }
+        "exponential" => Err(format!(
+            "exponential latency needs min ≤ mean ≤ max, got {min_ms} / {mean_ms} / {max_ms} ms"
+        )),
         other => Err(format!("unknown latency model {}", show(other))),
     }
 }
@@ -220,12 +276,25 @@ pub fn parse_group(text: &str, n: u32) -> Result<Vec<u32>, String> {
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let part = part.trim_start_matches(['n', 'N']);
         let (a, b) = match part.split_once('-') {
-            Some((a, b)) => (a.trim().trim_start_matches(['n', 'N']), b.trim().trim_start_matches(['n', 'N'])),
+            Some((a, b)) => (
+                a.trim().trim_start_matches(['n', 'N']),
+                b.trim().trim_start_matches(['n', 'N']),
+            ),
             None => (part, part),
         };
         let max = n.saturating_sub(1) as u64;
-        let a = parse_int("group", a, 0, max).map_err(|_| format!("group: expected node numbers from 0 to {max} such as \"0,1\" or \"0-2\", got {}", show(text)))?;
-        let b = parse_int("group", b, 0, max).map_err(|_| format!("group: expected node numbers from 0 to {max} such as \"0,1\" or \"0-2\", got {}", show(text)))?;
+        let a = parse_int("group", a, 0, max).map_err(|_| {
+            format!(
+                "group: expected node numbers from 0 to {max} such as \"0,1\" or \"0-2\", got {}",
+                show(text)
+            )
+        })?;
+        let b = parse_int("group", b, 0, max).map_err(|_| {
+            format!(
+                "group: expected node numbers from 0 to {max} such as \"0,1\" or \"0-2\", got {}",
+                show(text)
+            )
+        })?;
         if a > b {
             return Err(format!("group: range {a}-{b} runs backwards"));
         }
@@ -247,19 +316,39 @@ mod tests {
     use super::*;
 
     fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
     fn good_query_is_read() {
-        let (s, e) = Settings::from_query(&q(&[("nodes", "100"), ("seed", "42"), ("loss", "0.1"), ("latency", "exponential"), ("lat_min", "10"), ("lat_mean", "50"), ("lat_max", "500"), ("reorder", "1"), ("bw", "20")]));
+        let (s, e) = Settings::from_query(&q(&[
+            ("nodes", "100"),
+            ("seed", "42"),
+            ("loss", "0.1"),
+            ("latency", "exponential"),
+            ("lat_min", "10"),
+            ("lat_mean", "50"),
+            ("lat_max", "500"),
+            ("reorder", "1"),
+            ("bw", "20"),
+        ]));
         assert!(e.is_empty(), "{e:?}");
         assert_eq!(s.nodes, 100);
         assert_eq!(s.seed, 42);
         assert_eq!(s.net.loss, 0.1);
         assert!(s.net.reorder);
         assert_eq!(s.net.bandwidth, Some(20));
-        assert_eq!(s.net.latency, LatencyModel::Exponential { min: 10_000, mean: 50_000, max: 500_000 });
+        assert_eq!(
+            s.net.latency,
+            LatencyModel::Exponential {
+                min: 10_000,
+                mean: 50_000,
+                max: 500_000
+            }
+        );
     }
 
     #[test]
@@ -282,7 +371,11 @@ mod tests {
         for (k, v) in bad {
             let (s, e) = Settings::from_query(&q(&[(k, v)]));
             assert_eq!(e.len(), 1, "{k}={v}: {e:?}");
-            assert!(e[0].contains(k), "{k}={v}: message should name the field: {}", e[0]);
+            assert!(
+                e[0].contains(k),
+                "{k}={v}: message should name the field: {}",
+                e[0]
+            );
             assert_eq!(s.nodes, Settings::default().nodes, "{k}={v}");
             assert_eq!(s.seed, Settings::default().seed, "{k}={v}");
         }
@@ -293,7 +386,11 @@ mod tests {
 
     #[test]
     fn latency_order_is_checked() {
-        let (s, e) = Settings::from_query(&q(&[("latency", "uniform"), ("lat_min", "200"), ("lat_max", "100")]));
+        let (s, e) = Settings::from_query(&q(&[
+            ("latency", "uniform"),
+            ("lat_min", "200"),
+            ("lat_max", "100"),
+        ]));
         assert_eq!(e.len(), 1);
         assert!(e[0].contains("must not exceed"), "{}", e[0]);
         assert_eq!(s.net.latency, NetConfig::default().latency);

@@ -57,28 +57,50 @@ mod tests {
 
     #[test]
     fn offset_and_drift_arithmetic() {
-        let c = LocalClock { offset_us: -5_000, drift_ppm: 200 };
+        let c = LocalClock {
+            offset_us: -5_000,
+            drift_ppm: 200,
+        };
         // After 10 true seconds a +200 ppm clock has gained 2 ms, and started 5 ms behind.
         assert_eq!(c.local_at(10_000_000), 10_000_000 - 5_000 + 2_000);
-        let slow = LocalClock { offset_us: 0, drift_ppm: -500 };
+        let slow = LocalClock {
+            offset_us: 0,
+            drift_ppm: -500,
+        };
         assert_eq!(slow.local_at(2_000_000), 2_000_000 - 1_000);
         // Negative local readings are allowed (a clock that started behind).
-        assert_eq!(LocalClock { offset_us: -10, drift_ppm: 0 }.local_at(3), -7);
+        assert_eq!(
+            LocalClock {
+                offset_us: -10,
+                drift_ppm: 0
+            }
+            .local_at(3),
+            -7
+        );
     }
 
     #[test]
     fn timers_in_local_time_never_fire_early_nor_late() {
         for drift in [-900_000, -50_000, -1, 0, 1, 77, 50_000, 300_000] {
             for offset in [-1_000_000i64, 0, 12_345] {
-                let c = LocalClock { offset_us: offset, drift_ppm: drift };
+                let c = LocalClock {
+                    offset_us: offset,
+                    drift_ppm: drift,
+                };
                 for start in [0u64, 1, 999_999, 123_456_789] {
                     for d in [1u64, 10, 1_000, 1_000_000, 7_777_777] {
                         let td = c.true_delay(d);
                         let elapsed = c.local_at(start + td) - c.local_at(start);
-                        assert!(elapsed >= d as i64, "drift {drift} offset {offset} start {start} d {d}: {elapsed}");
+                        assert!(
+                            elapsed >= d as i64,
+                            "drift {drift} offset {offset} start {start} d {d}: {elapsed}"
+                        );
                         // One true microsecond less would not have been enough (up to floor rounding of 1 µs).
                         let before = c.local_at(start + td - 1) - c.local_at(start);
-                        assert!(before <= d as i64 + 1, "drift {drift} start {start} d {d}: fired late ({before})");
+                        assert!(
+                            before <= d as i64 + 1,
+                            "drift {drift} start {start} d {d}: fired late ({before})"
+                        );
                     }
                 }
             }

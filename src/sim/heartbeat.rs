@@ -68,10 +68,21 @@ impl Protocol for Heartbeat {
         // Stagger first rounds around the ring, so the picture shows a wave rather than a flash.
         let phase = self.interval * ctx.id.0 as u64 / ctx.n.max(1) as u64;
         out.set_timer(HEARTBEAT_TIMER, phase.max(1));
-        HbState { round: 0, last_heard: vec![None; ctx.n as usize], pongs: 0 }
+        HbState {
+            round: 0,
+            last_heard: vec![None; ctx.n as usize],
+            pongs: 0,
+        }
     }
 
-    fn on_msg(&self, state: &mut HbState, ctx: &Ctx, from: NodeId, msg: &HbMsg, out: &mut Out<HbMsg>) {
+    fn on_msg(
+        &self,
+        state: &mut HbState,
+        ctx: &Ctx,
+        from: NodeId,
+        msg: &HbMsg,
+        out: &mut Out<HbMsg>,
+    ) {
         if let Some(slot) = state.last_heard.get_mut(from.0 as usize) {
             *slot = Some(ctx.local_now);
         }
@@ -104,7 +115,11 @@ impl Protocol for Heartbeat {
             .collect();
         silent.sort_unstable_by(|a, b| b.cmp(a));
         for (age, peer) in silent.into_iter().take(4) {
-            let v = if age == i64::MAX { "never".to_string() } else { format!("{:.2} s ago", age as f64 / 1e6) };
+            let v = if age == i64::MAX {
+                "never".to_string()
+            } else {
+                format!("{:.2} s ago", age as f64 / 1e6)
+            };
             rows.push((format!("Last heard from n{peer}"), v));
         }
         rows

@@ -19,7 +19,10 @@ pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network};
 pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
 pub use rng::SimRng;
 pub use trace::{Digest, Trace, TraceEvent, TraceKind};
-pub use world::{ClockConfig, Flight, NodeSlot, PendingTimer, RecordedCommand, Sim, SimConfig, Stats, StepOutcome};
+pub use world::{
+    ClockConfig, Flight, NodeSlot, PendingTimer, RecordedCommand, Sim, SimConfig, Stats,
+    StepOutcome,
+};
 
 use std::fmt;
 
@@ -90,7 +93,16 @@ impl Command {
                     LatencyModel::Uniform { min, max } => (1, min, max, 0),
                     LatencyModel::Exponential { min, mean, max } => (2, min, max, mean),
                 };
-                for w in [kind, a, b, m, c.loss.to_bits(), c.duplicate.to_bits(), c.reorder as u64, c.bandwidth.map_or(0, |b| b as u64 + 1)] {
+                for w in [
+                    kind,
+                    a,
+                    b,
+                    m,
+                    c.loss.to_bits(),
+                    c.duplicate.to_bits(),
+                    c.reorder as u64,
+                    c.bandwidth.map_or(0, |b| b as u64 + 1),
+                ] {
                     d.mix(w);
                 }
             }
@@ -120,7 +132,8 @@ impl fmt::Display for Command {
                 c.loss,
                 c.duplicate,
                 if c.reorder { "on" } else { "off" },
-                c.bandwidth.map_or("unlimited".to_string(), |b| format!("{b}/s"))
+                c.bandwidth
+                    .map_or("unlimited".to_string(), |b| format!("{b}/s"))
             ),
         }
     }
@@ -133,8 +146,21 @@ pub fn reference_run() -> Sim<Heartbeat> {
     let config = SimConfig {
         nodes: 7,
         seed: 20_261_123,
-        net: NetConfig { latency: LatencyModel::Exponential { min: 5_000, mean: 60_000, max: 900_000 }, loss: 0.1, duplicate: 0.05, reorder: true, bandwidth: Some(50) },
-        clocks: ClockConfig { max_offset_us: 80_000, max_drift_ppm: 5_000 },
+        net: NetConfig {
+            latency: LatencyModel::Exponential {
+                min: 5_000,
+                mean: 60_000,
+                max: 900_000,
+            },
+            loss: 0.1,
+            duplicate: 0.05,
+            reorder: true,
+            bandwidth: Some(50),
+        },
+        clocks: ClockConfig {
+            max_offset_us: 80_000,
+            max_drift_ppm: 5_000,
+        },
         trace_ring: 0,
         trace_all: false,
     };
@@ -142,7 +168,8 @@ pub fn reference_run() -> Sim<Heartbeat> {
     sim.run_until(3_000_000);
     sim.apply(Command::Crash(NodeId(2))).expect("valid");
     sim.run_until(9_000_000);
-    sim.apply(Command::Partition(vec![NodeId(0), NodeId(1), NodeId(3)])).expect("valid");
+    sim.apply(Command::Partition(vec![NodeId(0), NodeId(1), NodeId(3)]))
+        .expect("valid");
     for _ in 0..500 {
         sim.step();
     }
@@ -162,7 +189,14 @@ pub fn bench_workload() -> Sim<Heartbeat> {
     let config = SimConfig {
         nodes: 50,
         seed: 7,
-        net: NetConfig { latency: LatencyModel::Uniform { min: 1_000, max: 20_000 }, loss: 0.01, ..NetConfig::default() },
+        net: NetConfig {
+            latency: LatencyModel::Uniform {
+                min: 1_000,
+                max: 20_000,
+            },
+            loss: 0.01,
+            ..NetConfig::default()
+        },
         clocks: ClockConfig::default(),
         trace_ring: 0,
         trace_all: false,

@@ -17,7 +17,11 @@ pub enum LatencyModel {
     Uniform { min: Micros, max: Micros },
     /// `min` plus an exponential tail with the given `mean` (overall), cut off at `max`.
     /// Most messages are quick, a few are very slow: why timeouts are guesses.
-    Exponential { min: Micros, mean: Micros, max: Micros },
+    Exponential {
+        min: Micros,
+        mean: Micros,
+        max: Micros,
+    },
 }
 
 impl LatencyModel {
@@ -77,7 +81,10 @@ pub struct NetConfig {
 impl Default for NetConfig {
     fn default() -> Self {
         NetConfig {
-            latency: LatencyModel::Uniform { min: 40_000, max: 160_000 },
+            latency: LatencyModel::Uniform {
+                min: 40_000,
+                max: 160_000,
+            },
             loss: 0.0,
             duplicate: 0.0,
             reorder: false,
@@ -146,7 +153,12 @@ pub struct Network {
 impl Network {
     /// A fully connected network of `n` nodes.
     pub fn new(n: u32, config: NetConfig) -> Self {
-        Network { config, n, links: vec![LinkState::default(); (n as usize) * (n as usize)], cut_count: 0 }
+        Network {
+            config,
+            n,
+            links: vec![LinkState::default(); (n as usize) * (n as usize)],
+            cut_count: 0,
+        }
     }
 
     #[inline]
@@ -220,7 +232,11 @@ impl Network {
             None
         };
         link.queued += 1;
-        Fate { depart, arrive, lost }
+        Fate {
+            depart,
+            arrive,
+            lost,
+        }
     }
 
     /// A message on `from -> to` has left the link (arrived or dropped).

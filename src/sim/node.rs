@@ -34,7 +34,9 @@ pub struct Out<M> {
 
 impl<M> Default for Out<M> {
     fn default() -> Self {
-        Out { effects: Vec::new() }
+        Out {
+            effects: Vec::new(),
+        }
     }
 }
 
@@ -91,7 +93,14 @@ pub trait Protocol {
     /// State of a node when it starts (or restarts after a crash), plus its first effects.
     fn init(&self, ctx: &Ctx, out: &mut Out<Self::Msg>) -> Self::State;
     /// Handles a message from `from`.
-    fn on_msg(&self, state: &mut Self::State, ctx: &Ctx, from: NodeId, msg: &Self::Msg, out: &mut Out<Self::Msg>);
+    fn on_msg(
+        &self,
+        state: &mut Self::State,
+        ctx: &Ctx,
+        from: NodeId,
+        msg: &Self::Msg,
+        out: &mut Out<Self::Msg>,
+    );
     /// Handles a timer that fired.
     fn on_timer(&self, state: &mut Self::State, ctx: &Ctx, tag: TimerTag, out: &mut Out<Self::Msg>);
     /// The node's state as label/value rows for the inspector.

@@ -16,14 +16,40 @@ use std::fmt;
 pub enum TraceKind<M> {
     /// `from` sent `msg` to `to`; the network decided it departs at `depart`
     /// and arrives at `arrive` (unless `lost`).
-    Send { id: u64, from: NodeId, to: NodeId, msg: M, depart: Micros, arrive: Micros, dup: bool, lost: Option<(Micros, DropReason)> },
+    Send {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        msg: M,
+        depart: Micros,
+        arrive: Micros,
+        dup: bool,
+        lost: Option<(Micros, DropReason)>,
+    },
     /// Message `id` reached `to`, which handled it.
-    Deliver { id: u64, from: NodeId, to: NodeId, msg: M },
+    Deliver {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        msg: M,
+    },
     /// Message `id` did not reach `to`. `depart`/`arrive` are its envelope's times,
     /// so a viewer can tell how far it got.
-    Drop { id: u64, from: NodeId, to: NodeId, msg: M, reason: DropReason, depart: Micros, arrive: Micros },
+    Drop {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        msg: M,
+        reason: DropReason,
+        depart: Micros,
+        arrive: Micros,
+    },
     /// `node` set timer `tag` to fire at true time `fire_at`.
-    TimerSet { node: NodeId, tag: TimerTag, fire_at: Micros },
+    TimerSet {
+        node: NodeId,
+        tag: TimerTag,
+        fire_at: Micros,
+    },
     /// `node`'s timer `tag` fired.
     TimerFire { node: NodeId, tag: TimerTag },
     /// A user action took effect.
@@ -45,16 +71,41 @@ impl<M: Payload> fmt::Display for TraceEvent<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:>9.3}s  ", self.time as f64 / 1e6)?;
         match &self.kind {
-            TraceKind::Send { id, from, to, msg, dup, lost, .. } => {
-                write!(f, "{from} → {to} send {msg} (m{id}{})", if *dup { ", duplicate" } else { "" })?;
+            TraceKind::Send {
+                id,
+                from,
+                to,
+                msg,
+                dup,
+                lost,
+                ..
+            } => {
+                write!(
+                    f,
+                    "{from} → {to} send {msg} (m{id}{})",
+                    if *dup { ", duplicate" } else { "" }
+                )?;
                 if let Some((_, r)) = lost {
                     write!(f, " — will be {}", r.label())?;
                 }
                 Ok(())
             }
-            TraceKind::Deliver { id, from, to, msg } => write!(f, "{from} → {to} deliver {msg} (m{id})"),
-            TraceKind::Drop { id, from, to, msg, reason, .. } => write!(f, "{from} → {to} DROP {msg} (m{id}): {}", reason.label()),
-            TraceKind::TimerSet { node, tag, fire_at } => write!(f, "{node} set timer {tag} for {:.3}s", *fire_at as f64 / 1e6),
+            TraceKind::Deliver { id, from, to, msg } => {
+                write!(f, "{from} → {to} deliver {msg} (m{id})")
+            }
+            TraceKind::Drop {
+                id,
+                from,
+                to,
+                msg,
+                reason,
+                ..
+            } => write!(f, "{from} → {to} DROP {msg} (m{id}): {}", reason.label()),
+            TraceKind::TimerSet { node, tag, fire_at } => write!(
+                f,
+                "{node} set timer {tag} for {:.3}s",
+                *fire_at as f64 / 1e6
+            ),
             TraceKind::TimerFire { node, tag } => write!(f, "{node} timer {tag} fired"),
             TraceKind::Command(c) => write!(f, "USER: {c}"),
         }
@@ -84,7 +135,10 @@ impl Digest {
         const K1: u64 = 0xA076_1D64_78BD_642F;
         const K2: u64 = 0xE703_7ED1_A0B4_28DB;
         const K3: u64 = 0x8EBC_6AF0_9C88_C6E3;
-        let w = a ^ b.wrapping_mul(K1).rotate_left(17) ^ c.wrapping_mul(K2).rotate_left(31) ^ d.wrapping_mul(K3).rotate_left(47);
+        let w = a
+            ^ b.wrapping_mul(K1).rotate_left(17)
+            ^ c.wrapping_mul(K2).rotate_left(31)
+            ^ d.wrapping_mul(K3).rotate_left(47);
         self.mix(w);
     }
     /// The current value.
@@ -106,7 +160,13 @@ pub struct Trace<M> {
 impl<M: Payload> Trace<M> {
     /// A trace keeping the last `ring_cap` events, and all of them when `keep_all`.
     pub fn new(ring_cap: u32, keep_all: bool) -> Self {
-        Trace { digest: Digest::default(), total: 0, ring: VecDeque::with_capacity(ring_cap as usize), ring_cap: ring_cap as usize, full: keep_all.then(Vec::new) }
+        Trace {
+            digest: Digest::default(),
+            total: 0,
+            ring: VecDeque::with_capacity(ring_cap as usize),
+            ring_cap: ring_cap as usize,
+            full: keep_all.then(Vec::new),
+        }
     }
 
     /// Appends one event.
@@ -115,26 +175,52 @@ impl<M: Payload> Trace<M> {
         let d = &mut self.digest;
         let pair = |a: &NodeId, b: &NodeId| ((a.0 as u64) << 32) | b.0 as u64;
         match &kind {
-            TraceKind::Send { id, from, to, msg, depart, arrive, dup, lost } => {
+            TraceKind::Send {
+                id,
+                from,
+                to,
+                msg,
+                depart,
+                arrive,
+                dup,
+                lost,
+            } => {
                 let (lt, lr) = lost.map_or((0, 0), |(t, r)| (t, r as u64 + 1));
                 d.mix4(1 | (*dup as u64) << 8 | lr << 16, time, *id, pair(from, to));
                 d.mix4(msg.digest(), *depart, *arrive, lt);
             }
-            TraceKind::Deliver { id, from, to, msg } => d.mix4(2 ^ time.rotate_left(8), *id, pair(from, to), msg.digest()),
-            TraceKind::Drop { id, from, to, msg, reason, .. } => {
+            TraceKind::Deliver { id, from, to, msg } => {
+                d.mix4(2 ^ time.rotate_left(8), *id, pair(from, to), msg.digest())
+            }
+            TraceKind::Drop {
+                id,
+                from,
+                to,
+                msg,
+                reason,
+                ..
+            } => {
                 // depart/arrive were already folded in with the Send.
                 d.mix4(3 | (*reason as u64) << 8, time, *id, pair(from, to));
                 d.mix(msg.digest());
             }
-            TraceKind::TimerSet { node, tag, fire_at } => d.mix4(4, time, ((node.0 as u64) << 32) | *tag as u64, *fire_at),
-            TraceKind::TimerFire { node, tag } => d.mix4(5, time, ((node.0 as u64) << 32) | *tag as u64, 0),
+            TraceKind::TimerSet { node, tag, fire_at } => {
+                d.mix4(4, time, ((node.0 as u64) << 32) | *tag as u64, *fire_at)
+            }
+            TraceKind::TimerFire { node, tag } => {
+                d.mix4(5, time, ((node.0 as u64) << 32) | *tag as u64, 0)
+            }
             TraceKind::Command(c) => {
                 d.mix4(6, time, 0, 0);
                 c.digest_into(d);
             }
         }
         if self.ring_cap > 0 || self.full.is_some() {
-            let ev = TraceEvent { index: self.total, time, kind };
+            let ev = TraceEvent {
+                index: self.total,
+                time,
+                kind,
+            };
             if let Some(full) = &mut self.full {
                 full.push(ev.clone());
             }

@@ -21,7 +21,10 @@ pub struct ClockConfig {
 
 impl Default for ClockConfig {
     fn default() -> Self {
-        ClockConfig { max_offset_us: 50_000, max_drift_ppm: 200 }
+        ClockConfig {
+            max_offset_us: 50_000,
+            max_drift_ppm: 200,
+        }
     }
 }
 
@@ -44,7 +47,14 @@ pub struct SimConfig {
 
 impl Default for SimConfig {
     fn default() -> Self {
-        SimConfig { nodes: 5, seed: 1, net: NetConfig::default(), clocks: ClockConfig::default(), trace_ring: 256, trace_all: false }
+        SimConfig {
+            nodes: 5,
+            seed: 1,
+            net: NetConfig::default(),
+            clocks: ClockConfig::default(),
+            trace_ring: 256,
+            trace_all: false,
+        }
     }
 }
 
@@ -222,7 +232,11 @@ struct Slab<T> {
 
 impl<T> Slab<T> {
     fn new() -> Self {
-        Slab { slots: Vec::new(), free: Vec::new(), len: 0 }
+        Slab {
+            slots: Vec::new(),
+            free: Vec::new(),
+            len: 0,
+        }
     }
     fn insert(&mut self, v: T) -> u32 {
         self.len += 1;
@@ -274,7 +288,18 @@ impl<P: Protocol> Sim<P> {
             .map(|_| {
                 let offset_us = rng.symmetric(max_off);
                 let drift_ppm = rng.symmetric(max_drift) as i32;
-                NodeSlot { state: None, clock: LocalClock { offset_us, drift_ppm }, timers: Vec::new(), sent: 0, received: 0, crashed_at: None, incarnation: 0 }
+                NodeSlot {
+                    state: None,
+                    clock: LocalClock {
+                        offset_us,
+                        drift_ppm,
+                    },
+                    timers: Vec::new(),
+                    sent: 0,
+                    received: 0,
+                    crashed_at: None,
+                    incarnation: 0,
+                }
             })
             .collect();
         let mut sim = Sim {
@@ -300,7 +325,12 @@ impl<P: Protocol> Sim<P> {
     }
 
     /// Rebuilds a run from its configuration and recorded commands, up to time `until`.
-    pub fn replay(config: SimConfig, protocol: P, commands: &[RecordedCommand], until: Micros) -> Self {
+    pub fn replay(
+        config: SimConfig,
+        protocol: P,
+        commands: &[RecordedCommand],
+        until: Micros,
+    ) -> Self {
         let mut sim = Sim::new(config, protocol);
         for rc in commands {
             while sim.stats.events < rc.after_events {
@@ -317,7 +347,11 @@ impl<P: Protocol> Sim<P> {
     }
 
     fn ctx(&self, i: u32) -> Ctx {
-        Ctx { id: NodeId(i), n: self.config.nodes, local_now: self.nodes[i as usize].clock.local_at(self.now) }
+        Ctx {
+            id: NodeId(i),
+            n: self.config.nodes,
+            local_now: self.nodes[i as usize].clock.local_at(self.now),
+        }
     }
 
     fn start_node(&mut self, i: u32) {
@@ -352,13 +386,25 @@ impl<P: Protocol> Sim<P> {
                     let tag = tag & 0xFFFF; // tags are small constants; see `What`
                     let slot = &mut self.nodes[i as usize];
                     let fire_at = self.now + slot.clock.true_delay(after).max(1);
-                    let t = PendingTimer { tag, set_at: self.now, fire_at, seq: self.seq + 1 };
+                    let t = PendingTimer {
+                        tag,
+                        set_at: self.now,
+                        fire_at,
+                        seq: self.seq + 1,
+                    };
                     match slot.timers.iter_mut().find(|t| t.tag == tag) {
                         Some(existing) => *existing = t,
                         None => slot.timers.push(t),
                     }
                     self.push(fire_at, What::timer(i, tag));
-                    self.trace.record(self.now, TraceKind::TimerSet { node: NodeId(i), tag, fire_at });
+                    self.trace.record(
+                        self.now,
+                        TraceKind::TimerSet {
+                            node: NodeId(i),
+                            tag,
+                            fire_at,
+                        },
+                    );
                 }
                 Effect::CancelTimer { tag } => {
                     self.nodes[i as usize].timers.retain(|t| t.tag != tag);
@@ -370,7 +416,11 @@ impl<P: Protocol> Sim<P> {
     #[inline]
     fn push(&mut self, time: Micros, what: What) {
         self.seq += 1;
-        self.queue.push(Entry { time, seq: self.seq, what });
+        self.queue.push(Entry {
+            time,
+            seq: self.seq,
+            what,
+        });
     }
 
     fn send(&mut self, from: u32, to: u32, msg: P::Msg) {
@@ -389,8 +439,30 @@ impl<P: Protocol> Sim<P> {
         let fate = self.net.decide(&mut self.rng, self.now, f, t);
         self.stats.sent += 1;
         self.nodes[from as usize].sent += 1;
-        self.trace.record(self.now, TraceKind::Send { id, from: f, to: t, msg: msg.clone(), depart: fate.depart, arrive: fate.arrive, dup, lost: fate.lost });
-        let flight = Flight { id, from: f, to: t, sent_at: self.now, depart: fate.depart, arrive: fate.arrive, lost: fate.lost, dup, msg };
+        self.trace.record(
+            self.now,
+            TraceKind::Send {
+                id,
+                from: f,
+                to: t,
+                msg: msg.clone(),
+                depart: fate.depart,
+                arrive: fate.arrive,
+                dup,
+                lost: fate.lost,
+            },
+        );
+        let flight = Flight {
+            id,
+            from: f,
+            to: t,
+            sent_at: self.now,
+            depart: fate.depart,
+            arrive: fate.arrive,
+            lost: fate.lost,
+            dup,
+            msg,
+        };
         let slot = self.flights.insert(flight);
         match fate.lost {
             Some((at, _)) => self.push(at, What::lost(slot)),
@@ -443,13 +515,23 @@ impl<P: Protocol> Sim<P> {
             KIND_TIMER => {
                 let (node, tag) = (e.what.low(), e.what.tag());
                 let slot = &mut self.nodes[node as usize];
-                let Some(pos) = slot.timers.iter().position(|t| t.tag == tag && t.seq == e.seq) else {
+                let Some(pos) = slot
+                    .timers
+                    .iter()
+                    .position(|t| t.tag == tag && t.seq == e.seq)
+                else {
                     return false;
                 };
                 slot.timers.swap_remove(pos);
                 self.now = e.time;
                 self.stats.timers_fired += 1;
-                self.trace.record(self.now, TraceKind::TimerFire { node: NodeId(node), tag });
+                self.trace.record(
+                    self.now,
+                    TraceKind::TimerFire {
+                        node: NodeId(node),
+                        tag,
+                    },
+                );
                 let ctx = self.ctx(node);
                 let mut out = std::mem::take(&mut self.out);
                 if let Some(state) = self.nodes[node as usize].state.as_mut() {
@@ -469,7 +551,18 @@ impl<P: Protocol> Sim<P> {
                     DropReason::Partition => self.stats.blocked += 1,
                     _ => self.stats.lost += 1,
                 }
-                self.trace.record(self.now, TraceKind::Drop { id: f.id, from: f.from, to: f.to, msg: f.msg, reason, depart: f.depart, arrive: f.arrive });
+                self.trace.record(
+                    self.now,
+                    TraceKind::Drop {
+                        id: f.id,
+                        from: f.from,
+                        to: f.to,
+                        msg: f.msg,
+                        reason,
+                        depart: f.depart,
+                        arrive: f.arrive,
+                    },
+                );
                 true
             }
             _ => {
@@ -490,7 +583,18 @@ impl<P: Protocol> Sim<P> {
                         DropReason::Partition => self.stats.blocked += 1,
                         _ => self.stats.to_down += 1,
                     }
-                    self.trace.record(self.now, TraceKind::Drop { id: f.id, from: f.from, to: f.to, msg: f.msg, reason, depart: f.depart, arrive: f.arrive });
+                    self.trace.record(
+                        self.now,
+                        TraceKind::Drop {
+                            id: f.id,
+                            from: f.from,
+                            to: f.to,
+                            msg: f.msg,
+                            reason,
+                            depart: f.depart,
+                            arrive: f.arrive,
+                        },
+                    );
                     return true;
                 }
                 self.stats.delivered += 1;
@@ -500,7 +604,15 @@ impl<P: Protocol> Sim<P> {
                 if let Some(state) = self.nodes[to as usize].state.as_mut() {
                     self.protocol.on_msg(state, &ctx, f.from, &f.msg, &mut out);
                 }
-                self.trace.record(self.now, TraceKind::Deliver { id: f.id, from: f.from, to: f.to, msg: f.msg });
+                self.trace.record(
+                    self.now,
+                    TraceKind::Deliver {
+                        id: f.id,
+                        from: f.from,
+                        to: f.to,
+                        msg: f.msg,
+                    },
+                );
                 self.carry_out(to, &mut out);
                 self.out = out;
                 true
@@ -512,7 +624,10 @@ impl<P: Protocol> Sim<P> {
         if n.0 < self.config.nodes {
             Ok(())
         } else {
-            Err(format!("there is no node {n}: nodes are n0 to n{}", self.config.nodes.saturating_sub(1)))
+            Err(format!(
+                "there is no node {n}: nodes are n0 to n{}",
+                self.config.nodes.saturating_sub(1)
+            ))
         }
     }
 
@@ -542,7 +657,8 @@ impl<P: Protocol> Sim<P> {
                 if a == b {
                     return Err("a link joins two different nodes".to_string());
                 }
-                self.net.set_cut(*a, *b, matches!(cmd, Command::CutLink(..)));
+                self.net
+                    .set_cut(*a, *b, matches!(cmd, Command::CutLink(..)));
             }
             Command::Partition(group) => {
                 for n in group {
@@ -577,7 +693,11 @@ impl<P: Protocol> Sim<P> {
                 self.net.config = *c;
             }
         }
-        self.commands.push(RecordedCommand { at: self.now, after_events: self.stats.events, cmd: cmd.clone() });
+        self.commands.push(RecordedCommand {
+            at: self.now,
+            after_events: self.stats.events,
+            cmd: cmd.clone(),
+        });
         self.trace.record(self.now, TraceKind::Command(cmd.clone()));
         if let Command::Recover(n) = cmd {
             self.start_node(n.0);
@@ -629,7 +749,11 @@ impl<P: Protocol> Sim<P> {
     }
     /// Flights with their slot numbers.
     pub fn flight_slots(&self) -> impl Iterator<Item = (u32, &Flight<P::Msg>)> {
-        self.flights.slots.iter().enumerate().filter_map(|(i, s)| s.as_ref().map(|f| (i as u32, f)))
+        self.flights
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.as_ref().map(|f| (i as u32, f)))
     }
     /// Counters.
     pub fn stats(&self) -> &Stats {
@@ -674,7 +798,9 @@ pub fn validate_net(c: &NetConfig) -> Result<(), String> {
     }
     if let Some(b) = c.bandwidth {
         if b == 0 || b > 1_000_000 {
-            return Err("bandwidth must be between 1 and 1,000,000 messages per second".to_string());
+            return Err(
+                "bandwidth must be between 1 and 1,000,000 messages per second".to_string(),
+            );
         }
     }
     Ok(())

@@ -3,14 +3,20 @@
 //! picture is painted on a canvas every animation frame (see `draw.rs`).
 
 use super::draw::{self, Fade, Highlight, LIGHT};
-use crate::layout::{progress, along, Pt, RingLayout};
+use crate::layout::{along, progress, Pt, RingLayout};
 use crate::params::{self, Settings, SPEED_RANGE};
-use crate::sim::{Command, DropReason, Flight, HbMsg, Heartbeat, LatencyModel, NetConfig, NodeId, Payload, Protocol, Sim, StepOutcome, TraceKind};
+use crate::sim::{
+    Command, DropReason, Flight, HbMsg, Heartbeat, LatencyModel, NetConfig, NodeId, Payload,
+    Protocol, Sim, StepOutcome, TraceKind,
+};
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement,
+    KeyboardEvent,
+};
 use yew::prelude::*;
 
 /// A text field whose draft and error the app keeps.
@@ -106,11 +112,16 @@ pub struct App {
 
 /// Paint again once the fastest moving thing has moved this many CSS pixels.
 const PAINT_STEP_PX: f64 = 1.5;
+/// Room kept free for the legend under the ring (CSS px).
+const LEGEND_PX: f64 = 40.0;
 /// Panels refresh at most this often while running (wall ms).
 const PANEL_MS: f64 = 250.0;
 
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
 }
 
 fn fmt_s(us: u64) -> String {
@@ -133,7 +144,12 @@ fn ms(us: u64) -> String {
 impl App {
     fn new_sim(settings: &Settings) -> Sim<Heartbeat> {
         super::set_panic_seed(settings.seed);
-        Sim::new(settings.sim_config(), Heartbeat { interval: settings.interval_us() })
+        Sim::new(
+            settings.sim_config(),
+            Heartbeat {
+                interval: settings.interval_us(),
+            },
+        )
     }
 
     fn drafts_from(settings: &Settings) -> BTreeMap<Field, String> {
@@ -153,7 +169,13 @@ impl App {
         d.insert(Field::LatMax, ms(max));
         d.insert(Field::Loss, settings.net.loss.to_string());
         d.insert(Field::Dup, settings.net.duplicate.to_string());
-        d.insert(Field::Bandwidth, settings.net.bandwidth.map_or(String::new(), |b| b.to_string()));
+        d.insert(
+            Field::Bandwidth,
+            settings
+                .net
+                .bandwidth
+                .map_or(String::new(), |b| b.to_string()),
+        );
         d.insert(Field::Group, String::new());
         d.insert(Field::LinkA, "0".to_string());
         d.insert(Field::LinkB, "1".to_string());
@@ -173,7 +195,7 @@ impl App {
         self.cut_version = 0;
         self.selection = Selection::None;
         self.hover_link = None;
-        self.layout = RingLayout::new(self.settings.nodes, self.size.0, self.size.1);
+        self.layout = RingLayout::new(self.settings.nodes, self.size.0, self.size.1 - LEGEND_PX);
         self.dirty = true;
     }
 
@@ -213,7 +235,12 @@ impl App {
     /// Validates every network field; on success applies the new network as a command.
     fn commit_network(&mut self) {
         let mut errs = BTreeMap::new();
-        let mut num = |f: Field, label: &str, min: f64, max: f64| match params::parse_num(label, &self.draft(f), min, max) {
+        let mut num = |f: Field, label: &str, min: f64, max: f64| match params::parse_num(
+            label,
+            &self.draft(f),
+            min,
+            max,
+        ) {
             Ok(v) => Some(v),
             Err(e) => {
                 errs.insert(f, e);
@@ -225,14 +252,24 @@ impl App {
         let lmax = num(Field::LatMax, "Max latency (ms)", 0.0, 3_600_000.0);
         let loss = num(Field::Loss, "Loss probability", 0.0, 1.0);
         let dup = num(Field::Dup, "Duplication probability", 0.0, 1.0);
-        let bw = match params::parse_bandwidth("Bandwidth (msg/s per link)", &self.draft(Field::Bandwidth)) {
+        let bw = match params::parse_bandwidth(
+            "Bandwidth (msg/s per link)",
+            &self.draft(Field::Bandwidth),
+        ) {
             Ok(b) => Some(b),
             Err(e) => {
                 errs.insert(Field::Bandwidth, e);
                 None
             }
         };
-        for f in [Field::LatMin, Field::LatMean, Field::LatMax, Field::Loss, Field::Dup, Field::Bandwidth] {
+        for f in [
+            Field::LatMin,
+            Field::LatMean,
+            Field::LatMax,
+            Field::Loss,
+            Field::Dup,
+            Field::Bandwidth,
+        ] {
             self.errors.remove(&f);
         }
         let latency = match (lmin, lmean, lmax) {
@@ -245,9 +282,17 @@ impl App {
             },
             _ => None,
         };
-        if let (Some(latency), Some(loss), Some(duplicate), Some(bandwidth)) = (latency, loss, dup, bw) {
+        if let (Some(latency), Some(loss), Some(duplicate), Some(bandwidth)) =
+            (latency, loss, dup, bw)
+        {
             if errs.is_empty() {
-                let net = NetConfig { latency, loss, duplicate, reorder: self.settings.net.reorder, bandwidth };
+                let net = NetConfig {
+                    latency,
+                    loss,
+                    duplicate,
+                    reorder: self.settings.net.reorder,
+                    bandwidth,
+                };
                 if net != self.sim.network().config {
                     self.settings.net = net;
                     self.command(Command::SetNetwork(net));
@@ -262,11 +307,15 @@ impl App {
         let text = self.draft(f);
         let mut s = self.settings.clone();
         let r: Result<(), String> = match f {
-            Field::Nodes => params::parse_int("Nodes", &text, 1, params::MAX_NODES as u64).map(|v| s.nodes = v as u32),
+            Field::Nodes => params::parse_int("Nodes", &text, 1, params::MAX_NODES as u64)
+                .map(|v| s.nodes = v as u32),
             Field::Seed => params::parse_seed(&text).map(|v| s.seed = v),
-            Field::Interval => params::parse_num("Heartbeat interval (ms)", &text, 10.0, 60_000.0).map(|v| s.interval_ms = v),
-            Field::Offset => params::parse_num("Max clock offset (ms)", &text, 0.0, 60_000.0).map(|v| s.clocks.max_offset_us = params::ms_to_us(v)),
-            Field::Drift => params::parse_int("Max clock drift (ppm)", &text, 0, 100_000).map(|v| s.clocks.max_drift_ppm = v as u32),
+            Field::Interval => params::parse_num("Heartbeat interval (ms)", &text, 10.0, 60_000.0)
+                .map(|v| s.interval_ms = v),
+            Field::Offset => params::parse_num("Max clock offset (ms)", &text, 0.0, 60_000.0)
+                .map(|v| s.clocks.max_offset_us = params::ms_to_us(v)),
+            Field::Drift => params::parse_int("Max clock drift (ppm)", &text, 0, 100_000)
+                .map(|v| s.clocks.max_drift_ppm = v as u32),
             _ => Ok(()),
         };
         match r {
@@ -287,7 +336,11 @@ impl App {
 
     fn node_field(&mut self, f: Field) -> Option<u32> {
         let max = self.settings.nodes.saturating_sub(1) as u64;
-        let label = if f == Field::LinkA { "Link from node" } else { "Link to node" };
+        let label = if f == Field::LinkA {
+            "Link from node"
+        } else {
+            "Link to node"
+        };
         let text = self.draft(f);
         match params::parse_int(label, text.trim().trim_start_matches(['n', 'N']), 0, max) {
             Ok(v) => {
@@ -367,7 +420,10 @@ impl App {
             if now < f.depart || now >= end || f.arrive <= f.depart {
                 continue;
             }
-            let (a, b) = (self.layout.pos[f.from.0 as usize], self.layout.pos[f.to.0 as usize]);
+            let (a, b) = (
+                self.layout.pos[f.from.0 as usize],
+                self.layout.pos[f.to.0 as usize],
+            );
             let len = crate::layout::dist2(a, b).sqrt();
             v = v.max(len / (f.arrive - f.depart) as f64);
         }
@@ -388,10 +444,24 @@ impl App {
             return;
         }
         for e in self.sim.trace().since(self.trace_seen) {
-            if let TraceKind::Drop { from, to, msg, reason, depart, arrive, .. } = &e.kind {
+            if let TraceKind::Drop {
+                from,
+                to,
+                msg,
+                reason,
+                depart,
+                arrive,
+                ..
+            } = &e.kind
+            {
                 if self.fades.len() < 3000 {
                     let at = draw::drop_point(&self.layout, *from, *to, *depart, *arrive, e.time);
-                    self.fades.push(Fade { at, start_ms: ts, reason: *reason, pong: matches!(msg, HbMsg::Pong { .. }) });
+                    self.fades.push(Fade {
+                        at,
+                        start_ms: ts,
+                        reason: *reason,
+                        pong: matches!(msg, HbMsg::Pong { .. }),
+                    });
                 }
             }
         }
@@ -401,16 +471,21 @@ impl App {
     /// Keeps the canvas the size of its stage (in device pixels) and re-lays out on
     /// change. Returns whether the size changed.
     fn measure(&mut self) -> bool {
-        let Some(stage) = self.stage.cast::<HtmlElement>() else { return false };
+        let Some(stage) = self.stage.cast::<HtmlElement>() else {
+            return false;
+        };
         let (w, h) = (stage.client_width() as f64, stage.client_height() as f64);
-        let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).clamp(1.0, 3.0);
+        let dpr = web_sys::window()
+            .map(|w| w.device_pixel_ratio())
+            .unwrap_or(1.0)
+            .clamp(1.0, 3.0);
         if (w, h, dpr) != self.size && w > 0.0 && h > 0.0 {
             self.size = (w, h, dpr);
             if let Some(c) = self.canvas.cast::<HtmlCanvasElement>() {
                 c.set_width((w * dpr) as u32);
                 c.set_height((h * dpr) as u32);
             }
-            self.layout = RingLayout::new(self.settings.nodes, w, h);
+            self.layout = RingLayout::new(self.settings.nodes, w, h - LEGEND_PX);
             self.fades.clear();
             self.dirty = true;
             return true;
@@ -419,9 +494,15 @@ impl App {
     }
 
     fn paint(&self, ts: f64) {
-        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else { return };
-        let Ok(Some(ctx)) = canvas.get_context("2d") else { return };
-        let Ok(ctx) = ctx.dyn_into::<CanvasRenderingContext2d>() else { return };
+        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else {
+            return;
+        };
+        let Ok(Some(ctx)) = canvas.get_context("2d") else {
+            return;
+        };
+        let Ok(ctx) = ctx.dyn_into::<CanvasRenderingContext2d>() else {
+            return;
+        };
         let (w, h, dpr) = self.size;
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         let hl = Highlight {
@@ -435,14 +516,27 @@ impl App {
             },
             hover_link: self.hover_link,
         };
-        draw::paint(&ctx, w, h, &self.sim, &self.layout, &self.cut_pairs, &self.fades, ts, hl, &LIGHT);
+        draw::paint(
+            &ctx,
+            w,
+            h,
+            &self.sim,
+            &self.layout,
+            &self.cut_pairs,
+            &self.fades,
+            ts,
+            hl,
+            &LIGHT,
+        );
         super::count_paint();
     }
 
     fn schedule_frame(&mut self, ctx: &Context<Self>) {
         self.wake = None;
         let link = ctx.link().clone();
-        self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+        self.frame = Some(request_animation_frame(move |ts| {
+            link.send_message(Msg::Frame(ts))
+        }));
     }
 
     /// Makes sure a frame is coming (after any user action).
@@ -455,13 +549,22 @@ impl App {
     /// The message copy under the pointer, if any.
     fn message_at(&self, p: Pt) -> Option<Flight<HbMsg>> {
         let now = self.sim.now();
-        let lane = if self.layout.pos.len() <= 16 { 4.0 } else { 0.0 };
+        let lane = if self.layout.pos.len() <= 16 {
+            4.0
+        } else {
+            0.0
+        };
         let mut best: Option<(f64, &Flight<HbMsg>)> = None;
         for f in self.sim.flights() {
             if f.lost.is_some_and(|(t, _)| t <= now) {
                 continue;
             }
-            let q = along(self.layout.pos[f.from.0 as usize], self.layout.pos[f.to.0 as usize], progress(f, now), lane);
+            let q = along(
+                self.layout.pos[f.from.0 as usize],
+                self.layout.pos[f.to.0 as usize],
+                progress(f, now),
+                lane,
+            );
             let d = crate::layout::dist2(p, q);
             if d <= 100.0 && best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, f));
@@ -476,7 +579,9 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
         let pairs = params::parse_query(&search);
         let (mut settings, url_errors) = Settings::from_query(&pairs);
         if !pairs.iter().any(|(k, _)| k == "seed") {
@@ -531,7 +636,8 @@ impl Component for App {
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         if first_render {
             let link = ctx.link().clone();
-            self._resize = web_sys::window().map(|w| EventListener::new(&w, "resize", move |_| link.send_message(Msg::Redraw)));
+            self._resize = web_sys::window()
+                .map(|w| EventListener::new(&w, "resize", move |_| link.send_message(Msg::Redraw)));
             if self.measure() {
                 // Node buttons are placed from the measured layout: render again.
                 ctx.link().send_message(Msg::Redraw);
@@ -551,7 +657,10 @@ impl Component for App {
                     Some(d) if d <= 12.0 => self.schedule_frame(ctx),
                     Some(d) => {
                         let link = ctx.link().clone();
-                        self.wake = Some(gloo_timers::callback::Timeout::new((d - 8.0).max(1.0) as u32, move || link.send_message(Msg::Wake)));
+                        self.wake = Some(gloo_timers::callback::Timeout::new(
+                            (d - 8.0).max(1.0) as u32,
+                            move || link.send_message(Msg::Wake),
+                        ));
                     }
                     // Nothing will change until the user acts: sleep.
                     None => self.last_frame = None,
@@ -574,7 +683,8 @@ impl Component for App {
             Msg::Step => {
                 self.playing = false;
                 if self.sim.step() == StepOutcome::Idle {
-                    self.notice = Some("Nothing left to happen: every node is down or silent.".into());
+                    self.notice =
+                        Some("Nothing left to happen: every node is down or silent.".into());
                 }
                 self.dirty = true;
             }
@@ -585,7 +695,9 @@ impl Component for App {
                 return false;
             }
             Msg::Commit(f) => match f {
-                Field::Nodes | Field::Seed | Field::Interval | Field::Offset | Field::Drift => self.commit_run_field(f),
+                Field::Nodes | Field::Seed | Field::Interval | Field::Offset | Field::Drift => {
+                    self.commit_run_field(f)
+                }
                 Field::Group | Field::LinkA | Field::LinkB => {}
                 _ => self.commit_network(),
             },
@@ -598,7 +710,11 @@ impl Component for App {
                 self.commit_network();
             }
             Msg::SelectNode(i) => {
-                self.selection = if self.selection == Selection::Node(i) { Selection::None } else { Selection::Node(i) };
+                self.selection = if self.selection == Selection::Node(i) {
+                    Selection::None
+                } else {
+                    Selection::Node(i)
+                };
                 self.dirty = true;
             }
             Msg::ClearSelection => {
@@ -611,8 +727,16 @@ impl Component for App {
                     self.selection = Selection::Message(Box::new(f));
                 } else if let Some(i) = self.layout.node_at(p) {
                     self.selection = Selection::Node(i);
-                } else if let Some((a, b)) = self.layout.link_at(p, 5.0).filter(|_| self.settings.nodes <= 16) {
-                    let cmd = if self.sim.network().is_cut(NodeId(a), NodeId(b)) { Command::HealLink(NodeId(a), NodeId(b)) } else { Command::CutLink(NodeId(a), NodeId(b)) };
+                } else if let Some((a, b)) = self
+                    .layout
+                    .link_at(p, 5.0)
+                    .filter(|_| self.settings.nodes <= 16)
+                {
+                    let cmd = if self.sim.network().is_cut(NodeId(a), NodeId(b)) {
+                        Command::HealLink(NodeId(a), NodeId(b))
+                    } else {
+                        Command::CutLink(NodeId(a), NodeId(b))
+                    };
                     self.command(cmd);
                 } else {
                     self.selection = Selection::None;
@@ -621,7 +745,11 @@ impl Component for App {
             }
             Msg::CanvasMove(x, y) => {
                 let p = Pt { x, y };
-                let hover = if self.settings.nodes <= 16 && self.layout.node_at(p).is_none() { self.layout.link_at(p, 5.0) } else { None };
+                let hover = if self.settings.nodes <= 16 && self.layout.node_at(p).is_none() {
+                    self.layout.link_at(p, 5.0)
+                } else {
+                    None
+                };
                 if hover != self.hover_link {
                     self.hover_link = hover;
                     self.dirty = true;
@@ -641,7 +769,10 @@ impl Component for App {
                 let (a, b) = (self.node_field(Field::LinkA), self.node_field(Field::LinkB));
                 if let (Some(a), Some(b)) = (a, b) {
                     if a == b {
-                        self.errors.insert(Field::LinkB, "Link to node: pick a node other than the first one".into());
+                        self.errors.insert(
+                            Field::LinkB,
+                            "Link to node: pick a node other than the first one".into(),
+                        );
                     } else if matches!(msg, Msg::CutLink) {
                         self.command(Command::CutLink(NodeId(a), NodeId(b)));
                     } else {
@@ -649,7 +780,8 @@ impl Component for App {
                     }
                 }
             }
-            Msg::Split => match params::parse_group(&self.draft(Field::Group), self.settings.nodes) {
+            Msg::Split => match params::parse_group(&self.draft(Field::Group), self.settings.nodes)
+            {
                 Ok(g) => {
                     self.errors.remove(&Field::Group);
                     self.command(Command::Partition(g.into_iter().map(NodeId).collect()));
@@ -660,7 +792,12 @@ impl Component for App {
             },
             Msg::HealAll => self.command(Command::HealAll),
             Msg::Key(k) => {
-                let in_field = k.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+                let in_field = k
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                    });
                 if in_field || k.ctrl_key() || k.meta_key() || k.alt_key() {
                     return false;
                 }
@@ -677,7 +814,11 @@ impl Component for App {
                     "c" => {
                         if let Selection::Node(i) = self.selection {
                             let up = self.sim.nodes()[i as usize].is_up();
-                            ctx.link().send_message(if up { Msg::Crash(i) } else { Msg::Recover(i) });
+                            ctx.link().send_message(if up {
+                                Msg::Crash(i)
+                            } else {
+                                Msg::Recover(i)
+                            });
                         }
                     }
                     _ => {}
@@ -729,7 +870,7 @@ impl App {
                         aria-label={ if self.playing { "Pause (Space)" } else { "Play (Space)" } }>
                         { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
                     </button>
-                    <button data-testid="step" aria-keyshortcuts="S" aria-label="Step one event (S)" onclick={link.callback(|_| Msg::Step)}>{ "⏭ Step" }</button>
+                    <button data-testid="step" aria-keyshortcuts="S" aria-label="Step one event (S)" onclick={link.callback(|_| Msg::Step)}>{ "+1 Step" }</button>
                     <button data-testid="reset" aria-keyshortcuts="R" aria-label="Reset the run (R)" onclick={link.callback(|_| Msg::Reset)}>{ "↺ Reset" }</button>
                     <label class="speed">
                         <span>{ "Speed" }</span>
@@ -761,8 +902,10 @@ impl App {
     fn view_stage(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let nr = self.layout.node_r.max(8.0);
-        let onclick = link.callback(|e: MouseEvent| Msg::CanvasClick(e.offset_x() as f64, e.offset_y() as f64));
-        let onmove = link.callback(|e: MouseEvent| Msg::CanvasMove(e.offset_x() as f64, e.offset_y() as f64));
+        let onclick = link
+            .callback(|e: MouseEvent| Msg::CanvasClick(e.offset_x() as f64, e.offset_y() as f64));
+        let onmove = link
+            .callback(|e: MouseEvent| Msg::CanvasMove(e.offset_x() as f64, e.offset_y() as f64));
         html! {
             <section class="stage" ref={self.stage.clone()} aria-label="Cluster view">
                 <canvas ref={self.canvas.clone()} data-testid="canvas"
@@ -790,14 +933,25 @@ impl App {
                     <span><i class="lg-down">{ "✕" }</i>{ "crashed node" }</span>
                     <span><i class="lg-cut"></i>{ "cut link" }</span>
                 </div>
+                <p class="caption">
+                    <strong>{ "Heartbeats. " }</strong>
+                    { "Every node pings every other node once per second of its own clock; each ping is answered by a pong. Click a node or a message to inspect it; click a link to cut it." }
+                </p>
                 if !self.playing {
-                    <div class="paused-badge" aria-hidden="true">{ "paused" }</div>
+                    <div class="paused-badge" aria-hidden="true">{ "❚❚ paused" }</div>
                 }
             </section>
         }
     }
 
-    fn text_field(&self, ctx: &Context<Self>, f: Field, label: &str, hint: &str, inputmode: &str) -> Html {
+    fn text_field(
+        &self,
+        ctx: &Context<Self>,
+        f: Field,
+        label: &str,
+        hint: &str,
+        inputmode: &str,
+    ) -> Html {
         let link = ctx.link();
         let id = format!("f-{f:?}").to_lowercase();
         let err = self.errors.get(&f);
@@ -902,13 +1056,19 @@ impl App {
     fn view_inspector(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let body = match &self.selection {
-            Selection::None => html! { <p class="hint">{ "Click a node (or Tab to it) or a moving message to inspect it. Keys: Space play/pause · S step · R reset · +/− speed · C crash/recover the selected node · Esc deselect." }</p> },
+            Selection::None => {
+                html! { <p class="hint">{ "Click a node (or Tab to it) or a moving message to inspect it. Keys: Space play/pause · S step · R reset · +/− speed · C crash/recover the selected node · Esc deselect." }</p> }
+            }
             Selection::Node(i) => {
                 let i = *i;
                 let node = &self.sim.nodes()[i as usize];
                 let c = self.sim.node_ctx(NodeId(i));
                 let now = self.sim.now();
-                let rows: Vec<(String, String)> = node.state.as_ref().map(|st| self.sim.protocol().describe(st, &c)).unwrap_or_default();
+                let rows: Vec<(String, String)> = node
+                    .state
+                    .as_ref()
+                    .map(|st| self.sim.protocol().describe(st, &c))
+                    .unwrap_or_default();
                 html! {
                     <div data-testid="inspector-node">
                         <p class="big">
@@ -944,7 +1104,15 @@ impl App {
             Selection::Message(f) => {
                 let now = self.sim.now();
                 let status = match f.lost {
-                    Some((t, r)) if t <= now => format!("{} at {}", if r == DropReason::Loss { "lost in the network" } else { r.label() }, fmt_s(t)),
+                    Some((t, r)) if t <= now => format!(
+                        "{} at {}",
+                        if r == DropReason::Loss {
+                            "lost in the network"
+                        } else {
+                            r.label()
+                        },
+                        fmt_s(t)
+                    ),
                     _ if f.arrive <= now => format!("arrived at {}", fmt_s(f.arrive)),
                     _ if f.depart > now => "queued at the sender (link busy)".to_string(),
                     _ => "in flight".to_string(),

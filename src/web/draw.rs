@@ -103,7 +103,13 @@ pub fn paint(
     } else {
         c.set_stroke_style_str(pal.ring);
         c.begin_path();
-        let _ = c.arc(layout.center.x, layout.center.y, layout.ring_r, 0.0, 2.0 * PI);
+        let _ = c.arc(
+            layout.center.x,
+            layout.center.y,
+            layout.ring_r,
+            0.0,
+            2.0 * PI,
+        );
         c.stroke();
     }
 
@@ -165,7 +171,13 @@ pub fn paint(
     c.stroke();
 
     // Messages, batched by shape. Small clusters get bigger dots.
-    let r = if n <= 16 { 5.5 } else if n <= 60 { 3.5 } else { 2.2 };
+    let r = if n <= 16 {
+        5.5
+    } else if n <= 60 {
+        3.5
+    } else {
+        2.2
+    };
     let lane = if n <= 16 { 4.0 } else { 0.0 };
     let mut selected: Option<Pt> = None;
     let mut dups: Vec<Pt> = Vec::new();
@@ -217,7 +229,11 @@ pub fn paint(
             continue;
         }
         c.set_global_alpha(1.0 - age);
-        c.set_stroke_style_str(if f.reason == DropReason::ReceiverDown { pal.down } else { pal.lost });
+        c.set_stroke_style_str(if f.reason == DropReason::ReceiverDown {
+            pal.down
+        } else {
+            pal.lost
+        });
         c.set_line_width(2.2);
         c.begin_path();
         cross_path(c, f.at, r + 2.0 + 4.0 * age);
@@ -243,7 +259,13 @@ pub fn paint(
     }
     c.fill();
     // Crashed nodes: grey, dashed outline and a cross.
-    let down: Vec<usize> = sim.nodes().iter().enumerate().filter(|(_, s)| !s.is_up()).map(|(i, _)| i).collect();
+    let down: Vec<usize> = sim
+        .nodes()
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.is_up())
+        .map(|(i, _)| i)
+        .collect();
     if !down.is_empty() {
         c.set_fill_style_str("#e5e7eb");
         c.set_stroke_style_str(pal.down);
@@ -267,7 +289,10 @@ pub fn paint(
     }
     // Labels when there is room.
     if nr >= 11.0 {
-        c.set_font(&format!("600 {}px system-ui, sans-serif", (nr * 0.62).clamp(9.0, 15.0).round()));
+        c.set_font(&format!(
+            "600 {}px system-ui, sans-serif",
+            (nr * 0.62).clamp(9.0, 15.0).round()
+        ));
         c.set_text_align("center");
         c.set_text_baseline("middle");
         for (i, node) in sim.nodes().iter().enumerate() {
@@ -277,7 +302,19 @@ pub fn paint(
                 let _ = c.fill_text(&format!("n{i}"), p.x, p.y);
             } else {
                 c.set_fill_style_str("#374151");
-                let _ = c.fill_text(&format!("n{i}"), p.x, p.y + nr + 12.0);
+                let _ = c.fill_text(&format!("n{i} crashed"), p.x, p.y + nr + 14.0);
+            }
+        }
+        // Each node's own clock: they disagree, because there is no global clock.
+        if n <= 12 {
+            c.set_font("11px ui-monospace, Menlo, Consolas, monospace");
+            c.set_fill_style_str("#475569");
+            for (i, node) in sim.nodes().iter().enumerate() {
+                if node.is_up() {
+                    let p = layout.pos[i];
+                    let local = node.clock.local_at(now) as f64 / 1e6;
+                    let _ = c.fill_text(&format!("local {local:.3}s"), p.x, p.y + nr + 14.0);
+                }
             }
         }
     } else if n <= 300 {
@@ -287,7 +324,12 @@ pub fn paint(
         c.set_text_baseline("middle");
         c.set_fill_style_str("#334155");
         for i in (0..n).step_by(10) {
-            let p = along(layout.center, layout.pos[i], 1.0 + (nr + 12.0) / layout.ring_r.max(1.0), 0.0);
+            let p = along(
+                layout.center,
+                layout.pos[i],
+                1.0 + (nr + 12.0) / layout.ring_r.max(1.0),
+                0.0,
+            );
             let _ = c.fill_text(&format!("n{i}"), p.x, p.y);
         }
     }
@@ -310,10 +352,26 @@ pub fn paint(
 }
 
 /// Where a dropped message died on screen.
-pub fn drop_point(layout: &RingLayout, from: NodeId, to: NodeId, depart: Micros, arrive: Micros, at: Micros) -> Pt {
-    let frac = if arrive > depart { (at.saturating_sub(depart)) as f64 / (arrive - depart) as f64 } else { 1.0 };
+pub fn drop_point(
+    layout: &RingLayout,
+    from: NodeId,
+    to: NodeId,
+    depart: Micros,
+    arrive: Micros,
+    at: Micros,
+) -> Pt {
+    let frac = if arrive > depart {
+        (at.saturating_sub(depart)) as f64 / (arrive - depart) as f64
+    } else {
+        1.0
+    };
     let lane = if layout.pos.len() <= 16 { 4.0 } else { 0.0 };
-    along(layout.pos[from.0 as usize], layout.pos[to.0 as usize], frac.clamp(0.0, 1.0), lane)
+    along(
+        layout.pos[from.0 as usize],
+        layout.pos[to.0 as usize],
+        frac.clamp(0.0, 1.0),
+        lane,
+    )
 }
 
 fn dash(v: &[f64]) -> JsValue {

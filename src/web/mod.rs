@@ -29,7 +29,8 @@ pub(crate) fn set_panic_seed(seed: u64) {
 
 /// Mounts the app and installs the panic overlay.
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| {
+    // Through yew, which would otherwise install its own console-only hook over ours.
+    yew::set_custom_panic_hook(Box::new(|info| {
         let seed = SEED.with(|s| s.get());
         let text = format!("{info}");
         web_sys::console::error_1(&format!("distsim panicked (seed {seed}): {text}").into());
@@ -41,9 +42,13 @@ pub fn start() {
 /// A full-page overlay with the seed and the message. Built with `textContent`,
 /// never HTML, so nothing in the message can inject markup.
 fn show_panic_overlay(seed: u64, text: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let Some(body) = doc.body() else { return };
-    let Ok(div) = doc.create_element("div") else { return };
+    let Ok(div) = doc.create_element("div") else {
+        return;
+    };
     div.set_id("panic-overlay");
     let _ = div.set_attribute("role", "alertdialog");
     let _ = div.set_attribute("aria-label", "The simulator stopped");
