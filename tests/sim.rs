@@ -138,10 +138,8 @@ fn invalid_commands_are_refused_and_not_recorded() {
     assert!(sim.commands().is_empty());
 }
 
-/// Sends, drops and deliveries of a run, read back from the full trace.
-fn sends(
-    sim: &Sim<Heartbeat>,
-) -> Vec<(
+/// One send read back from the trace: (id, from, to, depart, arrive, dup, lost, sent at).
+type SendRow = (
     u64,
     NodeId,
     NodeId,
@@ -150,7 +148,10 @@ fn sends(
     bool,
     Option<(Micros, DropReason)>,
     Micros,
-)> {
+);
+
+/// Every send of a run, read back from the full trace.
+fn sends(sim: &Sim<Heartbeat>) -> Vec<SendRow> {
     sim.trace()
         .all()
         .unwrap()
