@@ -40,7 +40,7 @@ impl Default for Settings {
             interval_ms: 1000.0,
             net: NetConfig::default(),
             clocks: ClockConfig::default(),
-            speed: 0.25,
+            speed: 0.15,
             paused: false,
         }
     }

@@ -91,6 +91,7 @@ const SCENARIOS = {
   frames5: '?nodes=5&seed=1',
   frames5paused: '?nodes=5&seed=1&paused=1',
   frames100: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200',
+  frames100lossy: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200&loss=0.1',
   frames200: '?nodes=200&seed=1&speed=1&latency=uniform&lat_min=20&lat_max=60',
 };
 

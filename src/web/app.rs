@@ -3,6 +3,7 @@
 //! picture is painted on a canvas every animation frame (see `draw.rs`).
 
 use super::draw::{self, Fade, Highlight, LIGHT};
+use super::nodes::{NodeButton, NodeLayer};
 use crate::layout::{along, progress, Pt, RingLayout};
 use crate::params::{self, Settings, SPEED_RANGE};
 use crate::sim::{
@@ -12,6 +13,7 @@ use crate::sim::{
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{
     CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement,
@@ -108,6 +110,10 @@ pub struct App {
     /// Sleeping until the next paint is due (instead of spinning on animation frames).
     wake: Option<gloo_timers::callback::Timeout>,
     _resize: Option<EventListener>,
+    /// Created once, so the node layer's props compare equal between renders.
+    on_select: Callback<u32>,
+    /// The node buttons as last built, reused while nothing they show changed.
+    buttons: std::cell::RefCell<Rc<Vec<NodeButton>>>,
 }
 
 /// Paint again once the fastest moving thing has moved this many CSS pixels.
@@ -447,7 +453,6 @@ impl App {
             if let TraceKind::Drop {
                 from,
                 to,
-                msg,
                 reason,
                 depart,
                 arrive,
@@ -460,7 +465,6 @@ impl App {
                         at,
                         start_ms: ts,
                         reason: *reason,
-                        pong: matches!(msg, HbMsg::Pong { .. }),
                     });
                 }
             }
@@ -546,6 +550,31 @@ impl App {
         }
     }
 
+    /// The node buttons for the current layout, states and selection; the previous
+    /// `Rc` is returned when nothing changed, so the layer skips its render.
+    fn node_buttons(&self) -> Rc<Vec<NodeButton>> {
+        let nr = self.layout.node_r.max(8.0);
+        let fresh: Vec<NodeButton> = self
+            .layout
+            .pos
+            .iter()
+            .zip(self.sim.nodes())
+            .enumerate()
+            .map(|(i, (p, node))| NodeButton {
+                x: p.x - nr,
+                y: p.y - nr,
+                size: 2.0 * nr,
+                up: node.is_up(),
+                selected: self.selection == Selection::Node(i as u32),
+            })
+            .collect();
+        let mut cached = self.buttons.borrow_mut();
+        if **cached != fresh {
+            *cached = Rc::new(fresh);
+        }
+        cached.clone()
+    }
+
     /// The message copy under the pointer, if any.
     fn message_at(&self, p: Pt) -> Option<Flight<HbMsg>> {
         let now = self.sim.now();
@@ -628,6 +657,8 @@ impl Component for App {
             events_at_paint: 0,
             wake: None,
             _resize: None,
+            on_select: ctx.link().callback(Msg::SelectNode),
+            buttons: Default::default(),
         };
         app.layout = RingLayout::new(app.settings.nodes, 1.0, 1.0);
         app
@@ -901,7 +932,6 @@ impl App {
 
     fn view_stage(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let nr = self.layout.node_r.max(8.0);
         let onclick = link
             .callback(|e: MouseEvent| Msg::CanvasClick(e.offset_x() as f64, e.offset_y() as f64));
         let onmove = link
@@ -911,19 +941,7 @@ impl App {
                 <canvas ref={self.canvas.clone()} data-testid="canvas"
                     aria-label="Animated view of nodes and messages; use the node buttons or the panels to interact"
                     onclick={onclick} onmousemove={onmove} onmouseleave={link.callback(|_| Msg::CanvasLeave)}></canvas>
-                <div class="nodes" role="group" aria-label="Nodes">
-                    { for self.layout.pos.iter().enumerate().map(|(i, p)| {
-                        let i = i as u32;
-                        let node = &self.sim.nodes()[i as usize];
-                        let label = format!("Node n{i}, {}{}", if node.is_up() { "up" } else { "crashed" }, if self.selection == Selection::Node(i) { ", selected" } else { "" });
-                        html! {
-                            <button class="node-hit" data-testid={format!("node-{i}")} aria-label={label}
-                                aria-pressed={ (self.selection == Selection::Node(i)).to_string() }
-                                style={format!("left:{:.1}px;top:{:.1}px;width:{:.1}px;height:{:.1}px", p.x - nr, p.y - nr, 2.0 * nr, 2.0 * nr)}
-                                onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::SelectNode(i) })}></button>
-                        }
-                    }) }
-                </div>
+                <NodeLayer nodes={self.node_buttons()} on_select={self.on_select.clone()} />
                 <div class="legend" aria-label="Legend">
                     <span><i class="lg-ping"></i>{ "ping" }</span>
                     <span><i class="lg-pong"></i>{ "pong" }</span>

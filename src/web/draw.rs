@@ -54,8 +54,6 @@ pub struct Fade {
     pub start_ms: f64,
     /// Why.
     pub reason: DropReason,
-    /// Its kind (to keep its shape while fading).
-    pub pong: bool,
 }
 
 /// How long a drop stays visible, wall-clock milliseconds.
@@ -193,10 +191,18 @@ pub fn paint(
             }
             let (a, b) = (layout.pos[f.from.0 as usize], layout.pos[f.to.0 as usize]);
             let p = along(a, b, progress(f, now), lane);
-            if kind_pong {
+            if n > 60 {
+                // Crowded: pixel-aligned rectangles rasterize fastest. Pings are
+                // squares, pongs are plus signs: still two shapes, not two colours.
+                let (x, y) = (p.x.round(), p.y.round());
+                if kind_pong {
+                    c.rect(x - 3.0, y - 1.0, 6.0, 2.0);
+                    c.rect(x - 1.0, y - 3.0, 2.0, 6.0);
+                } else {
+                    c.rect(x - 2.0, y - 2.0, 4.0, 4.0);
+                }
+            } else if kind_pong {
                 diamond_path(c, p, r * 1.15);
-            } else if n > 60 {
-                c.rect(p.x - r, p.y - r, 2.0 * r, 2.0 * r);
             } else {
                 c.move_to(p.x + r, p.y);
                 let _ = c.arc(p.x, p.y, r, 0.0, 2.0 * PI);
@@ -222,28 +228,55 @@ pub fn paint(
         c.stroke();
     }
 
-    // Dropped messages: a red cross that fades where the message died.
-    for f in fades {
-        let age = (now_ms - f.start_ms) / FADE_MS;
-        if !(0.0..1.0).contains(&age) {
-            continue;
-        }
-        c.set_global_alpha(1.0 - age);
-        c.set_stroke_style_str(if f.reason == DropReason::ReceiverDown {
-            pal.down
-        } else {
-            pal.lost
-        });
+    // Dropped messages: a cross that fades where the message died (red: the
+    // network lost it or a cut blocked it; grey: its receiver was down). Fades
+    // are batched in a few opacity bands, so hundreds of drops cost a few calls.
+    if !fades.is_empty() {
+        const BANDS: usize = 6;
         c.set_line_width(2.2);
-        c.begin_path();
-        cross_path(c, f.at, r + 2.0 + 4.0 * age);
-        c.stroke();
-        c.set_fill_style_str(if f.pong { pal.pong } else { pal.ping });
-        c.begin_path();
-        let _ = c.arc(f.at.x, f.at.y, r * (1.0 - age).max(0.1), 0.0, 2.0 * PI);
-        c.fill();
+        for band in 0..BANDS {
+            let (lo, hi) = (band as f64 / BANDS as f64, (band + 1) as f64 / BANDS as f64);
+            let alpha = 1.0 - (lo + hi) / 2.0;
+            for down in [false, true] {
+                let mut any = false;
+                c.begin_path();
+                for f in fades {
+                    let age = (now_ms - f.start_ms) / FADE_MS;
+                    if age < lo || age >= hi || (f.reason == DropReason::ReceiverDown) != down {
+                        continue;
+                    }
+                    if n > 60 {
+                        // Crowded: an "x" of five pixel-aligned squares (cheap to rasterize).
+                        let (x, y) = (f.at.x.round(), f.at.y.round());
+                        for (dx, dy) in [
+                            (0.0, 0.0),
+                            (-3.0, -3.0),
+                            (3.0, -3.0),
+                            (-3.0, 3.0),
+                            (3.0, 3.0),
+                        ] {
+                            c.rect(x + dx - 1.0, y + dy - 1.0, 2.0, 2.0);
+                        }
+                    } else {
+                        cross_path(c, f.at, r + 2.0 + 3.0 * age);
+                    }
+                    any = true;
+                }
+                if any {
+                    c.set_global_alpha(alpha);
+                    let colour = if down { pal.down } else { pal.lost };
+                    if n > 60 {
+                        c.set_fill_style_str(colour);
+                        c.fill();
+                    } else {
+                        c.set_stroke_style_str(colour);
+                        c.stroke();
+                    }
+                }
+            }
+        }
+        c.set_global_alpha(1.0);
     }
-    c.set_global_alpha(1.0);
 
     // Nodes on top, so messages emerge from under them.
     let nr = layout.node_r;

@@ -3,6 +3,7 @@
 
 mod app;
 mod draw;
+mod nodes;
 
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
