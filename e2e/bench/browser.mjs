@@ -95,6 +95,23 @@ const SCENARIOS = {
   frames200: '?nodes=200&seed=1&speed=1&latency=uniform&lat_min=20&lat_max=60',
 };
 
+// This browser's floor: what an empty rAF loop and a one-dot canvas animation cost.
+async function floor(browser, mode) {
+  const srv = await serve(new URL('./floor', import.meta.url).pathname);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${srv.url}/?mode=${mode}`);
+  await sleep(1500);
+  const pids = chromiumPids();
+  const c0 = cpuTicks(pids);
+  const t0 = Date.now();
+  await sleep(SECONDS * 1000);
+  const wall = (Date.now() - t0) / 1000;
+  const res = { scenario: `floor-${mode}`, all_processes_cpu_ms_per_s: +(((cpuTicks(pids) - c0) * (1000 / TICK)) / wall).toFixed(1) };
+  await page.close();
+  await srv.close();
+  return res;
+}
+
 const only = process.argv[2];
 const server = await serve();
 const browser = await launch();
@@ -104,6 +121,9 @@ try {
     console.log(JSON.stringify(await frames(browser, server.url, name, q)));
   }
   if (!only || only === 'core') console.log(JSON.stringify(await core(browser, server.url)));
+  for (const mode of ['raf', 'dot']) {
+    if (!only || only === 'floor') console.log(JSON.stringify(await floor(browser, mode)));
+  }
 } finally {
   await browser.close();
   await server.close();
