@@ -130,6 +130,30 @@ pub fn progress<M>(f: &Flight<M>, now: Micros) -> f64 {
     (t - f.depart) as f64 / (f.arrive - f.depart) as f64
 }
 
+/// Where message `f` is drawn at `now`: along its edge by [`progress`], or, while it
+/// waits in a congested sender's queue, on the edge just outside the sender, one
+/// `QUEUE_STEP_PX` further out per message ahead of it (`gap`: µs between
+/// departures on a link, from its bandwidth), so a queue is visible as a line.
+pub fn flight_pos<M>(
+    layout: &RingLayout,
+    f: &Flight<M>,
+    now: Micros,
+    lane: f64,
+    gap: Micros,
+) -> Pt {
+    let (a, b) = (layout.pos[f.from.0 as usize], layout.pos[f.to.0 as usize]);
+    if now < f.depart && gap > 0 {
+        let len = dist2(a, b).sqrt().max(1.0);
+        let ahead = ((f.depart - now) as f64 / gap as f64).min(12.0);
+        let d = layout.node_r + 6.0 + QUEUE_STEP_PX * ahead;
+        return along(a, b, (d / len).min(0.5), lane);
+    }
+    along(a, b, progress(f, now), lane)
+}
+
+/// Spacing of queued messages outside their sender, CSS px.
+pub const QUEUE_STEP_PX: f64 = 5.0;
+
 /// Point at fraction `t` of the way from `a` to `b`, nudged sideways by `lane`
 /// pixels so that the two directions of a link do not draw on top of each other.
 pub fn along(a: Pt, b: Pt, t: f64, lane: f64) -> Pt {
@@ -173,6 +197,30 @@ mod tests {
             progress(&lost, 290),
             0.25,
             "a lost message stops where it was lost"
+        );
+    }
+
+    #[test]
+    fn queued_messages_line_up_outside_the_sender() {
+        let l = RingLayout::new(2, 400.0, 400.0);
+        let gap = 100;
+        let first = flight(1_000, 2_000, None);
+        let second = flight(1_100, 2_100, None);
+        let (p1, p2) = (
+            flight_pos(&l, &first, 900, 0.0, gap),
+            flight_pos(&l, &second, 900, 0.0, gap),
+        );
+        let d1 = dist2(p1, l.pos[0]).sqrt();
+        let d2 = dist2(p2, l.pos[0]).sqrt();
+        assert!(d1 > l.node_r, "outside the sender's disc: {d1}");
+        assert!(
+            (d2 - d1 - QUEUE_STEP_PX).abs() < 1e-9,
+            "one step further per message ahead: {d1} {d2}"
+        );
+        // Once departed, the usual interpolation.
+        assert_eq!(
+            flight_pos(&l, &first, 1_500, 0.0, gap),
+            along(l.pos[0], l.pos[1], 0.5, 0.0)
         );
     }
 

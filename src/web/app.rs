@@ -4,7 +4,7 @@
 
 use super::draw::{self, Fade, Highlight, LIGHT};
 use super::nodes::{NodeButton, NodeLayer};
-use crate::layout::{along, progress, Pt, RingLayout};
+use crate::layout::{Pt, RingLayout};
 use crate::params::{self, Settings, SPEED_RANGE};
 use crate::sim::{
     Command, DropReason, Flight, HbMsg, Heartbeat, LatencyModel, NetConfig, NodeId, Payload,
@@ -578,22 +578,14 @@ impl App {
     /// The message copy under the pointer, if any.
     fn message_at(&self, p: Pt) -> Option<Flight<HbMsg>> {
         let now = self.sim.now();
-        let lane = if self.layout.pos.len() <= 16 {
-            4.0
-        } else {
-            0.0
-        };
+        let lane = draw::lane(self.layout.pos.len());
+        let gap = draw::queue_gap(&self.sim);
         let mut best: Option<(f64, &Flight<HbMsg>)> = None;
         for f in self.sim.flights() {
             if f.lost.is_some_and(|(t, _)| t <= now) {
                 continue;
             }
-            let q = along(
-                self.layout.pos[f.from.0 as usize],
-                self.layout.pos[f.to.0 as usize],
-                progress(f, now),
-                lane,
-            );
+            let q = crate::layout::flight_pos(&self.layout, f, now, lane, gap);
             let d = crate::layout::dist2(p, q);
             if d <= 100.0 && best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, f));

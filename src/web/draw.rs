@@ -5,7 +5,7 @@
 //! thousands of messages cost a handful of canvas calls plus one `arc`/`rect`
 //! each.
 
-use crate::layout::{along, progress, Pt, RingLayout};
+use crate::layout::{along, flight_pos, Pt, RingLayout};
 use crate::sim::{DropReason, HbMsg, Heartbeat, Micros, NodeId, Sim};
 use std::f64::consts::PI;
 use wasm_bindgen::JsValue;
@@ -176,7 +176,8 @@ pub fn paint(
     } else {
         2.2
     };
-    let lane = if n <= 16 { 4.0 } else { 0.0 };
+    let lane = lane(n);
+    let gap = queue_gap(sim);
     let mut selected: Option<Pt> = None;
     let mut dups: Vec<Pt> = Vec::new();
     for (kind_pong, colour) in [(false, pal.ping), (true, pal.pong)] {
@@ -189,8 +190,7 @@ pub fn paint(
             if f.lost.is_some_and(|(t, _)| t <= now) {
                 continue;
             }
-            let (a, b) = (layout.pos[f.from.0 as usize], layout.pos[f.to.0 as usize]);
-            let p = along(a, b, progress(f, now), lane);
+            let p = flight_pos(layout, f, now, lane, gap);
             if n > 60 {
                 // Crowded: pixel-aligned rectangles rasterize fastest. Pings are
                 // squares, pongs are plus signs: still two shapes, not two colours.
@@ -384,6 +384,23 @@ pub fn paint(
     }
 }
 
+/// Microseconds between departures on a congested link (0: unlimited bandwidth).
+pub fn queue_gap(sim: &Sim<Heartbeat>) -> Micros {
+    sim.network()
+        .config
+        .bandwidth
+        .map_or(0, |b| 1_000_000 / b.max(1) as u64)
+}
+
+/// Lane offset of the two directions of a link, CSS px.
+pub fn lane(n: usize) -> f64 {
+    if n <= 16 {
+        4.0
+    } else {
+        0.0
+    }
+}
+
 /// Where a dropped message died on screen.
 pub fn drop_point(
     layout: &RingLayout,
@@ -398,7 +415,7 @@ pub fn drop_point(
     } else {
         1.0
     };
-    let lane = if layout.pos.len() <= 16 { 4.0 } else { 0.0 };
+    let lane = lane(layout.pos.len());
     along(
         layout.pos[from.0 as usize],
         layout.pos[to.0 as usize],
