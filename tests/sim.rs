@@ -80,6 +80,33 @@ fn many_small_steps_equal_one_big_step() {
 }
 
 #[test]
+fn a_bounded_run_carries_on_exactly() {
+    // The UI bounds each frame's work; stopping early and resuming must not change the run.
+    let net = NetConfig {
+        loss: 0.1,
+        duplicate: 0.1,
+        reorder: true,
+        ..NetConfig::default()
+    };
+    for seed in [8u64, 9] {
+        let mut whole = Sim::new(config(12, seed, net), hb(100));
+        whole.run_until(5_000_000);
+        let mut bounded = Sim::new(config(12, seed, net), hb(100));
+        let mut calls = 0;
+        while !bounded.run_until_limited(5_000_000, 97) {
+            calls += 1;
+            assert!(bounded.now() <= 5_000_000);
+        }
+        assert!(
+            calls > 100,
+            "seed {seed}: the bound was hit ({calls} times)"
+        );
+        assert_eq!(whole.digest(), bounded.digest(), "seed {seed}");
+        assert_eq!(whole.now(), bounded.now(), "seed {seed}");
+    }
+}
+
+#[test]
 fn replaying_recorded_commands_reproduces_the_run() {
     for seed in [10u64, 11, 12] {
         let net = NetConfig {

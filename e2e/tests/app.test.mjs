@@ -199,6 +199,18 @@ test('the page at 100 nodes renders and moves', async () => {
   await page.close();
 });
 
+test('at a speed the machine cannot sustain, the page stays responsive and says so', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?nodes=200&seed=3&speed=1000');
+  await page.waitForSelector('[data-testid=lagging]', { timeout: 10000 });
+  assert.match(await text(page, 'lagging'), /can't keep up: ~[\d.]+×/);
+  const t0 = Date.now();
+  await page.click('[data-testid=play]', { timeout: 3000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=play]').getAttribute('aria-label').startsWith('Play'), null, { timeout: 3000 });
+  assert.ok(Date.now() - t0 < 3000, 'pause answers promptly');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the browser build computes the same reference digest as the native build', async () => {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const src = fs.readFileSync(path.resolve(here, '../../src/sim/mod.rs'), 'utf8');

@@ -148,6 +148,7 @@ pub struct Network {
     n: u32,
     links: Vec<LinkState>,
     cut_count: u32,
+    topology_version: u64,
 }
 
 impl Network {
@@ -158,6 +159,7 @@ impl Network {
             n,
             links: vec![LinkState::default(); (n as usize) * (n as usize)],
             cut_count: 0,
+            topology_version: 0,
         }
     }
 
@@ -183,6 +185,7 @@ impl Network {
             let i = self.idx(x, y);
             if self.links[i].cut != cut {
                 self.links[i].cut = cut;
+                self.topology_version += 1;
                 if cut {
                     self.cut_count += 1;
                 } else {
@@ -190,6 +193,12 @@ impl Network {
                 }
             }
         }
+    }
+
+    /// Changes whenever a link is cut or healed, so a viewer can cache what it derives
+    /// from the topology and rebuild it only then.
+    pub fn topology_version(&self) -> u64 {
+        self.topology_version
     }
 
     /// Number of cut directed links (so the UI can skip drawing cuts when there are none).

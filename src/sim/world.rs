@@ -485,9 +485,21 @@ impl<P: Protocol> Sim<P> {
     /// Processes every event due at or before `t`, then sets the time to `t`.
     /// Running to `T` in many small calls gives the same run as one call.
     pub fn run_until(&mut self, t: Micros) {
+        self.run_until_limited(t, u64::MAX);
+    }
+
+    /// Like [`Sim::run_until`], but stops after `max_events` events. Returns true if
+    /// it reached `t`; otherwise time stays at the last processed event, and a later
+    /// call carries on exactly where this one stopped. This is how the UI keeps a
+    /// frame's work bounded at high speeds without changing the run.
+    pub fn run_until_limited(&mut self, t: Micros, max_events: u64) -> bool {
+        let limit = self.stats.events.saturating_add(max_events);
         while let Some(e) = self.queue.peek() {
             if e.time > t {
                 break;
+            }
+            if self.stats.events >= limit {
+                return false;
             }
             let e = self.queue.pop().expect("peeked");
             if self.handle(e) {
@@ -495,6 +507,7 @@ impl<P: Protocol> Sim<P> {
             }
         }
         self.now = self.now.max(t);
+        true
     }
 
     /// Processes `n` events (or until idle). For benchmarks.

@@ -112,12 +112,18 @@ pub struct App {
     _resize: Option<EventListener>,
     /// Created once, so the node layer's props compare equal between renders.
     on_select: Callback<u32>,
+    /// The last frame could not process all events due: the run lags behind `speed`.
+    lagging: bool,
+    /// Simulated seconds per wall second actually achieved (smoothed).
+    effective_speed: f64,
     /// The node buttons as last built, reused while nothing they show changed.
     buttons: std::cell::RefCell<Rc<Vec<NodeButton>>>,
 }
 
 /// Paint again once the fastest moving thing has moved this many CSS pixels.
 const PAINT_STEP_PX: f64 = 1.5;
+/// Most events processed in one frame (about 8 ms of wasm at 4 M events/s).
+const FRAME_EVENT_BUDGET: u64 = 30_000;
 /// Room kept free for the legend under the ring (CSS px).
 const LEGEND_PX: f64 = 40.0;
 /// Panels refresh at most this often while running (wall ms).
@@ -198,7 +204,7 @@ impl App {
         self.fades.clear();
         self.trace_seen = 0;
         self.cut_pairs.clear();
-        self.cut_version = 0;
+        self.cut_version = u64::MAX; // force a rebuild for the new run
         self.selection = Selection::None;
         self.hover_link = None;
         self.layout = RingLayout::new(self.settings.nodes, self.size.0, self.size.1 - LEGEND_PX);
@@ -219,7 +225,7 @@ impl App {
     /// Rebuilds the list of cut links after a topology change (all pairs, but only then).
     fn refresh_cuts(&mut self) {
         let net = self.sim.network();
-        let v = net.cut_count() as u64 ^ (self.sim.commands().len() as u64) << 32;
+        let v = net.topology_version();
         if v == self.cut_version {
             return;
         }
@@ -378,8 +384,19 @@ impl App {
             self.carry_us += dt * 1000.0 * self.speed;
             let whole = self.carry_us.floor();
             self.carry_us -= whole;
-            let target = self.sim.now() + whole as u64;
-            self.sim.run_until(target);
+            let before = self.sim.now();
+            let target = before + whole as u64;
+            // Bounded work per frame: at high speed on a big cluster the run falls
+            // behind wall-clock time instead of freezing the page (the run itself is
+            // unchanged; it just advances more slowly).
+            let reached = self.sim.run_until_limited(target, FRAME_EVENT_BUDGET);
+            if dt > 0.0 {
+                let inst = (self.sim.now() - before) as f64 / (dt * 1000.0);
+                self.effective_speed = 0.8 * self.effective_speed + 0.2 * inst;
+            }
+            if self.lagging != !reached {
+                self.lagging = !reached;
+            }
         }
         self.collect_drops(ts);
         let fading = self.fades.iter().any(|f| ts - f.start_ms < draw::FADE_MS);
@@ -650,6 +667,8 @@ impl Component for App {
             wake: None,
             _resize: None,
             on_select: ctx.link().callback(Msg::SelectNode),
+            lagging: false,
+            effective_speed: 0.0,
             buttons: Default::default(),
         };
         app.layout = RingLayout::new(app.settings.nodes, 1.0, 1.0);
@@ -905,6 +924,12 @@ impl App {
                             })} />
                         <output>{ format!("{}×", fmt_speed(self.speed)) }</output>
                     </label>
+                    if self.lagging && self.playing {
+                        <span class="lag" role="status" data-testid="lagging"
+                            title="Too many events per second for this machine: the run advances more slowly than the speed asks. Results are unchanged.">
+                            { format!("⚠ can't keep up: ~{}×", fmt_speed(self.effective_speed.max(0.0))) }
+                        </span>
+                    }
                 </div>
                 <dl class="stats" data-testid="stats">
                     <div><dt>{ "true time" }</dt><dd data-testid="time">{ fmt_s(self.sim.now()) }</dd></div>
