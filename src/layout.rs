@@ -181,6 +181,7 @@ mod tests {
             arrive,
             lost: lost.map(|t| (t, DropReason::Loss)),
             dup: false,
+            deviant: false,
             msg: (),
         }
     }

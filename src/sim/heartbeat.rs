@@ -100,6 +100,48 @@ impl Protocol for Heartbeat {
         }
     }
 
+    /// The round counter is on stable storage, so a restarted node never reuses
+    /// a sequence number; whom it heard from, and when, is volatile.
+    fn persisted(&self, state: &HbState) -> Option<HbState> {
+        Some(HbState {
+            round: state.round,
+            last_heard: vec![None; state.last_heard.len()],
+            pongs: 0,
+        })
+    }
+
+    fn recover(&self, ctx: &Ctx, stable: Option<HbState>, out: &mut Out<HbMsg>) -> HbState {
+        let fresh = self.init(ctx, out);
+        match stable {
+            Some(s) => HbState {
+                round: s.round,
+                ..fresh
+            },
+            None => fresh,
+        }
+    }
+
+    fn corrupt(&self, msg: &HbMsg, noise: u64) -> HbMsg {
+        // A garbled sequence number (never equal to the real one).
+        let garble = |seq: u64| seq ^ ((noise & 0xFFFF) | 1) << 20;
+        match *msg {
+            HbMsg::Ping { seq } => HbMsg::Ping { seq: garble(seq) },
+            HbMsg::Pong { seq } => HbMsg::Pong { seq: garble(seq) },
+        }
+    }
+
+    fn equivocate(&self, msg: &HbMsg, to: NodeId) -> HbMsg {
+        // Each peer hears a different round number.
+        match *msg {
+            HbMsg::Ping { seq } => HbMsg::Ping {
+                seq: seq + 1000 * (to.0 as u64 + 1),
+            },
+            HbMsg::Pong { seq } => HbMsg::Pong {
+                seq: seq + 1000 * (to.0 as u64 + 1),
+            },
+        }
+    }
+
     fn describe(&self, state: &HbState, ctx: &Ctx) -> Vec<(String, String)> {
         let mut rows = vec![
             ("Heartbeat rounds".to_string(), state.round.to_string()),

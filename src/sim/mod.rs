@@ -6,6 +6,7 @@
 //! ordered by `(time, sequence number)`; all randomness comes from one [`SimRng`].
 
 pub mod clock;
+pub mod fault;
 pub mod heartbeat;
 pub mod net;
 pub mod node;
@@ -14,6 +15,7 @@ pub mod trace;
 mod world;
 
 pub use clock::LocalClock;
+pub use fault::{Behaviour, ByzMode, DownKind};
 pub use heartbeat::{HbMsg, HbState, Heartbeat};
 pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network};
 pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
@@ -21,7 +23,7 @@ pub use rng::SimRng;
 pub use trace::{Digest, Trace, TraceEvent, TraceKind};
 pub use world::{
     ClockConfig, Flight, NodeSlot, PendingTimer, RecordedCommand, Sim, SimConfig, Stats,
-    StepOutcome,
+    StepOutcome, NOTICE_DELAY,
 };
 
 use std::fmt;
@@ -43,10 +45,24 @@ impl fmt::Display for NodeId {
 /// seed plus the same commands replays the same run exactly.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    /// Crash-stop the node: it halts, loses its state and its timers; messages to it are dropped.
+    /// Crash-stop the node, silently: it halts, loses its state and its timers;
+    /// messages to it are dropped; nobody is told.
     Crash(NodeId),
-    /// Restart a crashed node with a fresh state.
+    /// Fail-stop: the node halts and every other node is reliably notified.
+    FailStop(NodeId),
+    /// Crash now and restart after `after` µs, from what the protocol persisted
+    /// if `stable` (stable storage), else from nothing.
+    CrashRecover {
+        node: NodeId,
+        after: Micros,
+        stable: bool,
+    },
+    /// Restart a down node now (from its stable storage, if it kept any).
     Recover(NodeId),
+    /// Make the node omit sends and receives with these probabilities (0: correct).
+    SetOmission { node: NodeId, send: f64, recv: f64 },
+    /// Make the node deviate from the protocol (`None`: correct again).
+    SetByzantine { node: NodeId, mode: Option<ByzMode> },
     /// Cut both directions of the link between two nodes.
     CutLink(NodeId, NodeId),
     /// Heal both directions of the link between two nodes.
@@ -69,6 +85,23 @@ impl Command {
             Command::Recover(n) => {
                 d.mix(2);
                 d.mix(n.0 as u64)
+            }
+            Command::FailStop(n) => {
+                d.mix(8);
+                d.mix(n.0 as u64)
+            }
+            Command::CrashRecover {
+                node,
+                after,
+                stable,
+            } => {
+                d.mix4(9, node.0 as u64, *after, *stable as u64);
+            }
+            Command::SetOmission { node, send, recv } => {
+                d.mix4(10, node.0 as u64, send.to_bits(), recv.to_bits());
+            }
+            Command::SetByzantine { node, mode } => {
+                d.mix4(11, node.0 as u64, mode.map_or(0, |m| m as u64 + 1), 0);
             }
             Command::CutLink(a, b) => {
                 d.mix(3);
@@ -115,6 +148,32 @@ impl fmt::Display for Command {
         match self {
             Command::Crash(n) => write!(f, "crash {n}"),
             Command::Recover(n) => write!(f, "recover {n}"),
+            Command::FailStop(n) => write!(f, "fail-stop {n} (everyone is told)"),
+            Command::CrashRecover {
+                node,
+                after,
+                stable,
+            } => write!(
+                f,
+                "crash {node}, restart after {:.3} s {}",
+                *after as f64 / 1e6,
+                if *stable {
+                    "with stable storage"
+                } else {
+                    "with nothing saved"
+                }
+            ),
+            Command::SetOmission { node, send, recv } => write!(
+                f,
+                "{node} omits sends with p={send:.2}, receives with p={recv:.2}"
+            ),
+            Command::SetByzantine {
+                node,
+                mode: Some(m),
+            } => write!(f, "{node} turns Byzantine: {m}"),
+            Command::SetByzantine { node, mode: None } => {
+                write!(f, "{node} behaves correctly again")
+            }
             Command::CutLink(a, b) => write!(f, "cut link {a}–{b}"),
             Command::HealLink(a, b) => write!(f, "heal link {a}–{b}"),
             Command::Partition(g) => {
@@ -141,7 +200,8 @@ impl fmt::Display for Command {
 
 /// The reference run used to check that the browser and the native build agree:
 /// 7 nodes, lossy, duplicating, reordering network, a crash, a recovery and a
-/// partition, run for 30 simulated seconds. Its digest is pinned in the tests.
+/// partition, then omission, Byzantine nodes (equivocating, replaying, corrupting),
+/// a fail-stop and a crash-recovery, run for 30 simulated seconds. Its digest is pinned in the tests.
 pub fn reference_run() -> Sim<Heartbeat> {
     let config = SimConfig {
         nodes: 7,
@@ -176,12 +236,42 @@ pub fn reference_run() -> Sim<Heartbeat> {
     sim.apply(Command::Recover(NodeId(2))).expect("valid");
     sim.run_until(20_000_000);
     sim.apply(Command::HealAll).expect("valid");
+    // The failure taxonomy: omission, Byzantine, fail-stop and crash-recovery.
+    sim.apply(Command::SetOmission {
+        node: NodeId(4),
+        send: 0.3,
+        recv: 0.2,
+    })
+    .expect("valid");
+    sim.apply(Command::SetByzantine {
+        node: NodeId(5),
+        mode: Some(ByzMode::Equivocate),
+    })
+    .expect("valid");
+    sim.apply(Command::SetByzantine {
+        node: NodeId(3),
+        mode: Some(ByzMode::Replay),
+    })
+    .expect("valid");
+    sim.apply(Command::SetByzantine {
+        node: NodeId(0),
+        mode: Some(ByzMode::Corrupt),
+    })
+    .expect("valid");
+    sim.run_until(24_000_000);
+    sim.apply(Command::FailStop(NodeId(6))).expect("valid");
+    sim.apply(Command::CrashRecover {
+        node: NodeId(1),
+        after: 2_000_000,
+        stable: true,
+    })
+    .expect("valid");
     sim.run_until(30_000_000);
     sim
 }
 
 /// The digest [`reference_run`] must produce on every platform.
-pub const REFERENCE_DIGEST: u64 = 0x76b5eacc43d24563;
+pub const REFERENCE_DIGEST: u64 = 0x4f309692d6962c9b;
 
 /// The benchmark workload (BENCHMARKS.md): 50 nodes, all-to-all heartbeats every
 /// 100 ms with pong replies, uniform 1–20 ms latency, 1% loss, no trace ring.

@@ -115,6 +115,10 @@ pub enum DropReason {
     Partition,
     /// The receiver was crashed when the message arrived.
     ReceiverDown,
+    /// The (faulty) sender failed to send it: it never left.
+    SendOmission,
+    /// The (faulty) receiver failed to take it in, though it arrived.
+    ReceiveOmission,
 }
 
 impl DropReason {
@@ -124,6 +128,8 @@ impl DropReason {
             DropReason::Loss => "lost",
             DropReason::Partition => "blocked by partition",
             DropReason::ReceiverDown => "receiver down",
+            DropReason::SendOmission => "omitted by its sender",
+            DropReason::ReceiveOmission => "omitted by its receiver",
         }
     }
 }

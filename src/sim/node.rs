@@ -103,6 +103,45 @@ pub trait Protocol {
     );
     /// Handles a timer that fired.
     fn on_timer(&self, state: &mut Self::State, ctx: &Ctx, tag: TimerTag, out: &mut Out<Self::Msg>);
+    /// Called when the simulator reliably tells this node that `failed` has
+    /// fail-stopped. Default: ignore it.
+    fn on_failure_notice(
+        &self,
+        _state: &mut Self::State,
+        _ctx: &Ctx,
+        _failed: NodeId,
+        _out: &mut Out<Self::Msg>,
+    ) {
+    }
+    /// What of `state` is on stable storage and survives a crash (default: nothing).
+    fn persisted(&self, _state: &Self::State) -> Option<Self::State> {
+        None
+    }
+    /// Restarts a node after it went down; `stable` is what [`Protocol::persisted`]
+    /// kept, if the node had stable storage. Default: start afresh.
+    fn recover(
+        &self,
+        ctx: &Ctx,
+        _stable: Option<Self::State>,
+        out: &mut Out<Self::Msg>,
+    ) -> Self::State {
+        self.init(ctx, out)
+    }
+    /// The payload a Byzantine node sends instead of `msg` when it corrupts
+    /// (`noise`: random bits to corrupt with). Default: unchanged.
+    fn corrupt(&self, msg: &Self::Msg, _noise: u64) -> Self::Msg {
+        msg.clone()
+    }
+    /// The payload an equivocating node sends to `to` instead of `msg`, so that
+    /// different peers hear different values. Default: unchanged.
+    fn equivocate(&self, msg: &Self::Msg, _to: NodeId) -> Self::Msg {
+        msg.clone()
+    }
+    /// Whether handling `msg` is work that a lying node skips while still looking
+    /// healthy. Default: nothing is.
+    fn is_work(&self, _msg: &Self::Msg) -> bool {
+        false
+    }
     /// The node's state as label/value rows for the inspector.
     fn describe(&self, state: &Self::State, ctx: &Ctx) -> Vec<(String, String)>;
     /// Name of a timer tag for the inspector.

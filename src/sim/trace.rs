@@ -15,7 +15,8 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq)]
 pub enum TraceKind<M> {
     /// `from` sent `msg` to `to`; the network decided it departs at `depart`
-    /// and arrives at `arrive` (unless `lost`).
+    /// and arrives at `arrive` (unless `lost`). `deviant`: a Byzantine sender
+    /// deviated from the protocol with it.
     Send {
         id: u64,
         from: NodeId,
@@ -24,6 +25,7 @@ pub enum TraceKind<M> {
         depart: Micros,
         arrive: Micros,
         dup: bool,
+        deviant: bool,
         lost: Option<(Micros, DropReason)>,
     },
     /// Message `id` reached `to`, which handled it.
@@ -54,6 +56,10 @@ pub enum TraceKind<M> {
     TimerFire { node: NodeId, tag: TimerTag },
     /// A user action took effect.
     Command(Command),
+    /// `to` was reliably told that `failed` fail-stopped.
+    Notice { to: NodeId, failed: NodeId },
+    /// `node` restarted after going down, from stable storage or from nothing.
+    Restart { node: NodeId, from_stable: bool },
 }
 
 /// One entry of the trace.
@@ -77,13 +83,15 @@ impl<M: Payload> fmt::Display for TraceEvent<M> {
                 to,
                 msg,
                 dup,
+                deviant,
                 lost,
                 ..
             } => {
                 write!(
                     f,
-                    "{from} → {to} send {msg} (m{id}{})",
-                    if *dup { ", duplicate" } else { "" }
+                    "{from} → {to} send {msg} (m{id}{}{})",
+                    if *dup { ", duplicate" } else { "" },
+                    if *deviant { ", DEVIANT" } else { "" }
                 )?;
                 if let Some((_, r)) = lost {
                     write!(f, " — will be {}", r.label())?;
@@ -108,6 +116,18 @@ impl<M: Payload> fmt::Display for TraceEvent<M> {
             ),
             TraceKind::TimerFire { node, tag } => write!(f, "{node} timer {tag} fired"),
             TraceKind::Command(c) => write!(f, "USER: {c}"),
+            TraceKind::Notice { to, failed } => {
+                write!(f, "{to} is told: {failed} has failed (fail-stop)")
+            }
+            TraceKind::Restart { node, from_stable } => write!(
+                f,
+                "{node} restarts {}",
+                if *from_stable {
+                    "from stable storage"
+                } else {
+                    "with empty state"
+                }
+            ),
         }
     }
 }
@@ -183,10 +203,16 @@ impl<M: Payload> Trace<M> {
                 depart,
                 arrive,
                 dup,
+                deviant,
                 lost,
             } => {
                 let (lt, lr) = lost.map_or((0, 0), |(t, r)| (t, r as u64 + 1));
-                d.mix4(1 | (*dup as u64) << 8 | lr << 16, time, *id, pair(from, to));
+                d.mix4(
+                    1 | (*dup as u64) << 8 | lr << 16 | (*deviant as u64) << 24,
+                    time,
+                    *id,
+                    pair(from, to),
+                );
                 d.mix4(msg.digest(), *depart, *arrive, lt);
             }
             TraceKind::Deliver { id, from, to, msg } => {
@@ -213,6 +239,10 @@ impl<M: Payload> Trace<M> {
             TraceKind::Command(c) => {
                 d.mix4(6, time, 0, 0);
                 c.digest_into(d);
+            }
+            TraceKind::Notice { to, failed } => d.mix4(7, time, pair(to, failed), 0),
+            TraceKind::Restart { node, from_stable } => {
+                d.mix4(8, time, node.0 as u64, *from_stable as u64)
             }
         }
         if self.ring_cap > 0 || self.full.is_some() {

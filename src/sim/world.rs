@@ -1,13 +1,14 @@
 //! The simulator proper: the event queue, the nodes, the messages in flight.
 
 use super::clock::LocalClock;
+use super::fault::{Behaviour, ByzMode, DownKind, REPLAY_LOG};
 use super::net::{DropReason, NetConfig, Network};
 use super::node::{Ctx, Effect, Out, Protocol, TimerTag};
 use super::rng::SimRng;
 use super::trace::{Trace, TraceKind};
 use super::{Command, Micros, NodeId};
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// How far nodes' clocks may be from true time. Each node draws its own offset
 /// and drift uniformly within these bounds from the seed.
@@ -84,8 +85,20 @@ pub struct NodeSlot<S> {
     pub sent: u64,
     /// Messages it received and handled.
     pub received: u64,
-    /// When it crashed, if it is down.
+    /// When it went down, if it is down.
     pub crashed_at: Option<Micros>,
+    /// How it went down, if it is down.
+    pub down: Option<DownKind>,
+    /// When a crash-recovery will restart it, if scheduled.
+    pub recover_at: Option<Micros>,
+    /// What survived on stable storage, kept while down (crash-recovery with stable storage).
+    pub stable: Option<S>,
+    /// How it misbehaves while up.
+    pub behaviour: Behaviour,
+    /// Messages it sent that deviated from the protocol (Byzantine).
+    pub deviant_sent: u64,
+    /// Messages it failed to send or to receive (omission).
+    pub omitted: u64,
     /// How many times it has (re)started.
     pub incarnation: u32,
 }
@@ -117,6 +130,9 @@ pub struct Flight<M> {
     pub lost: Option<(Micros, DropReason)>,
     /// Whether this copy is a network duplicate.
     pub dup: bool,
+    /// Whether a Byzantine sender deviated from the protocol with it. Only the
+    /// trace and the inspector know; the receiver cannot tell.
+    pub deviant: bool,
     /// The payload.
     pub msg: M,
 }
@@ -138,9 +154,18 @@ pub struct Stats {
     pub to_down: u64,
     /// Duplicates created by the network.
     pub duplicated: u64,
+    /// Messages a faulty node failed to send or to receive (omission).
+    pub omitted: u64,
+    /// Messages a lying node received and silently ignored.
+    pub ignored: u64,
+    /// Fail-stop notifications delivered.
+    pub notices: u64,
     /// Timers that fired.
     pub timers_fired: u64,
 }
+
+/// How long after a fail-stop the others are told (a perfect, fast channel).
+pub const NOTICE_DELAY: Micros = 1_000;
 
 /// A command with the exact instant it took effect: after `after_events` queue
 /// events and at time `at`. Replaying both reproduces the run exactly, even for
@@ -175,6 +200,11 @@ struct What(u64);
 const KIND_ARRIVE: u64 = 0;
 const KIND_LOST: u64 = 1;
 const KIND_TIMER: u64 = 2;
+/// Scheduled by the simulator itself: a restart or a fail-stop notice.
+/// Sub-kind in bits 60..62; node in bits 0..32; the failed node of a notice in bits 32..60.
+const KIND_CONTROL: u64 = 3;
+const CONTROL_RESTART: u64 = 0;
+const CONTROL_NOTICE: u64 = 1;
 
 impl What {
     fn arrive(slot: u32) -> Self {
@@ -185,6 +215,23 @@ impl What {
     }
     fn timer(node: u32, tag: TimerTag) -> Self {
         What((KIND_TIMER << 62) | ((tag as u64 & 0xFFFF) << 32) | node as u64)
+    }
+    fn restart(node: u32) -> Self {
+        What((KIND_CONTROL << 62) | (CONTROL_RESTART << 60) | node as u64)
+    }
+    fn notice(to: u32, failed: u32) -> Self {
+        What(
+            (KIND_CONTROL << 62)
+                | (CONTROL_NOTICE << 60)
+                | ((failed as u64 & 0x0FFF_FFFF) << 32)
+                | to as u64,
+        )
+    }
+    fn control(self) -> u64 {
+        (self.0 >> 60) & 0b11
+    }
+    fn failed(self) -> u32 {
+        ((self.0 >> 32) & 0x0FFF_FFFF) as u32
     }
     fn kind(self) -> u64 {
         self.0 >> 62
@@ -275,6 +322,8 @@ pub struct Sim<P: Protocol> {
     commands: Vec<RecordedCommand>,
     stats: Stats,
     out: Out<P::Msg>,
+    /// Recent sends of each replaying Byzantine node (empty for everyone else).
+    replay_log: Vec<VecDeque<(u32, P::Msg)>>,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -298,6 +347,12 @@ impl<P: Protocol> Sim<P> {
                     sent: 0,
                     received: 0,
                     crashed_at: None,
+                    down: None,
+                    recover_at: None,
+                    stable: None,
+                    behaviour: Behaviour::default(),
+                    deviant_sent: 0,
+                    omitted: 0,
                     incarnation: 0,
                 }
             })
@@ -317,6 +372,7 @@ impl<P: Protocol> Sim<P> {
             commands: Vec::new(),
             stats: Stats::default(),
             out: Out::default(),
+            replay_log: (0..n).map(|_| VecDeque::new()).collect(),
         };
         for i in 0..n {
             sim.start_node(i);
@@ -354,16 +410,52 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// Starts node `i`: for the first time, or again after it went down (then from
+    /// what survived on stable storage, if anything did).
     fn start_node(&mut self, i: u32) {
         let ctx = self.ctx(i);
         let mut out = std::mem::take(&mut self.out);
-        let state = self.protocol.init(&ctx, &mut out);
+        let slot = &mut self.nodes[i as usize];
+        let state = if slot.incarnation == 0 {
+            self.protocol.init(&ctx, &mut out)
+        } else {
+            let stable = slot.stable.take();
+            let from_stable = stable.is_some();
+            let st = self.protocol.recover(&ctx, stable, &mut out);
+            self.trace.record(
+                self.now,
+                TraceKind::Restart {
+                    node: NodeId(i),
+                    from_stable,
+                },
+            );
+            st
+        };
         let slot = &mut self.nodes[i as usize];
         slot.state = Some(state);
         slot.crashed_at = None;
+        slot.down = None;
+        slot.recover_at = None;
         slot.incarnation += 1;
         self.carry_out(i, &mut out);
         self.out = out;
+    }
+
+    /// Halts node `i`: volatile state and timers are gone; with `stable`, what the
+    /// protocol persists survives for a later restart.
+    fn halt(&mut self, i: u32, kind: DownKind, stable: bool) {
+        let slot = &mut self.nodes[i as usize];
+        let state = slot.state.take();
+        slot.stable = if stable {
+            state.as_ref().and_then(|s| self.protocol.persisted(s))
+        } else {
+            None
+        };
+        slot.timers.clear();
+        slot.crashed_at = Some(self.now);
+        slot.down = Some(kind);
+        slot.recover_at = None;
+        self.replay_log[i as usize].clear();
     }
 
     /// Carries out the effects a handler of node `i` returned.
@@ -423,22 +515,98 @@ impl<P: Protocol> Sim<P> {
         });
     }
 
+    /// A node's handler asked to send `msg` to `to`: apply its misbehaviour, if any.
     fn send(&mut self, from: u32, to: u32, msg: P::Msg) {
+        let b = self.nodes[from as usize].behaviour;
+        let (msg, deviant) = match b.byzantine {
+            Some(ByzMode::Corrupt) => {
+                let noise = self.rng.next_u64();
+                (self.protocol.corrupt(&msg, noise), true)
+            }
+            Some(ByzMode::Equivocate) => (self.protocol.equivocate(&msg, NodeId(to)), true),
+            _ => (msg, false),
+        };
+        if b.byzantine == Some(ByzMode::Replay) {
+            // Alongside the real message, an old one it sent before.
+            let log = &mut self.replay_log[from as usize];
+            let old = if log.is_empty() {
+                None
+            } else {
+                let k = self.rng.range_inclusive(0, log.len() as u64 - 1) as usize;
+                Some(log[k].1.clone())
+            };
+            log.push_back((to, msg.clone()));
+            if log.len() > REPLAY_LOG {
+                log.pop_front();
+            }
+            self.send_one(from, to, msg, false, b.send_omission);
+            if let Some(old) = old {
+                self.send_one(from, to, old, true, b.send_omission);
+            }
+            return;
+        }
+        self.send_one(from, to, msg, deviant, b.send_omission);
+    }
+
+    /// One logical message: it may be omitted by its sender, or duplicated by the network.
+    fn send_one(&mut self, from: u32, to: u32, msg: P::Msg, deviant: bool, omission: f64) {
         let id = self.next_msg;
         self.next_msg += 1;
+        if omission > 0.0 && self.rng.chance(omission) {
+            // Send omission: the message never leaves its (faulty) sender.
+            let (f, t) = (NodeId(from), NodeId(to));
+            self.stats.sent += 1;
+            self.stats.omitted += 1;
+            let slot = &mut self.nodes[from as usize];
+            slot.sent += 1;
+            slot.omitted += 1;
+            let now = self.now;
+            let lost = Some((now, DropReason::SendOmission));
+            self.trace.record(
+                now,
+                TraceKind::Send {
+                    id,
+                    from: f,
+                    to: t,
+                    msg: msg.clone(),
+                    depart: now,
+                    arrive: now,
+                    dup: false,
+                    deviant,
+                    lost,
+                },
+            );
+            self.trace.record(
+                now,
+                TraceKind::Drop {
+                    id,
+                    from: f,
+                    to: t,
+                    msg,
+                    reason: DropReason::SendOmission,
+                    depart: now,
+                    arrive: now,
+                },
+            );
+            return;
+        }
         let dup_roll = self.rng.chance(self.net.config.duplicate);
-        self.send_copy(id, from, to, msg.clone(), false);
         if dup_roll {
             self.stats.duplicated += 1;
-            self.send_copy(id, from, to, msg, true);
+            self.send_copy(id, from, to, msg.clone(), false, deviant);
+            self.send_copy(id, from, to, msg, true, deviant);
+        } else {
+            self.send_copy(id, from, to, msg, false, deviant);
         }
     }
 
-    fn send_copy(&mut self, id: u64, from: u32, to: u32, msg: P::Msg, dup: bool) {
+    fn send_copy(&mut self, id: u64, from: u32, to: u32, msg: P::Msg, dup: bool, deviant: bool) {
         let (f, t) = (NodeId(from), NodeId(to));
         let fate = self.net.decide(&mut self.rng, self.now, f, t);
         self.stats.sent += 1;
-        self.nodes[from as usize].sent += 1;
+        let slot = &mut self.nodes[from as usize];
+        slot.sent += 1;
+        slot.deviant_sent += deviant as u64;
         self.trace.record(
             self.now,
             TraceKind::Send {
@@ -449,6 +617,7 @@ impl<P: Protocol> Sim<P> {
                 depart: fate.depart,
                 arrive: fate.arrive,
                 dup,
+                deviant,
                 lost: fate.lost,
             },
         );
@@ -461,6 +630,7 @@ impl<P: Protocol> Sim<P> {
             arrive: fate.arrive,
             lost: fate.lost,
             dup,
+            deviant,
             msg,
         };
         let slot = self.flights.insert(flight);
@@ -578,22 +748,29 @@ impl<P: Protocol> Sim<P> {
                 );
                 true
             }
-            _ => {
+            KIND_ARRIVE => {
                 let slot = e.what.low();
                 self.now = e.time;
                 let f = self.flights.remove(slot);
                 self.net.release(f.from, f.to);
                 let to = f.to.0;
+                let b = self.nodes[to as usize].behaviour;
                 let reason = if self.net.is_cut(f.from, f.to) {
                     Some(DropReason::Partition)
                 } else if !self.nodes[to as usize].is_up() {
                     Some(DropReason::ReceiverDown)
+                } else if b.recv_omission > 0.0 && self.rng.chance(b.recv_omission) {
+                    Some(DropReason::ReceiveOmission)
                 } else {
                     None
                 };
                 if let Some(reason) = reason {
                     match reason {
                         DropReason::Partition => self.stats.blocked += 1,
+                        DropReason::ReceiveOmission => {
+                            self.stats.omitted += 1;
+                            self.nodes[to as usize].omitted += 1;
+                        }
                         _ => self.stats.to_down += 1,
                     }
                     self.trace.record(
@@ -612,9 +789,13 @@ impl<P: Protocol> Sim<P> {
                 }
                 self.stats.delivered += 1;
                 self.nodes[to as usize].received += 1;
+                // A lying node takes delivery but silently skips the work it is asked to do.
+                let ignore = b.byzantine == Some(ByzMode::Lie) && self.protocol.is_work(&f.msg);
                 let ctx = self.ctx(to);
                 let mut out = std::mem::take(&mut self.out);
-                if let Some(state) = self.nodes[to as usize].state.as_mut() {
+                if ignore {
+                    self.stats.ignored += 1;
+                } else if let Some(state) = self.nodes[to as usize].state.as_mut() {
                     self.protocol.on_msg(state, &ctx, f.from, &f.msg, &mut out);
                 }
                 self.trace.record(
@@ -629,6 +810,45 @@ impl<P: Protocol> Sim<P> {
                 self.carry_out(to, &mut out);
                 self.out = out;
                 true
+            }
+            _ => {
+                let node = e.what.low();
+                match e.what.control() {
+                    CONTROL_RESTART => {
+                        // Only the restart still scheduled counts (a manual recovery may have come first).
+                        let slot = &self.nodes[node as usize];
+                        if slot.is_up() || slot.recover_at != Some(e.time) {
+                            return false;
+                        }
+                        self.now = e.time;
+                        self.start_node(node);
+                        true
+                    }
+                    _ => {
+                        let failed = e.what.failed();
+                        if !self.nodes[node as usize].is_up() {
+                            return false;
+                        }
+                        self.now = e.time;
+                        self.stats.notices += 1;
+                        self.trace.record(
+                            self.now,
+                            TraceKind::Notice {
+                                to: NodeId(node),
+                                failed: NodeId(failed),
+                            },
+                        );
+                        let ctx = self.ctx(node);
+                        let mut out = std::mem::take(&mut self.out);
+                        if let Some(state) = self.nodes[node as usize].state.as_mut() {
+                            self.protocol
+                                .on_failure_notice(state, &ctx, NodeId(failed), &mut out);
+                        }
+                        self.carry_out(node, &mut out);
+                        self.out = out;
+                        true
+                    }
+                }
             }
         }
     }
@@ -647,45 +867,43 @@ impl<P: Protocol> Sim<P> {
     /// Applies a user action now and records it. Invalid actions (an unknown node,
     /// crashing a crashed node) are refused with a message and change nothing.
     pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
-        match &cmd {
-            Command::Crash(n) => {
-                self.check_node(*n)?;
-                let slot = &mut self.nodes[n.0 as usize];
-                if !slot.is_up() {
-                    return Err(format!("{n} is already down"));
+        self.validate(&cmd)?;
+        self.commands.push(RecordedCommand {
+            at: self.now,
+            after_events: self.stats.events,
+            cmd: cmd.clone(),
+        });
+        self.trace.record(self.now, TraceKind::Command(cmd.clone()));
+        let n = self.config.nodes;
+        match cmd {
+            Command::Crash(node) => self.halt(node.0, DownKind::Crash, false),
+            Command::FailStop(node) => {
+                self.halt(node.0, DownKind::FailStop, false);
+                // Every other node is told, reliably and promptly: no network involved.
+                for other in (0..n).filter(|&o| o != node.0) {
+                    self.push(self.now + NOTICE_DELAY, What::notice(other, node.0));
                 }
-                slot.state = None;
-                slot.timers.clear();
-                slot.crashed_at = Some(self.now);
             }
-            Command::Recover(n) => {
-                self.check_node(*n)?;
-                if self.nodes[n.0 as usize].is_up() {
-                    return Err(format!("{n} is already up"));
-                }
+            Command::CrashRecover {
+                node,
+                after,
+                stable,
+            } => {
+                self.halt(node.0, DownKind::Crash, stable);
+                let at = self.now + after.max(1);
+                self.nodes[node.0 as usize].recover_at = Some(at);
+                self.push(at, What::restart(node.0));
             }
-            Command::CutLink(a, b) | Command::HealLink(a, b) => {
-                self.check_node(*a)?;
-                self.check_node(*b)?;
-                if a == b {
-                    return Err("a link joins two different nodes".to_string());
-                }
-                self.net
-                    .set_cut(*a, *b, matches!(cmd, Command::CutLink(..)));
-            }
+            Command::Recover(node) => self.start_node(node.0),
+            Command::CutLink(a, b) => self.net.set_cut(a, b, true),
+            Command::HealLink(a, b) => self.net.set_cut(a, b, false),
             Command::Partition(group) => {
-                for n in group {
-                    self.check_node(*n)?;
+                let mut in_group = vec![false; n as usize];
+                for g in &group {
+                    in_group[g.0 as usize] = true;
                 }
-                let mut in_group = vec![false; self.config.nodes as usize];
-                for n in group {
-                    in_group[n.0 as usize] = true;
-                }
-                if in_group.iter().all(|&g| g) || !in_group.iter().any(|&g| g) {
-                    return Err("a partition needs nodes on both sides".to_string());
-                }
-                for a in 0..self.config.nodes {
-                    for b in (a + 1)..self.config.nodes {
+                for a in 0..n {
+                    for b in (a + 1)..n {
                         if in_group[a as usize] != in_group[b as usize] {
                             self.net.set_cut(NodeId(a), NodeId(b), true);
                         }
@@ -694,28 +912,91 @@ impl<P: Protocol> Sim<P> {
             }
             Command::HealAll => {
                 if self.net.cut_count() > 0 {
-                    for a in 0..self.config.nodes {
-                        for b in (a + 1)..self.config.nodes {
+                    for a in 0..n {
+                        for b in (a + 1)..n {
                             self.net.set_cut(NodeId(a), NodeId(b), false);
                         }
                     }
                 }
             }
-            Command::SetNetwork(c) => {
-                crate::sim::world::validate_net(c)?;
-                self.net.config = *c;
+            Command::SetNetwork(c) => self.net.config = c,
+            Command::SetOmission { node, send, recv } => {
+                let b = &mut self.nodes[node.0 as usize].behaviour;
+                b.send_omission = send;
+                b.recv_omission = recv;
+            }
+            Command::SetByzantine { node, mode } => {
+                self.nodes[node.0 as usize].behaviour.byzantine = mode;
+                self.replay_log[node.0 as usize].clear();
             }
         }
-        self.commands.push(RecordedCommand {
-            at: self.now,
-            after_events: self.stats.events,
-            cmd: cmd.clone(),
-        });
-        self.trace.record(self.now, TraceKind::Command(cmd.clone()));
-        if let Command::Recover(n) = cmd {
-            self.start_node(n.0);
-        }
         Ok(())
+    }
+
+    /// Why `cmd` cannot be applied now, if it cannot.
+    fn validate(&self, cmd: &Command) -> Result<(), String> {
+        let up = |n: &NodeId| -> Result<(), String> {
+            self.check_node(*n)?;
+            if self.nodes[n.0 as usize].is_up() {
+                Ok(())
+            } else {
+                Err(format!("{n} is already down"))
+            }
+        };
+        let prob = |name: &str, p: f64| {
+            if p.is_finite() && (0.0..=1.0).contains(&p) {
+                Ok(())
+            } else {
+                Err(format!("{name} must be a probability between 0 and 1"))
+            }
+        };
+        match cmd {
+            Command::Crash(n) | Command::FailStop(n) => up(n),
+            Command::CrashRecover { node, after, .. } => {
+                up(node)?;
+                if *after > 3_600_000_000 {
+                    return Err("recovery delay must be at most one hour".to_string());
+                }
+                Ok(())
+            }
+            Command::Recover(n) => {
+                self.check_node(*n)?;
+                if self.nodes[n.0 as usize].is_up() {
+                    Err(format!("{n} is already up"))
+                } else {
+                    Ok(())
+                }
+            }
+            Command::CutLink(a, b) | Command::HealLink(a, b) => {
+                self.check_node(*a)?;
+                self.check_node(*b)?;
+                if a == b {
+                    return Err("a link joins two different nodes".to_string());
+                }
+                Ok(())
+            }
+            Command::Partition(group) => {
+                for g in group {
+                    self.check_node(*g)?;
+                }
+                let mut in_group = vec![false; self.config.nodes as usize];
+                for g in group {
+                    in_group[g.0 as usize] = true;
+                }
+                if in_group.iter().all(|&g| g) || !in_group.iter().any(|&g| g) {
+                    return Err("a partition needs nodes on both sides".to_string());
+                }
+                Ok(())
+            }
+            Command::HealAll => Ok(()),
+            Command::SetNetwork(c) => validate_net(c),
+            Command::SetOmission { node, send, recv } => {
+                self.check_node(*node)?;
+                prob("send omission", *send)?;
+                prob("receive omission", *recv)
+            }
+            Command::SetByzantine { node, .. } => self.check_node(*node),
+        }
     }
 
     // ---- Snapshot accessors: what the UI reads. ----
