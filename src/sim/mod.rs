@@ -6,20 +6,24 @@
 //! ordered by `(time, sequence number)`; all randomness comes from one [`SimRng`].
 
 pub mod clock;
+pub mod delivery;
 pub mod fault;
 pub mod heartbeat;
 pub mod net;
 pub mod node;
 pub mod rng;
+pub mod rpc;
 pub mod trace;
 mod world;
 
 pub use clock::LocalClock;
+pub use delivery::{DeliveryMetrics, DeliveryMode, Note, Violation};
 pub use fault::{Behaviour, ByzMode, DownKind};
 pub use heartbeat::{HbMsg, HbState, Heartbeat};
 pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network};
 pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
 pub use rng::SimRng;
+pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
 pub use trace::{Digest, Trace, TraceEvent, TraceKind};
 pub use world::{
     ClockConfig, Flight, NodeSlot, PendingTimer, RecordedCommand, Sim, SimConfig, Stats,

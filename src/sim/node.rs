@@ -5,6 +5,7 @@
 //! what lets the same protocol run under the deterministic simulator, be tested
 //! without a browser, and be drawn: every send and timer is visible to the core.
 
+use super::delivery::Note;
 use super::{Micros, NodeId};
 use std::fmt;
 
@@ -23,6 +24,8 @@ pub enum Effect<M> {
     SetTimer { tag: TimerTag, after: Micros },
     /// Forget a pending timer.
     CancelTimer { tag: TimerTag },
+    /// Report what the node did, for the trace and the delivery metrics.
+    Note(Note),
 }
 
 /// The buffer a handler writes its effects into. Reused between events, so a
@@ -52,6 +55,10 @@ impl<M> Out<M> {
     /// Sets (or resets) timer `tag` to fire after `after` local microseconds.
     pub fn set_timer(&mut self, tag: TimerTag, after: Micros) {
         self.effects.push(Effect::SetTimer { tag, after });
+    }
+    /// Reports what the node did (see [`Note`]).
+    pub fn note(&mut self, note: Note) {
+        self.effects.push(Effect::Note(note));
     }
     /// Cancels timer `tag` if pending.
     pub fn cancel_timer(&mut self, tag: TimerTag) {

@@ -5,6 +5,7 @@
 //! events is kept only when asked for (tests, export); the UI keeps a bounded
 //! ring of recent events for its log.
 
+use super::delivery::Note;
 use super::net::DropReason;
 use super::node::{Payload, TimerTag};
 use super::{Command, Micros, NodeId};
@@ -60,6 +61,8 @@ pub enum TraceKind<M> {
     Notice { to: NodeId, failed: NodeId },
     /// `node` restarted after going down, from stable storage or from nothing.
     Restart { node: NodeId, from_stable: bool },
+    /// `node` reported what it did (delivery-semantics bookkeeping).
+    Note { node: NodeId, note: Note },
 }
 
 /// One entry of the trace.
@@ -119,6 +122,7 @@ impl<M: Payload> fmt::Display for TraceEvent<M> {
             TraceKind::Notice { to, failed } => {
                 write!(f, "{to} is told: {failed} has failed (fail-stop)")
             }
+            TraceKind::Note { node, note } => write!(f, "{node} {note}"),
             TraceKind::Restart { node, from_stable } => write!(
                 f,
                 "{node} restarts {}",
@@ -243,6 +247,10 @@ impl<M: Payload> Trace<M> {
             TraceKind::Notice { to, failed } => d.mix4(7, time, pair(to, failed), 0),
             TraceKind::Restart { node, from_stable } => {
                 d.mix4(8, time, node.0 as u64, *from_stable as u64)
+            }
+            TraceKind::Note { node, note } => {
+                let [a, b, c] = note.words();
+                d.mix4(9 ^ time.rotate_left(8), (node.0 as u64) << 32 | a, b, c);
             }
         }
         if self.ring_cap > 0 || self.full.is_some() {

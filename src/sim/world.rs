@@ -1,6 +1,7 @@
 //! The simulator proper: the event queue, the nodes, the messages in flight.
 
 use super::clock::LocalClock;
+use super::delivery::DeliveryMetrics;
 use super::fault::{Behaviour, ByzMode, DownKind, REPLAY_LOG};
 use super::net::{DropReason, NetConfig, Network};
 use super::node::{Ctx, Effect, Out, Protocol, TimerTag};
@@ -322,6 +323,7 @@ pub struct Sim<P: Protocol> {
     commands: Vec<RecordedCommand>,
     stats: Stats,
     out: Out<P::Msg>,
+    metrics: DeliveryMetrics,
     /// Recent sends of each replaying Byzantine node (empty for everyone else).
     replay_log: Vec<VecDeque<(u32, P::Msg)>>,
 }
@@ -373,6 +375,7 @@ impl<P: Protocol> Sim<P> {
             stats: Stats::default(),
             out: Out::default(),
             replay_log: (0..n).map(|_| VecDeque::new()).collect(),
+            metrics: DeliveryMetrics::default(),
         };
         for i in 0..n {
             sim.start_node(i);
@@ -500,6 +503,17 @@ impl<P: Protocol> Sim<P> {
                 }
                 Effect::CancelTimer { tag } => {
                     self.nodes[i as usize].timers.retain(|t| t.tag != tag);
+                }
+                Effect::Note(note) => {
+                    let at = (self.trace.len(), self.stats.events, self.now);
+                    self.metrics.observe(NodeId(i), &note, at);
+                    self.trace.record(
+                        self.now,
+                        TraceKind::Note {
+                            node: NodeId(i),
+                            note,
+                        },
+                    );
                 }
             }
         }
@@ -1048,6 +1062,14 @@ impl<P: Protocol> Sim<P> {
             .iter()
             .enumerate()
             .filter_map(|(i, s)| s.as_ref().map(|f| (i as u32, f)))
+    }
+    /// Delivery-semantics counters, from the nodes' notes.
+    pub fn metrics(&self) -> &DeliveryMetrics {
+        &self.metrics
+    }
+    /// Tells the metrics which guarantee to check (the workload's mode).
+    pub fn set_checked_mode(&mut self, mode: Option<super::DeliveryMode>) {
+        self.metrics.mode = mode;
     }
     /// Counters.
     pub fn stats(&self) -> &Stats {

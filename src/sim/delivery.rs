@@ -1,0 +1,226 @@
+//! Delivery semantics, measured: what clients asked for, what the server did,
+//! and whether the mode's guarantee held.
+//!
+//! Nodes report what they did as [`Note`]s (effects, like sends). The simulator
+//! records every note in the trace and folds it into [`DeliveryMetrics`], an
+//! observer that outlives crashes: a server that forgets its de-duplication table
+//! cannot make the metrics forget that it already applied a request.
+
+use super::{Micros, NodeId};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// The three delivery modes a student can switch between.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DeliveryMode {
+    /// Send once, never retry: a lost request or reply is simply lost.
+    AtMostOnce,
+    /// Retry on an acknowledgement timeout until a reply comes: duplicates reach the server.
+    AtLeastOnce,
+    /// At-least-once delivery plus de-duplication at the server: each effect once.
+    ExactlyOnce,
+}
+
+impl DeliveryMode {
+    /// Every mode, for menus.
+    pub const ALL: [DeliveryMode; 3] = [
+        DeliveryMode::AtMostOnce,
+        DeliveryMode::AtLeastOnce,
+        DeliveryMode::ExactlyOnce,
+    ];
+
+    /// Short name used by the UI and the URL.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeliveryMode::AtMostOnce => "at-most-once",
+            DeliveryMode::AtLeastOnce => "at-least-once",
+            DeliveryMode::ExactlyOnce => "exactly-once",
+        }
+    }
+
+    /// Parses [`DeliveryMode::name`].
+    pub fn from_name(s: &str) -> Option<DeliveryMode> {
+        DeliveryMode::ALL.into_iter().find(|m| m.name() == s)
+    }
+
+    /// What the mode promises, as the badge says it.
+    pub fn guarantee(self) -> &'static str {
+        match self {
+            DeliveryMode::AtMostOnce => "every effect applied at most once",
+            DeliveryMode::AtLeastOnce => "every effect applied at least once",
+            DeliveryMode::ExactlyOnce => "every effect applied exactly once",
+        }
+    }
+}
+
+impl fmt::Display for DeliveryMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Identifies one logical request: which client, and its sequence number there.
+pub type ReqKey = (u32, u64);
+
+/// What a node reports having done. Recorded in the trace and digested.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// A client issued a new request.
+    Issued { client: u32, req: u64 },
+    /// A client sent a request again after a timeout (`attempt` counts from 1 for the first send).
+    Retransmit { client: u32, req: u64, attempt: u32 },
+    /// The server took delivery of a request (possibly a duplicate).
+    Received { client: u32, req: u64 },
+    /// The server applied the request's effect.
+    Applied { client: u32, req: u64 },
+    /// The server recognised a duplicate and did not apply it again.
+    Suppressed { client: u32, req: u64 },
+    /// The client got a reply.
+    Completed { client: u32, req: u64 },
+    /// The client stopped retrying (retry limit reached).
+    GaveUp { client: u32, req: u64 },
+}
+
+impl Note {
+    /// Words for the trace digest.
+    pub fn words(&self) -> [u64; 3] {
+        let (k, c, r, a) = match *self {
+            Note::Issued { client, req } => (1, client, req, 0),
+            Note::Retransmit {
+                client,
+                req,
+                attempt,
+            } => (2, client, req, attempt),
+            Note::Received { client, req } => (3, client, req, 0),
+            Note::Applied { client, req } => (4, client, req, 0),
+            Note::Suppressed { client, req } => (5, client, req, 0),
+            Note::Completed { client, req } => (6, client, req, 0),
+            Note::GaveUp { client, req } => (7, client, req, 0),
+        };
+        [k | (a as u64) << 8, c as u64, r]
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Note::Issued { client, req } => write!(f, "issues request c{client}#{req}"),
+            Note::Retransmit {
+                client,
+                req,
+                attempt,
+            } => write!(f, "retransmits c{client}#{req} (attempt {attempt})"),
+            Note::Received { client, req } => write!(f, "receives c{client}#{req}"),
+            Note::Applied { client, req } => write!(f, "APPLIES c{client}#{req}"),
+            Note::Suppressed { client, req } => write!(f, "suppresses duplicate c{client}#{req}"),
+            Note::Completed { client, req } => write!(f, "gets the reply to c{client}#{req}"),
+            Note::GaveUp { client, req } => write!(f, "gives up on c{client}#{req}"),
+        }
+    }
+}
+
+/// The first event that broke the mode's guarantee.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Index of the note in the trace.
+    pub trace_index: u64,
+    /// Queue events processed when it happened (to replay the run up to it).
+    pub after_events: u64,
+    /// When.
+    pub time: Micros,
+    /// What happened, in words.
+    pub what: String,
+}
+
+/// Counters over a run, computed from notes as they happen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeliveryMetrics {
+    /// The mode whose guarantee is being checked (set by the workload).
+    pub mode: Option<DeliveryMode>,
+    /// Requests issued by clients.
+    pub issued: u64,
+    /// Retransmissions after timeouts.
+    pub retransmissions: u64,
+    /// Request messages the server took delivery of (duplicates included).
+    pub delivered: u64,
+    /// Of those, copies of a request it had already received.
+    pub duplicates_delivered: u64,
+    /// Duplicates the server recognised and did not apply.
+    pub duplicates_suppressed: u64,
+    /// Replies that reached their client.
+    pub completed: u64,
+    /// Requests a client gave up on.
+    pub gave_up: u64,
+    /// How many times each request's effect was applied (absent: never).
+    pub applied: BTreeMap<ReqKey, u32>,
+    received: BTreeSet<ReqKey>,
+    /// Number of guarantee violations.
+    pub violations: u64,
+    /// The first of them.
+    pub first_violation: Option<Violation>,
+}
+
+impl DeliveryMetrics {
+    /// Folds one note in. `at` is (trace index, events processed, time).
+    pub fn observe(&mut self, node: NodeId, note: &Note, at: (u64, u64, Micros)) {
+        let mut broke: Option<String> = None;
+        match *note {
+            Note::Issued { .. } => self.issued += 1,
+            Note::Retransmit { .. } => self.retransmissions += 1,
+            Note::Received { client, req } => {
+                self.delivered += 1;
+                if !self.received.insert((client, req)) {
+                    self.duplicates_delivered += 1;
+                }
+            }
+            Note::Applied { client, req } => {
+                let n = self.applied.entry((client, req)).or_insert(0);
+                *n += 1;
+                if *n == 2
+                    && matches!(
+                        self.mode,
+                        Some(DeliveryMode::AtMostOnce | DeliveryMode::ExactlyOnce)
+                    )
+                {
+                    broke = Some(format!(
+                        "{node} applied request c{client}#{req} a second time"
+                    ));
+                }
+            }
+            Note::Suppressed { .. } => self.duplicates_suppressed += 1,
+            Note::Completed { .. } => self.completed += 1,
+            Note::GaveUp { client, req } => {
+                self.gave_up += 1;
+                let never = !self.applied.contains_key(&(client, req));
+                if never
+                    && matches!(
+                        self.mode,
+                        Some(DeliveryMode::AtLeastOnce | DeliveryMode::ExactlyOnce)
+                    )
+                {
+                    broke = Some(format!(
+                        "c{client} gave up on request #{req}, which was never applied"
+                    ));
+                }
+            }
+        }
+        if let Some(what) = broke {
+            self.violations += 1;
+            if self.first_violation.is_none() {
+                self.first_violation = Some(Violation {
+                    trace_index: at.0,
+                    after_events: at.1,
+                    time: at.2,
+                    what,
+                });
+            }
+        }
+    }
+
+    /// Requests applied 0, 1, and more than once, among those issued.
+    pub fn applied_histogram(&self) -> [u64; 3] {
+        let once = self.applied.values().filter(|&&n| n == 1).count() as u64;
+        let more = self.applied.values().filter(|&&n| n > 1).count() as u64;
+        [self.issued.saturating_sub(once + more), once, more]
+    }
+}
