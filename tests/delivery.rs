@@ -435,3 +435,28 @@ fn a_lying_server_looks_alive_but_applies_nothing() {
         "seed {seed}: clients give up; at-least-once is violated"
     );
 }
+
+#[test]
+fn switching_the_mode_mid_run_takes_effect_and_replays_exactly() {
+    let seed = 14;
+    let cfg = SimConfig { nodes: 3, seed, net: NetConfig { duplicate: 0.2, ..lossy(0.3) }, clocks: ClockConfig::default(), trace_ring: 0, trace_all: false };
+    let start = RpcConfig { mode: DeliveryMode::AtMostOnce, request_every: 50_000, timeout: 100_000, ..RpcConfig::default() };
+    let mut sim = Sim::new(cfg.clone(), Rpc { config: start.clone() });
+    sim.set_checked_mode(Some(DeliveryMode::AtMostOnce));
+    sim.run_until(5_000_000);
+    assert_eq!(sim.metrics().retransmissions, 0);
+    let eo = RpcConfig { mode: DeliveryMode::ExactlyOnce, ..start.clone() };
+    sim.apply(Command::SetRpc(eo.clone())).unwrap();
+    sim.run_until(10_000_000);
+    assert!(sim.metrics().retransmissions > 0, "seed {seed}: retries start after the switch");
+    assert!(sim.metrics().duplicates_suppressed > 0, "seed {seed}: the server de-duplicates after the switch");
+    assert_eq!(sim.metrics().mode, Some(DeliveryMode::ExactlyOnce));
+    let bad = RpcConfig { backoff: 0, ..eo };
+    assert!(sim.apply(Command::SetRpc(bad)).unwrap_err().contains("backoff"));
+    let mut again = Sim::replay(cfg, Rpc { config: start }, sim.commands(), 10_000_000);
+    again.set_checked_mode(Some(DeliveryMode::AtMostOnce));
+    assert_eq!(again.digest(), sim.digest(), "seed {seed}");
+    // The heartbeat workload has no delivery settings.
+    let mut hb = Sim::new(SimConfig::default(), Heartbeat { interval: 1_000_000 });
+    assert!(hb.apply(Command::SetRpc(RpcConfig::default())).is_err());
+}

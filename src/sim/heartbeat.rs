@@ -54,7 +54,7 @@ pub struct HbState {
 pub const HEARTBEAT_TIMER: TimerTag = 0;
 
 /// All-to-all ping/pong with a fixed period (in local time).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Heartbeat {
     /// Period between rounds, local microseconds.
     pub interval: Micros,

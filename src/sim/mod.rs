@@ -14,6 +14,7 @@ pub mod node;
 pub mod rng;
 pub mod rpc;
 pub mod trace;
+pub mod workload;
 mod world;
 
 pub use clock::LocalClock;
@@ -23,6 +24,7 @@ pub use heartbeat::{HbMsg, HbState, Heartbeat};
 pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network};
 pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
 pub use rng::SimRng;
+pub use workload::{AnyMsg, AnyState, Workload};
 pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
 pub use trace::{Digest, Trace, TraceEvent, TraceKind};
 pub use world::{
@@ -67,6 +69,8 @@ pub enum Command {
     SetOmission { node: NodeId, send: f64, recv: f64 },
     /// Make the node deviate from the protocol (`None`: correct again).
     SetByzantine { node: NodeId, mode: Option<ByzMode> },
+    /// Change the client/server workload's delivery settings from now on.
+    SetRpc(RpcConfig),
     /// Cut both directions of the link between two nodes.
     CutLink(NodeId, NodeId),
     /// Heal both directions of the link between two nodes.
@@ -106,6 +110,10 @@ impl Command {
             }
             Command::SetByzantine { node, mode } => {
                 d.mix4(11, node.0 as u64, mode.map_or(0, |m| m as u64 + 1), 0);
+            }
+            Command::SetRpc(c) => {
+                d.mix4(12, c.mode as u64 | (c.idempotent as u64) << 8 | (c.backoff as u64) << 16, c.request_every, c.timeout);
+                d.mix4(c.max_backoff, c.retry_limit.map_or(0, |l| l as u64 + 1), c.retention, c.max_requests.map_or(0, |m| m + 1));
             }
             Command::CutLink(a, b) => {
                 d.mix(3);
@@ -178,6 +186,15 @@ impl fmt::Display for Command {
             Command::SetByzantine { node, mode: None } => {
                 write!(f, "{node} behaves correctly again")
             }
+            Command::SetRpc(c) => write!(
+                f,
+                "delivery: {}, {} operation, ack timeout {:.2} s, retry limit {}, de-dup window {:.2} s",
+                c.mode,
+                if c.idempotent { "idempotent" } else { "non-idempotent" },
+                c.timeout as f64 / 1e6,
+                c.retry_limit.map_or("none".to_string(), |l| l.to_string()),
+                c.retention as f64 / 1e6
+            ),
             Command::CutLink(a, b) => write!(f, "cut link {a}–{b}"),
             Command::HealLink(a, b) => write!(f, "heal link {a}–{b}"),
             Command::Partition(g) => {

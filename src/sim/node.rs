@@ -6,6 +6,7 @@
 //! without a browser, and be drawn: every send and timer is visible to the core.
 
 use super::delivery::Note;
+use super::rpc::RpcConfig;
 use super::{Micros, NodeId};
 use std::fmt;
 
@@ -91,7 +92,7 @@ pub trait Payload: Clone + fmt::Debug + fmt::Display {
 }
 
 /// A distributed protocol: the behaviour every node runs.
-pub trait Protocol {
+pub trait Protocol: Clone {
     /// One node's state.
     type State: Clone + fmt::Debug;
     /// The messages nodes exchange.
@@ -148,6 +149,11 @@ pub trait Protocol {
     /// healthy. Default: nothing is.
     fn is_work(&self, _msg: &Self::Msg) -> bool {
         false
+    }
+    /// Changes the delivery settings of a client/server workload at run time.
+    /// Default: this workload has none.
+    fn set_rpc_config(&mut self, _config: &RpcConfig) -> Result<(), String> {
+        Err("this workload has no delivery settings".to_string())
     }
     /// The node's state as label/value rows for the inspector.
     fn describe(&self, state: &Self::State, ctx: &Ctx) -> Vec<(String, String)>;

@@ -146,6 +146,27 @@ impl Default for RpcConfig {
     }
 }
 
+/// Checks delivery settings, with a message naming the bad one.
+pub fn validate_rpc(c: &RpcConfig) -> Result<(), String> {
+    let hour = 3_600_000_000;
+    if c.request_every == 0 || c.request_every > hour {
+        return Err("request interval must be between 1 µs and one hour".to_string());
+    }
+    if c.timeout == 0 || c.timeout > hour || c.max_backoff > hour {
+        return Err("timeouts must be between 1 µs and one hour".to_string());
+    }
+    if c.backoff == 0 || c.backoff > 16 {
+        return Err("backoff factor must be between 1 and 16".to_string());
+    }
+    if c.retry_limit == Some(0) {
+        return Err("retry limit must be at least 1 send (or none)".to_string());
+    }
+    if c.retention > 24 * hour {
+        return Err("retention window must be at most a day".to_string());
+    }
+    Ok(())
+}
+
 /// Amount each `Add` request adds.
 pub const ADD_AMOUNT: i64 = 10;
 
@@ -512,6 +533,12 @@ impl Protocol for Rpc {
             },
             m => m,
         }
+    }
+
+    fn set_rpc_config(&mut self, config: &RpcConfig) -> Result<(), String> {
+        validate_rpc(config)?;
+        self.config = config.clone();
+        Ok(())
     }
 
     fn is_work(&self, msg: &RpcMsg) -> bool {

@@ -943,6 +943,10 @@ impl<P: Protocol> Sim<P> {
                 self.nodes[node.0 as usize].behaviour.byzantine = mode;
                 self.replay_log[node.0 as usize].clear();
             }
+            Command::SetRpc(c) => {
+                self.protocol.set_rpc_config(&c).expect("validated");
+                self.metrics.mode = Some(c.mode);
+            }
         }
         Ok(())
     }
@@ -1010,6 +1014,11 @@ impl<P: Protocol> Sim<P> {
                 prob("receive omission", *recv)
             }
             Command::SetByzantine { node, .. } => self.check_node(*node),
+            Command::SetRpc(c) => {
+                // Validate on a copy: a refused command changes nothing.
+                let mut probe = self.protocol.clone();
+                probe.set_rpc_config(c)
+            }
         }
     }
 

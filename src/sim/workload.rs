@@ -1,0 +1,180 @@
+//! The workloads the page can run, as one protocol type, so the app holds a
+//! single `Sim<Workload>` whichever the student picks.
+
+use super::heartbeat::{HbMsg, HbState, Heartbeat};
+use super::node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
+use super::rpc::{Rpc, RpcMsg, RpcState};
+use super::NodeId;
+use std::fmt;
+
+/// Which workload runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Workload {
+    /// All-to-all heartbeats.
+    Heartbeat(Heartbeat),
+    /// Clients and a server, for delivery semantics.
+    Rpc(Rpc),
+}
+
+/// A message of either workload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnyMsg {
+    Hb(HbMsg),
+    Rpc(RpcMsg),
+}
+
+/// A node state of either workload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnyState {
+    Hb(HbState),
+    Rpc(RpcState),
+}
+
+impl fmt::Display for AnyMsg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnyMsg::Hb(m) => m.fmt(f),
+            AnyMsg::Rpc(m) => m.fmt(f),
+        }
+    }
+}
+
+impl Payload for AnyMsg {
+    fn kind(&self) -> &'static str {
+        match self {
+            AnyMsg::Hb(m) => m.kind(),
+            AnyMsg::Rpc(m) => m.kind(),
+        }
+    }
+    fn digest(&self) -> u64 {
+        match self {
+            AnyMsg::Hb(m) => m.digest(),
+            AnyMsg::Rpc(m) => m.digest(),
+        }
+    }
+}
+
+/// Runs `f` with an inner `Out` and moves its effects, wrapped, into `out`.
+fn wrapped<M: Clone, R>(out: &mut Out<AnyMsg>, wrap: fn(M) -> AnyMsg, f: impl FnOnce(&mut Out<M>) -> R) -> R {
+    let mut inner = Out::default();
+    let r = f(&mut inner);
+    for e in inner.effects.drain(..) {
+        out.effects.push(match e {
+            Effect::Send { to, msg } => Effect::Send { to, msg: wrap(msg) },
+            Effect::Broadcast { msg } => Effect::Broadcast { msg: wrap(msg) },
+            Effect::SetTimer { tag, after } => Effect::SetTimer { tag, after },
+            Effect::CancelTimer { tag } => Effect::CancelTimer { tag },
+            Effect::Note(n) => Effect::Note(n),
+        });
+    }
+    r
+}
+
+impl Protocol for Workload {
+    type State = AnyState;
+    type Msg = AnyMsg;
+
+    fn init(&self, ctx: &Ctx, out: &mut Out<AnyMsg>) -> AnyState {
+        match self {
+            Workload::Heartbeat(p) => AnyState::Hb(wrapped(out, AnyMsg::Hb, |o| p.init(ctx, o))),
+            Workload::Rpc(p) => AnyState::Rpc(wrapped(out, AnyMsg::Rpc, |o| p.init(ctx, o))),
+        }
+    }
+
+    fn on_msg(&self, state: &mut AnyState, ctx: &Ctx, from: NodeId, msg: &AnyMsg, out: &mut Out<AnyMsg>) {
+        match (self, state, msg) {
+            (Workload::Heartbeat(p), AnyState::Hb(s), AnyMsg::Hb(m)) => wrapped(out, AnyMsg::Hb, |o| p.on_msg(s, ctx, from, m, o)),
+            (Workload::Rpc(p), AnyState::Rpc(s), AnyMsg::Rpc(m)) => wrapped(out, AnyMsg::Rpc, |o| p.on_msg(s, ctx, from, m, o)),
+            _ => {}
+        }
+    }
+
+    fn on_timer(&self, state: &mut AnyState, ctx: &Ctx, tag: TimerTag, out: &mut Out<AnyMsg>) {
+        match (self, state) {
+            (Workload::Heartbeat(p), AnyState::Hb(s)) => wrapped(out, AnyMsg::Hb, |o| p.on_timer(s, ctx, tag, o)),
+            (Workload::Rpc(p), AnyState::Rpc(s)) => wrapped(out, AnyMsg::Rpc, |o| p.on_timer(s, ctx, tag, o)),
+            _ => {}
+        }
+    }
+
+    fn on_failure_notice(&self, state: &mut AnyState, ctx: &Ctx, failed: NodeId, out: &mut Out<AnyMsg>) {
+        match (self, state) {
+            (Workload::Heartbeat(p), AnyState::Hb(s)) => wrapped(out, AnyMsg::Hb, |o| p.on_failure_notice(s, ctx, failed, o)),
+            (Workload::Rpc(p), AnyState::Rpc(s)) => wrapped(out, AnyMsg::Rpc, |o| p.on_failure_notice(s, ctx, failed, o)),
+            _ => {}
+        }
+    }
+
+    fn persisted(&self, state: &AnyState) -> Option<AnyState> {
+        match (self, state) {
+            (Workload::Heartbeat(p), AnyState::Hb(s)) => p.persisted(s).map(AnyState::Hb),
+            (Workload::Rpc(p), AnyState::Rpc(s)) => p.persisted(s).map(AnyState::Rpc),
+            _ => None,
+        }
+    }
+
+    fn recover(&self, ctx: &Ctx, stable: Option<AnyState>, out: &mut Out<AnyMsg>) -> AnyState {
+        match self {
+            Workload::Heartbeat(p) => {
+                let st = match stable {
+                    Some(AnyState::Hb(s)) => Some(s),
+                    _ => None,
+                };
+                AnyState::Hb(wrapped(out, AnyMsg::Hb, |o| p.recover(ctx, st, o)))
+            }
+            Workload::Rpc(p) => {
+                let st = match stable {
+                    Some(AnyState::Rpc(s)) => Some(s),
+                    _ => None,
+                };
+                AnyState::Rpc(wrapped(out, AnyMsg::Rpc, |o| p.recover(ctx, st, o)))
+            }
+        }
+    }
+
+    fn corrupt(&self, msg: &AnyMsg, noise: u64) -> AnyMsg {
+        match (self, msg) {
+            (Workload::Heartbeat(p), AnyMsg::Hb(m)) => AnyMsg::Hb(p.corrupt(m, noise)),
+            (Workload::Rpc(p), AnyMsg::Rpc(m)) => AnyMsg::Rpc(p.corrupt(m, noise)),
+            (_, m) => *m,
+        }
+    }
+
+    fn equivocate(&self, msg: &AnyMsg, to: NodeId) -> AnyMsg {
+        match (self, msg) {
+            (Workload::Heartbeat(p), AnyMsg::Hb(m)) => AnyMsg::Hb(p.equivocate(m, to)),
+            (Workload::Rpc(p), AnyMsg::Rpc(m)) => AnyMsg::Rpc(p.equivocate(m, to)),
+            (_, m) => *m,
+        }
+    }
+
+    fn set_rpc_config(&mut self, config: &super::rpc::RpcConfig) -> Result<(), String> {
+        match self {
+            Workload::Heartbeat(p) => p.set_rpc_config(config),
+            Workload::Rpc(p) => p.set_rpc_config(config),
+        }
+    }
+
+    fn is_work(&self, msg: &AnyMsg) -> bool {
+        match (self, msg) {
+            (Workload::Heartbeat(p), AnyMsg::Hb(m)) => p.is_work(m),
+            (Workload::Rpc(p), AnyMsg::Rpc(m)) => p.is_work(m),
+            _ => false,
+        }
+    }
+
+    fn describe(&self, state: &AnyState, ctx: &Ctx) -> Vec<(String, String)> {
+        match (self, state) {
+            (Workload::Heartbeat(p), AnyState::Hb(s)) => p.describe(s, ctx),
+            (Workload::Rpc(p), AnyState::Rpc(s)) => p.describe(s, ctx),
+            _ => Vec::new(),
+        }
+    }
+
+    fn timer_name(&self, tag: TimerTag) -> &'static str {
+        match self {
+            Workload::Heartbeat(p) => p.timer_name(tag),
+            Workload::Rpc(p) => p.timer_name(tag),
+        }
+    }
+}
