@@ -5,7 +5,7 @@
 //! what lets the same protocol run under the deterministic simulator, be tested
 //! without a browser, and be drawn: every send and timer is visible to the core.
 
-use super::delivery::Note;
+use super::delivery::{DeliveryMode, Note};
 use super::rpc::RpcConfig;
 use super::{Micros, NodeId};
 use std::fmt;
@@ -149,6 +149,10 @@ pub trait Protocol: Clone {
     /// healthy. Default: nothing is.
     fn is_work(&self, _msg: &Self::Msg) -> bool {
         false
+    }
+    /// The delivery mode whose guarantee the metrics check (default: none).
+    fn delivery_mode(&self) -> Option<DeliveryMode> {
+        None
     }
     /// Changes the delivery settings of a client/server workload at run time.
     /// Default: this workload has none.

@@ -535,6 +535,10 @@ impl Protocol for Rpc {
         }
     }
 
+    fn delivery_mode(&self) -> Option<DeliveryMode> {
+        Some(self.config.mode)
+    }
+
     fn set_rpc_config(&mut self, config: &RpcConfig) -> Result<(), String> {
         validate_rpc(config)?;
         self.config = config.clone();

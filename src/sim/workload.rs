@@ -148,6 +148,13 @@ impl Protocol for Workload {
         }
     }
 
+    fn delivery_mode(&self) -> Option<super::DeliveryMode> {
+        match self {
+            Workload::Heartbeat(p) => p.delivery_mode(),
+            Workload::Rpc(p) => p.delivery_mode(),
+        }
+    }
+
     fn set_rpc_config(&mut self, config: &super::rpc::RpcConfig) -> Result<(), String> {
         match self {
             Workload::Heartbeat(p) => p.set_rpc_config(config),

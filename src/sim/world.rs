@@ -331,6 +331,7 @@ pub struct Sim<P: Protocol> {
 impl<P: Protocol> Sim<P> {
     /// A new run at time 0: clocks drawn from the seed, every node started.
     pub fn new(config: SimConfig, protocol: P) -> Self {
+        let checked = protocol.delivery_mode();
         let mut rng = SimRng::new(config.seed);
         let n = config.nodes;
         let max_drift = config.clocks.max_drift_ppm.min(500_000) as i64;
@@ -375,7 +376,7 @@ impl<P: Protocol> Sim<P> {
             stats: Stats::default(),
             out: Out::default(),
             replay_log: (0..n).map(|_| VecDeque::new()).collect(),
-            metrics: DeliveryMetrics::default(),
+            metrics: DeliveryMetrics { mode: checked, ..DeliveryMetrics::default() },
         };
         for i in 0..n {
             sim.start_node(i);
