@@ -161,6 +161,11 @@ pub struct DeliveryMetrics {
 }
 
 impl DeliveryMetrics {
+    /// Empty counters that check `mode`'s guarantee.
+    pub fn checking(mode: Option<DeliveryMode>) -> Self {
+        DeliveryMetrics { mode, ..DeliveryMetrics::default() }
+    }
+
     /// Folds one note in. `at` is (trace index, events processed, time).
     pub fn observe(&mut self, node: NodeId, note: &Note, at: (u64, u64, Micros)) {
         let mut broke: Option<String> = None;

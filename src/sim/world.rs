@@ -376,7 +376,7 @@ impl<P: Protocol> Sim<P> {
             stats: Stats::default(),
             out: Out::default(),
             replay_log: (0..n).map(|_| VecDeque::new()).collect(),
-            metrics: DeliveryMetrics { mode: checked, ..DeliveryMetrics::default() },
+            metrics: DeliveryMetrics::checking(checked),
         };
         for i in 0..n {
             sim.start_node(i);
