@@ -5,7 +5,10 @@
 //! what was expected. Nothing here panics on any input; the UI shows the message
 //! and keeps the last good value. Plain Rust, so it is tested natively.
 
-use crate::sim::{ClockConfig, LatencyModel, Micros, NetConfig, SimConfig};
+use crate::sim::{
+    ClockConfig, DeliveryMode, Heartbeat, LatencyModel, Micros, NetConfig, Rpc, RpcConfig,
+    SimConfig, Workload,
+};
 
 /// Largest cluster the page accepts.
 pub const MAX_NODES: u32 = 300;
@@ -30,6 +33,10 @@ pub struct Settings {
     pub speed: f64,
     /// Start paused.
     pub paused: bool,
+    /// Which workload runs: heartbeats, or clients and a server.
+    pub rpc_workload: bool,
+    /// Settings of the client/server workload.
+    pub rpc: RpcConfig,
 }
 
 impl Default for Settings {
@@ -42,6 +49,8 @@ impl Default for Settings {
             clocks: ClockConfig::default(),
             speed: 0.15,
             paused: false,
+            rpc_workload: false,
+            rpc: RpcConfig::default(),
         }
     }
 }
@@ -56,6 +65,19 @@ impl Settings {
             clocks: self.clocks,
             trace_ring: 400,
             trace_all: false,
+        }
+    }
+
+    /// The workload these settings describe.
+    pub fn workload(&self) -> Workload {
+        if self.rpc_workload {
+            Workload::Rpc(Rpc {
+                config: self.rpc.clone(),
+            })
+        } else {
+            Workload::Heartbeat(Heartbeat {
+                interval: self.interval_us(),
+            })
         }
     }
 
@@ -93,6 +115,43 @@ impl Settings {
                     "offset" => {
                         s.clocks.max_offset_us =
                             ms_to_us(parse_num("offset (ms)", v, 0.0, 60_000.0)?)
+                    }
+                    "workload" => {
+                        s.rpc_workload = match v.trim() {
+                            "heartbeat" => false,
+                            "rpc" => true,
+                            _ => {
+                                return Err(format!(
+                                    "workload: expected heartbeat or rpc, got {}",
+                                    show(v)
+                                ))
+                            }
+                        }
+                    }
+                    "mode" => s.rpc.mode = DeliveryMode::from_name(v.trim()).ok_or_else(|| {
+                        format!(
+                            "mode: expected at-most-once, at-least-once or exactly-once, got {}",
+                            show(v)
+                        )
+                    })?,
+                    "op" => {
+                        s.rpc.idempotent = match v.trim() {
+                            "add" => false,
+                            "set" => true,
+                            _ => return Err(format!("op: expected add or set, got {}", show(v))),
+                        }
+                    }
+                    "rate" => {
+                        s.rpc.request_every =
+                            ms_to_us(parse_num("rate (ms between requests)", v, 1.0, 600_000.0)?)
+                    }
+                    "timeout" => {
+                        s.rpc.timeout = ms_to_us(parse_num("timeout (ms)", v, 1.0, 600_000.0)?)
+                    }
+                    "retries" => s.rpc.retry_limit = parse_retries("retries", v)?,
+                    "retention" => {
+                        s.rpc.retention =
+                            ms_to_us(parse_num("retention (ms)", v, 0.0, 86_400_000.0)?)
                     }
                     _ => {}
                 }
@@ -246,6 +305,22 @@ fn parse_kind(text: &str) -> Result<&'static str, String> {
     }
 }
 
+/// A retry limit: the number of sends of one request, or empty / "none" for no limit.
+pub fn parse_retries(field: &str, text: &str) -> Result<Option<u32>, String> {
+    let t = text.trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    parse_int(field, t, 1, 1000)
+        .map(|v| Some(v as u32))
+        .map_err(|_| {
+            format!(
+                "{field}: expected a number of sends from 1 to 1000, or empty for no limit, got {}",
+                show(text)
+            )
+        })
+}
+
 /// Builds a latency model from the three fields (milliseconds); checks their order.
 pub fn latency_model(
     kind: &str,
@@ -367,6 +442,11 @@ mod tests {
             ("bw", "-5"),
             ("latency", "gaussian"),
             ("interval", ""),
+            ("workload", "paxos"),
+            ("mode", "twice"),
+            ("op", "mul"),
+            ("retries", "-1"),
+            ("timeout", "0"),
         ];
         for (k, v) in bad {
             let (s, e) = Settings::from_query(&q(&[(k, v)]));
@@ -382,6 +462,34 @@ mod tests {
         // Markup is quoted back as text, shortened, never interpreted.
         let (_, e) = Settings::from_query(&q(&[("seed", "<img src=x onerror=alert(1)>")]));
         assert!(e[0].contains("\"<img src=x onerror=alert…\""), "{}", e[0]);
+    }
+
+    #[test]
+    fn delivery_settings_from_the_url() {
+        let (s, e) = Settings::from_query(&q(&[
+            ("workload", "rpc"),
+            ("mode", "exactly-once"),
+            ("op", "set"),
+            ("timeout", "250"),
+            ("retries", "5"),
+            ("retention", "100"),
+            ("rate", "700"),
+        ]));
+        assert!(e.is_empty(), "{e:?}");
+        assert!(s.rpc_workload);
+        assert_eq!(s.rpc.mode, DeliveryMode::ExactlyOnce);
+        assert!(s.rpc.idempotent);
+        assert_eq!(
+            (
+                s.rpc.timeout,
+                s.rpc.retry_limit,
+                s.rpc.retention,
+                s.rpc.request_every
+            ),
+            (250_000, Some(5), 100_000, 700_000)
+        );
+        assert!(matches!(s.workload(), Workload::Rpc(_)));
+        assert_eq!(parse_retries("retries", "").unwrap(), None);
     }
 
     #[test]

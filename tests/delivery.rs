@@ -439,24 +439,109 @@ fn a_lying_server_looks_alive_but_applies_nothing() {
 #[test]
 fn switching_the_mode_mid_run_takes_effect_and_replays_exactly() {
     let seed = 14;
-    let cfg = SimConfig { nodes: 3, seed, net: NetConfig { duplicate: 0.2, ..lossy(0.3) }, clocks: ClockConfig::default(), trace_ring: 0, trace_all: false };
-    let start = RpcConfig { mode: DeliveryMode::AtMostOnce, request_every: 50_000, timeout: 100_000, ..RpcConfig::default() };
-    let mut sim = Sim::new(cfg.clone(), Rpc { config: start.clone() });
+    let cfg = SimConfig {
+        nodes: 3,
+        seed,
+        net: NetConfig {
+            duplicate: 0.2,
+            ..lossy(0.3)
+        },
+        clocks: ClockConfig::default(),
+        trace_ring: 0,
+        trace_all: false,
+    };
+    let start = RpcConfig {
+        mode: DeliveryMode::AtMostOnce,
+        request_every: 50_000,
+        timeout: 100_000,
+        ..RpcConfig::default()
+    };
+    let mut sim = Sim::new(
+        cfg.clone(),
+        Rpc {
+            config: start.clone(),
+        },
+    );
     sim.set_checked_mode(Some(DeliveryMode::AtMostOnce));
     sim.run_until(5_000_000);
     assert_eq!(sim.metrics().retransmissions, 0);
-    let eo = RpcConfig { mode: DeliveryMode::ExactlyOnce, ..start.clone() };
+    let eo = RpcConfig {
+        mode: DeliveryMode::ExactlyOnce,
+        ..start.clone()
+    };
     sim.apply(Command::SetRpc(eo.clone())).unwrap();
     sim.run_until(10_000_000);
-    assert!(sim.metrics().retransmissions > 0, "seed {seed}: retries start after the switch");
-    assert!(sim.metrics().duplicates_suppressed > 0, "seed {seed}: the server de-duplicates after the switch");
+    assert!(
+        sim.metrics().retransmissions > 0,
+        "seed {seed}: retries start after the switch"
+    );
+    assert!(
+        sim.metrics().duplicates_suppressed > 0,
+        "seed {seed}: the server de-duplicates after the switch"
+    );
     assert_eq!(sim.metrics().mode, Some(DeliveryMode::ExactlyOnce));
     let bad = RpcConfig { backoff: 0, ..eo };
-    assert!(sim.apply(Command::SetRpc(bad)).unwrap_err().contains("backoff"));
+    assert!(sim
+        .apply(Command::SetRpc(bad))
+        .unwrap_err()
+        .contains("backoff"));
     let mut again = Sim::replay(cfg, Rpc { config: start }, sim.commands(), 10_000_000);
     again.set_checked_mode(Some(DeliveryMode::AtMostOnce));
     assert_eq!(again.digest(), sim.digest(), "seed {seed}");
     // The heartbeat workload has no delivery settings.
-    let mut hb = Sim::new(SimConfig::default(), Heartbeat { interval: 1_000_000 });
+    let mut hb = Sim::new(
+        SimConfig::default(),
+        Heartbeat {
+            interval: 1_000_000,
+        },
+    );
     assert!(hb.apply(Command::SetRpc(RpcConfig::default())).is_err());
+}
+
+#[test]
+fn replaying_to_the_violation_stops_right_after_it() {
+    let seed = 15;
+    let cfg = SimConfig {
+        nodes: 3,
+        seed,
+        net: NetConfig {
+            duplicate: 0.3,
+            ..lossy(0.0)
+        },
+        clocks: ClockConfig::default(),
+        trace_ring: 0,
+        trace_all: false,
+    };
+    let rpc = RpcConfig {
+        mode: DeliveryMode::AtMostOnce,
+        request_every: 20_000,
+        ..RpcConfig::default()
+    };
+    let mut sim = Sim::new(
+        cfg.clone(),
+        Rpc {
+            config: rpc.clone(),
+        },
+    );
+    sim.run_until(1_000_000);
+    sim.apply(Command::SetOmission {
+        node: NodeId(1),
+        send: 0.1,
+        recv: 0.0,
+    })
+    .unwrap();
+    sim.run_until(5_000_000);
+    let v = sim
+        .metrics()
+        .first_violation
+        .clone()
+        .expect("duplication breaks at-most-once");
+    let at = Sim::replay_to_event(cfg, Rpc { config: rpc }, sim.commands(), v.after_events + 1);
+    assert_eq!(
+        at.metrics().violations,
+        1,
+        "seed {seed}: stopped right after the first violation"
+    );
+    assert_eq!(at.metrics().first_violation, Some(v.clone()));
+    assert_eq!(at.now(), v.time);
 }

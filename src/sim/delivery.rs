@@ -163,7 +163,10 @@ pub struct DeliveryMetrics {
 impl DeliveryMetrics {
     /// Empty counters that check `mode`'s guarantee.
     pub fn checking(mode: Option<DeliveryMode>) -> Self {
-        DeliveryMetrics { mode, ..DeliveryMetrics::default() }
+        DeliveryMetrics {
+            mode,
+            ..DeliveryMetrics::default()
+        }
     }
 
     /// Folds one note in. `at` is (trace index, events processed, time).

@@ -24,9 +24,9 @@ pub use heartbeat::{HbMsg, HbState, Heartbeat};
 pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network};
 pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
 pub use rng::SimRng;
-pub use workload::{AnyMsg, AnyState, Workload};
 pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
 pub use trace::{Digest, Trace, TraceEvent, TraceKind};
+pub use workload::{AnyMsg, AnyState, Workload};
 pub use world::{
     ClockConfig, Flight, NodeSlot, PendingTimer, RecordedCommand, Sim, SimConfig, Stats,
     StepOutcome, NOTICE_DELAY,
@@ -112,8 +112,18 @@ impl Command {
                 d.mix4(11, node.0 as u64, mode.map_or(0, |m| m as u64 + 1), 0);
             }
             Command::SetRpc(c) => {
-                d.mix4(12, c.mode as u64 | (c.idempotent as u64) << 8 | (c.backoff as u64) << 16, c.request_every, c.timeout);
-                d.mix4(c.max_backoff, c.retry_limit.map_or(0, |l| l as u64 + 1), c.retention, c.max_requests.map_or(0, |m| m + 1));
+                d.mix4(
+                    12,
+                    c.mode as u64 | (c.idempotent as u64) << 8 | (c.backoff as u64) << 16,
+                    c.request_every,
+                    c.timeout,
+                );
+                d.mix4(
+                    c.max_backoff,
+                    c.retry_limit.map_or(0, |l| l as u64 + 1),
+                    c.retention,
+                    c.max_requests.map_or(0, |m| m + 1),
+                );
             }
             Command::CutLink(a, b) => {
                 d.mix(3);

@@ -55,7 +55,11 @@ impl Payload for AnyMsg {
 }
 
 /// Runs `f` with an inner `Out` and moves its effects, wrapped, into `out`.
-fn wrapped<M: Clone, R>(out: &mut Out<AnyMsg>, wrap: fn(M) -> AnyMsg, f: impl FnOnce(&mut Out<M>) -> R) -> R {
+fn wrapped<M: Clone, R>(
+    out: &mut Out<AnyMsg>,
+    wrap: fn(M) -> AnyMsg,
+    f: impl FnOnce(&mut Out<M>) -> R,
+) -> R {
     let mut inner = Out::default();
     let r = f(&mut inner);
     for e in inner.effects.drain(..) {
@@ -81,26 +85,51 @@ impl Protocol for Workload {
         }
     }
 
-    fn on_msg(&self, state: &mut AnyState, ctx: &Ctx, from: NodeId, msg: &AnyMsg, out: &mut Out<AnyMsg>) {
+    fn on_msg(
+        &self,
+        state: &mut AnyState,
+        ctx: &Ctx,
+        from: NodeId,
+        msg: &AnyMsg,
+        out: &mut Out<AnyMsg>,
+    ) {
         match (self, state, msg) {
-            (Workload::Heartbeat(p), AnyState::Hb(s), AnyMsg::Hb(m)) => wrapped(out, AnyMsg::Hb, |o| p.on_msg(s, ctx, from, m, o)),
-            (Workload::Rpc(p), AnyState::Rpc(s), AnyMsg::Rpc(m)) => wrapped(out, AnyMsg::Rpc, |o| p.on_msg(s, ctx, from, m, o)),
+            (Workload::Heartbeat(p), AnyState::Hb(s), AnyMsg::Hb(m)) => {
+                wrapped(out, AnyMsg::Hb, |o| p.on_msg(s, ctx, from, m, o))
+            }
+            (Workload::Rpc(p), AnyState::Rpc(s), AnyMsg::Rpc(m)) => {
+                wrapped(out, AnyMsg::Rpc, |o| p.on_msg(s, ctx, from, m, o))
+            }
             _ => {}
         }
     }
 
     fn on_timer(&self, state: &mut AnyState, ctx: &Ctx, tag: TimerTag, out: &mut Out<AnyMsg>) {
         match (self, state) {
-            (Workload::Heartbeat(p), AnyState::Hb(s)) => wrapped(out, AnyMsg::Hb, |o| p.on_timer(s, ctx, tag, o)),
-            (Workload::Rpc(p), AnyState::Rpc(s)) => wrapped(out, AnyMsg::Rpc, |o| p.on_timer(s, ctx, tag, o)),
+            (Workload::Heartbeat(p), AnyState::Hb(s)) => {
+                wrapped(out, AnyMsg::Hb, |o| p.on_timer(s, ctx, tag, o))
+            }
+            (Workload::Rpc(p), AnyState::Rpc(s)) => {
+                wrapped(out, AnyMsg::Rpc, |o| p.on_timer(s, ctx, tag, o))
+            }
             _ => {}
         }
     }
 
-    fn on_failure_notice(&self, state: &mut AnyState, ctx: &Ctx, failed: NodeId, out: &mut Out<AnyMsg>) {
+    fn on_failure_notice(
+        &self,
+        state: &mut AnyState,
+        ctx: &Ctx,
+        failed: NodeId,
+        out: &mut Out<AnyMsg>,
+    ) {
         match (self, state) {
-            (Workload::Heartbeat(p), AnyState::Hb(s)) => wrapped(out, AnyMsg::Hb, |o| p.on_failure_notice(s, ctx, failed, o)),
-            (Workload::Rpc(p), AnyState::Rpc(s)) => wrapped(out, AnyMsg::Rpc, |o| p.on_failure_notice(s, ctx, failed, o)),
+            (Workload::Heartbeat(p), AnyState::Hb(s)) => {
+                wrapped(out, AnyMsg::Hb, |o| p.on_failure_notice(s, ctx, failed, o))
+            }
+            (Workload::Rpc(p), AnyState::Rpc(s)) => {
+                wrapped(out, AnyMsg::Rpc, |o| p.on_failure_notice(s, ctx, failed, o))
+            }
             _ => {}
         }
     }

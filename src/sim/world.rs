@@ -406,6 +406,33 @@ impl<P: Protocol> Sim<P> {
         sim
     }
 
+    /// Rebuilds a run up to the moment right after its `events`-th event, applying
+    /// the recorded commands given before it. This is how the page jumps to the
+    /// event that broke a guarantee.
+    pub fn replay_to_event(
+        config: SimConfig,
+        protocol: P,
+        commands: &[RecordedCommand],
+        events: u64,
+    ) -> Self {
+        let mut sim = Sim::new(config, protocol);
+        for rc in commands.iter().filter(|c| c.after_events <= events) {
+            while sim.stats.events < rc.after_events {
+                if sim.step() == StepOutcome::Idle {
+                    break;
+                }
+            }
+            sim.now = sim.now.max(rc.at);
+            let _ = sim.apply(rc.cmd.clone());
+        }
+        while sim.stats.events < events {
+            if sim.step() == StepOutcome::Idle {
+                break;
+            }
+        }
+        sim
+    }
+
     fn ctx(&self, i: u32) -> Ctx {
         Ctx {
             id: NodeId(i),

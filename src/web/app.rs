@@ -2,13 +2,13 @@
 //! the panels. Yew renders controls and panels a few times per second; the moving
 //! picture is painted on a canvas every animation frame (see `draw.rs`).
 
-use super::draw::{self, Fade, Highlight, LIGHT};
+use super::draw::{self, Fade, FadeKind, Highlight, LIGHT};
 use super::nodes::{NodeButton, NodeLayer};
 use crate::layout::{Pt, RingLayout};
 use crate::params::{self, Settings, SPEED_RANGE};
 use crate::sim::{
-    Command, DropReason, Flight, HbMsg, Heartbeat, LatencyModel, NetConfig, NodeId, Payload,
-    Protocol, Sim, StepOutcome, TraceKind,
+    AnyMsg, ByzMode, Command, DeliveryMode, DropReason, Flight, LatencyModel, NetConfig, NodeId,
+    Payload, Protocol, RpcConfig, Sim, StepOutcome, TraceKind, Workload,
 };
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
@@ -38,6 +38,13 @@ pub enum Field {
     Group,
     LinkA,
     LinkB,
+    RecoverAfter,
+    SendOmit,
+    RecvOmit,
+    Rate,
+    Timeout,
+    Retries,
+    Retention,
 }
 
 /// What the inspector shows.
@@ -46,7 +53,7 @@ pub enum Selection {
     None,
     Node(u32),
     /// A message copy, as it was when clicked (it may since have arrived or died).
-    Message(Box<Flight<HbMsg>>),
+    Message(Box<Flight<AnyMsg>>),
 }
 
 pub enum Msg {
@@ -67,6 +74,17 @@ pub enum Msg {
     CanvasMove(f64, f64),
     CanvasLeave,
     Crash(u32),
+    FailStop(u32),
+    CrashRecover(u32),
+    StableStorage(bool),
+    ApplyOmission(u32),
+    Byzantine(u32, String),
+    InjectKind(String),
+    Inject,
+    WorkloadKind(String),
+    RpcMode(String),
+    RpcOp(String),
+    JumpToViolation,
     Recover(u32),
     CutLink,
     HealLink,
@@ -78,7 +96,7 @@ pub enum Msg {
 
 pub struct App {
     settings: Settings,
-    sim: Sim<Heartbeat>,
+    sim: Sim<Workload>,
     playing: bool,
     speed: f64,
     /// Fractional simulated microseconds carried between frames.
@@ -116,6 +134,12 @@ pub struct App {
     lagging: bool,
     /// Simulated seconds per wall second actually achieved (smoothed).
     effective_speed: f64,
+    /// The workload as the current run started (replays start from it).
+    run_start: Workload,
+    /// Whether crash-recovery keeps stable storage.
+    stable_storage: bool,
+    /// The failure the "inject" button injects.
+    inject_kind: String,
     /// The node buttons as last built, reused while nothing they show changed.
     buttons: std::cell::RefCell<Rc<Vec<NodeButton>>>,
 }
@@ -154,14 +178,9 @@ fn ms(us: u64) -> String {
 }
 
 impl App {
-    fn new_sim(settings: &Settings) -> Sim<Heartbeat> {
+    fn new_sim(settings: &Settings) -> Sim<Workload> {
         super::set_panic_seed(settings.seed);
-        Sim::new(
-            settings.sim_config(),
-            Heartbeat {
-                interval: settings.interval_us(),
-            },
-        )
+        Sim::new(settings.sim_config(), settings.workload())
     }
 
     fn drafts_from(settings: &Settings) -> BTreeMap<Field, String> {
@@ -191,6 +210,19 @@ impl App {
         d.insert(Field::Group, String::new());
         d.insert(Field::LinkA, "0".to_string());
         d.insert(Field::LinkB, "1".to_string());
+        d.insert(Field::RecoverAfter, "2".to_string());
+        d.insert(Field::SendOmit, "0.5".to_string());
+        d.insert(Field::RecvOmit, "0".to_string());
+        d.insert(Field::Rate, ms(settings.rpc.request_every));
+        d.insert(Field::Timeout, ms(settings.rpc.timeout));
+        d.insert(
+            Field::Retries,
+            settings
+                .rpc
+                .retry_limit
+                .map_or(String::new(), |l| l.to_string()),
+        );
+        d.insert(Field::Retention, ms(settings.rpc.retention));
         d
     }
 
@@ -200,6 +232,7 @@ impl App {
 
     fn reset(&mut self) {
         self.sim = Self::new_sim(&self.settings);
+        self.run_start = self.settings.workload();
         self.carry_us = 0.0;
         self.fades.clear();
         self.trace_seen = 0;
@@ -312,6 +345,169 @@ impl App {
             }
         }
         self.errors.extend(errs);
+    }
+
+    /// Applies new delivery settings to the running workload (a recorded command).
+    fn set_rpc(&mut self, rpc: RpcConfig) {
+        if !self.settings.rpc_workload {
+            self.settings.rpc = rpc;
+            return;
+        }
+        match self.sim.apply(Command::SetRpc(rpc.clone())) {
+            Ok(()) => {
+                self.settings.rpc = rpc;
+                self.notice = None;
+            }
+            Err(e) => self.notice = Some(e),
+        }
+        self.dirty = true;
+    }
+
+    /// Validates the delivery fields; on success applies them.
+    fn commit_rpc(&mut self) {
+        let mut rpc = self.settings.rpc.clone();
+        let mut ok = true;
+        for (f, label) in [
+            (Field::Rate, "Request every (ms)"),
+            (Field::Timeout, "Ack timeout (ms)"),
+            (Field::Retention, "De-dup window (ms)"),
+        ] {
+            let (min, max) = if f == Field::Retention {
+                (0.0, 86_400_000.0)
+            } else {
+                (1.0, 600_000.0)
+            };
+            match params::parse_num(label, &self.draft(f), min, max) {
+                Ok(v) => {
+                    self.errors.remove(&f);
+                    let us = params::ms_to_us(v);
+                    match f {
+                        Field::Rate => rpc.request_every = us,
+                        Field::Timeout => rpc.timeout = us,
+                        _ => rpc.retention = us,
+                    }
+                }
+                Err(e) => {
+                    self.errors.insert(f, e);
+                    ok = false;
+                }
+            }
+        }
+        match params::parse_retries("Retry limit (sends)", &self.draft(Field::Retries)) {
+            Ok(l) => {
+                self.errors.remove(&Field::Retries);
+                rpc.retry_limit = l;
+            }
+            Err(e) => {
+                self.errors.insert(Field::Retries, e);
+                ok = false;
+            }
+        }
+        if ok && rpc != self.settings.rpc {
+            self.set_rpc(rpc);
+        }
+    }
+
+    /// The crash-recovery delay field, in µs, or an error shown under it.
+    fn recover_delay(&mut self) -> Option<u64> {
+        match params::parse_num(
+            "Restart after (s)",
+            &self.draft(Field::RecoverAfter),
+            0.001,
+            3600.0,
+        ) {
+            Ok(v) => {
+                self.errors.remove(&Field::RecoverAfter);
+                Some((v * 1e6).round() as u64)
+            }
+            Err(e) => {
+                self.errors.insert(Field::RecoverAfter, e);
+                None
+            }
+        }
+    }
+
+    /// The two omission probability fields, or errors shown under them.
+    fn omission_fields(&mut self) -> Option<(f64, f64)> {
+        let send = params::parse_num("Send omission", &self.draft(Field::SendOmit), 0.0, 1.0);
+        let recv = params::parse_num("Receive omission", &self.draft(Field::RecvOmit), 0.0, 1.0);
+        for (f, r) in [(Field::SendOmit, &send), (Field::RecvOmit, &recv)] {
+            match r {
+                Ok(_) => self.errors.remove(&f),
+                Err(e) => self.errors.insert(f, e.clone()),
+            };
+        }
+        Some((send.ok()?, recv.ok()?))
+    }
+
+    /// Injects the chosen failure on a node picked at random among the running
+    /// ones. The pick is a hash of the seed and the run so far, so the same
+    /// actions pick the same node; the command records it either way.
+    fn inject(&mut self) {
+        let up: Vec<u32> = (0..self.settings.nodes)
+            .filter(|&i| self.sim.nodes()[i as usize].is_up())
+            .collect();
+        if up.is_empty() {
+            self.notice = Some("Every node is already down.".into());
+            return;
+        }
+        let mut h = crate::sim::Digest::default();
+        h.mix4(
+            self.settings.seed,
+            self.sim.stats().events,
+            self.sim.commands().len() as u64,
+            self.sim.now(),
+        );
+        let node = NodeId(up[(h.value() % up.len() as u64) as usize]);
+        let cmd = match self.inject_kind.as_str() {
+            "fail-stop" => Command::FailStop(node),
+            "crash-recovery" => match self.recover_delay() {
+                Some(after) => Command::CrashRecover {
+                    node,
+                    after,
+                    stable: self.stable_storage,
+                },
+                None => return,
+            },
+            "omission" => match self.omission_fields() {
+                Some((send, recv)) => Command::SetOmission { node, send, recv },
+                None => return,
+            },
+            k if k.starts_with("byzantine-") => Command::SetByzantine {
+                node,
+                mode: ByzMode::from_name(&k["byzantine-".len()..]),
+            },
+            _ => Command::Crash(node),
+        };
+        self.command(cmd);
+        self.selection = Selection::Node(node.0);
+    }
+
+    /// Rebuilds the run up to the event that first broke the delivery guarantee,
+    /// and pauses there.
+    fn jump_to_violation(&mut self) {
+        let Some(v) = self.sim.metrics().first_violation.clone() else {
+            return;
+        };
+        let commands = self.sim.commands().to_vec();
+        self.sim = Sim::replay_to_event(
+            self.settings.sim_config(),
+            self.run_start.clone(),
+            &commands,
+            v.after_events + 1,
+        );
+        self.playing = false;
+        self.fades.clear();
+        self.trace_seen = self.sim.trace().len();
+        self.cut_version = u64::MAX;
+        self.refresh_cuts();
+        self.selection = Selection::Node(0);
+        self.notice = Some(format!(
+            "Paused at {:.3} s, right after the event that broke the guarantee: {}.",
+            v.time as f64 / 1e6,
+            v.what
+        ));
+        self.dirty = true;
     }
 
     /// Validates one run field; on success starts a new run with it.
@@ -467,23 +663,34 @@ impl App {
             return;
         }
         for e in self.sim.trace().since(self.trace_seen) {
-            if let TraceKind::Drop {
-                from,
-                to,
-                reason,
-                depart,
-                arrive,
-                ..
-            } = &e.kind
-            {
-                if self.fades.len() < 3000 {
+            if self.fades.len() >= 3000 {
+                break;
+            }
+            match &e.kind {
+                TraceKind::Drop {
+                    from,
+                    to,
+                    reason,
+                    depart,
+                    arrive,
+                    ..
+                } => {
                     let at = draw::drop_point(&self.layout, *from, *to, *depart, *arrive, e.time);
                     self.fades.push(Fade {
                         at,
                         start_ms: ts,
-                        reason: *reason,
+                        kind: FadeKind::of(*reason),
                     });
                 }
+                TraceKind::Notice { to, .. } => {
+                    let at = self.layout.pos[to.0 as usize];
+                    self.fades.push(Fade {
+                        at,
+                        start_ms: ts,
+                        kind: FadeKind::Notice,
+                    });
+                }
+                _ => {}
             }
         }
         self.trace_seen = total;
@@ -593,11 +800,11 @@ impl App {
     }
 
     /// The message copy under the pointer, if any.
-    fn message_at(&self, p: Pt) -> Option<Flight<HbMsg>> {
+    fn message_at(&self, p: Pt) -> Option<Flight<AnyMsg>> {
         let now = self.sim.now();
         let lane = draw::lane(self.layout.pos.len());
         let gap = draw::queue_gap(&self.sim);
-        let mut best: Option<(f64, &Flight<HbMsg>)> = None;
+        let mut best: Option<(f64, &Flight<AnyMsg>)> = None;
         for f in self.sim.flights() {
             if f.lost.is_some_and(|(t, _)| t <= now) {
                 continue;
@@ -669,9 +876,13 @@ impl Component for App {
             on_select: ctx.link().callback(Msg::SelectNode),
             lagging: false,
             effective_speed: 0.0,
+            run_start: Workload::Heartbeat(crate::sim::Heartbeat { interval: 1 }),
+            stable_storage: true,
+            inject_kind: "crash".to_string(),
             buttons: Default::default(),
         };
         app.layout = RingLayout::new(app.settings.nodes, 1.0, 1.0);
+        app.run_start = app.settings.workload();
         app
     }
 
@@ -740,7 +951,15 @@ impl Component for App {
                 Field::Nodes | Field::Seed | Field::Interval | Field::Offset | Field::Drift => {
                     self.commit_run_field(f)
                 }
-                Field::Group | Field::LinkA | Field::LinkB => {}
+                Field::Group
+                | Field::LinkA
+                | Field::LinkB
+                | Field::RecoverAfter
+                | Field::SendOmit
+                | Field::RecvOmit => {}
+                Field::Rate | Field::Timeout | Field::Retries | Field::Retention => {
+                    self.commit_rpc()
+                }
                 _ => self.commit_network(),
             },
             Msg::LatencyKind(k) => {
@@ -806,6 +1025,60 @@ impl Component for App {
                 return false;
             }
             Msg::Crash(i) => self.command(Command::Crash(NodeId(i))),
+            Msg::FailStop(i) => self.command(Command::FailStop(NodeId(i))),
+            Msg::CrashRecover(i) => {
+                if let Some(after) = self.recover_delay() {
+                    self.command(Command::CrashRecover {
+                        node: NodeId(i),
+                        after,
+                        stable: self.stable_storage,
+                    });
+                }
+            }
+            Msg::StableStorage(on) => self.stable_storage = on,
+            Msg::ApplyOmission(i) => {
+                if let Some((send, recv)) = self.omission_fields() {
+                    self.command(Command::SetOmission {
+                        node: NodeId(i),
+                        send,
+                        recv,
+                    });
+                }
+            }
+            Msg::Byzantine(i, name) => {
+                let mode = ByzMode::from_name(&name);
+                self.command(Command::SetByzantine {
+                    node: NodeId(i),
+                    mode,
+                });
+            }
+            Msg::InjectKind(k) => self.inject_kind = k,
+            Msg::Inject => self.inject(),
+            Msg::WorkloadKind(k) => {
+                let rpc = k == "rpc";
+                if rpc != self.settings.rpc_workload {
+                    self.settings.rpc_workload = rpc;
+                    self.settings.net = self.sim.network().config;
+                    if rpc && self.settings.nodes < 2 {
+                        self.settings.nodes = 4;
+                        self.drafts.insert(Field::Nodes, "4".into());
+                    }
+                    self.reset();
+                }
+            }
+            Msg::RpcMode(m) => {
+                if let Some(mode) = DeliveryMode::from_name(&m) {
+                    self.set_rpc(RpcConfig {
+                        mode,
+                        ..self.settings.rpc.clone()
+                    });
+                }
+            }
+            Msg::RpcOp(op) => self.set_rpc(RpcConfig {
+                idempotent: op == "set",
+                ..self.settings.rpc.clone()
+            }),
+            Msg::JumpToViolation => self.jump_to_violation(),
             Msg::Recover(i) => self.command(Command::Recover(NodeId(i))),
             Msg::CutLink | Msg::HealLink => {
                 let (a, b) = (self.node_field(Field::LinkA), self.node_field(Field::LinkB));
@@ -889,8 +1162,10 @@ impl Component for App {
                     { self.view_stage(ctx) }
                     <aside class="panel" aria-label="Controls and inspector">
                         { self.view_run(ctx) }
+                        if self.settings.rpc_workload { { self.view_delivery(ctx) } }
                         { self.view_inspector(ctx) }
                         { self.view_network(ctx) }
+                        { self.view_failures(ctx) }
                         { self.view_partitions(ctx) }
                         { self.view_log() }
                     </aside>
@@ -960,17 +1235,27 @@ impl App {
                     onclick={onclick} onmousemove={onmove} onmouseleave={link.callback(|_| Msg::CanvasLeave)}></canvas>
                 <NodeLayer nodes={self.node_buttons()} on_select={self.on_select.clone()} />
                 <div class="legend" aria-label="Legend">
-                    <span><i class="lg-ping"></i>{ "ping" }</span>
-                    <span><i class="lg-pong"></i>{ "pong" }</span>
+                    <span><i class="lg-ping"></i>{ if self.settings.rpc_workload { "request" } else { "ping" } }</span>
+                    <span><i class="lg-pong"></i>{ if self.settings.rpc_workload { "reply" } else { "pong" } }</span>
+                    if self.settings.rpc_workload { <span><i class="lg-retry">{ "▲" }</i>{ "retransmission" }</span> }
                     <span><i class="lg-dup"></i>{ "duplicate" }</span>
+                    <span><i class="lg-dev"></i>{ "deviating (Byzantine)" }</span>
                     <span><i class="lg-lost">{ "✕" }</i>{ "dropped" }</span>
-                    <span><i class="lg-timer"></i>{ "timer (shrinks until it fires)" }</span>
-                    <span><i class="lg-down">{ "✕" }</i>{ "crashed node" }</span>
+                    <span><i class="lg-omit">{ "⊘" }</i>{ "omitted" }</span>
+                    <span><i class="lg-timer"></i>{ "timer" }</span>
+                    <span><i class="lg-down">{ "✕" }</i>{ "crashed" }</span>
+                    <span><i class="lg-stop"></i>{ "fail-stopped" }</span>
+                    <span><i class="lg-byz">{ "✸" }</i>{ "Byzantine node" }</span>
                     <span><i class="lg-cut"></i>{ "cut link" }</span>
                 </div>
                 <p class="caption">
-                    <strong>{ "Heartbeats. " }</strong>
-                    { "Every node pings every other node once per second of its own clock; each ping is answered by a pong. Click a node or a message to inspect it; click a link to cut it." }
+                    if self.settings.rpc_workload {
+                        <strong>{ "Clients and a server. " }</strong>
+                        { format!("Each client sends a request to the server every {:.1} s; mode: {}. Circles are requests, triangles retransmissions, diamonds replies. Click anything to inspect it.", self.settings.rpc.request_every as f64 / 1e6, self.settings.rpc.mode) }
+                    } else {
+                        <strong>{ "Heartbeats. " }</strong>
+                        { "Every node pings every other node once per second of its own clock; each ping is answered by a pong. Click a node or a message to inspect it; click a link to cut it." }
+                    }
                 </p>
                 if !self.playing {
                     <div class="paused-badge" aria-hidden="true">{ "❚❚ paused" }</div>
@@ -1011,10 +1296,19 @@ impl App {
             <section class="card" aria-labelledby="h-run">
                 <h2 id="h-run">{ "Run" }</h2>
                 <p class="hint">{ "Changing these starts a new run. Same seed + same actions = same run (compare the digest)." }</p>
+                <div class="field">
+                    <label for="f-workload">{ "Workload" }</label>
+                    <select id="f-workload" data-testid="f-workload" onchange={ctx.link().callback(|e: Event| Msg::WorkloadKind(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
+                        <option value="heartbeat" selected={!self.settings.rpc_workload}>{ "Heartbeats (every node pings every other)" }</option>
+                        <option value="rpc" selected={self.settings.rpc_workload}>{ "Clients and a server (delivery semantics)" }</option>
+                    </select>
+                </div>
                 <div class="grid2">
                     { self.text_field(ctx, Field::Nodes, "Nodes", "1 to 300", "numeric") }
                     { self.text_field(ctx, Field::Seed, "Seed", "any whole number", "numeric") }
-                    { self.text_field(ctx, Field::Interval, "Heartbeat every (ms)", "local time between ping rounds", "decimal") }
+                    if !self.settings.rpc_workload {
+                        { self.text_field(ctx, Field::Interval, "Heartbeat every (ms)", "local time between ping rounds", "decimal") }
+                    }
                     { self.text_field(ctx, Field::Offset, "Clock offset ≤ (ms)", "each node's clock starts up to this far off", "decimal") }
                     { self.text_field(ctx, Field::Drift, "Clock drift ≤ (ppm)", "each node's clock runs this much fast or slow", "numeric") }
                 </div>
@@ -1059,6 +1353,155 @@ impl App {
         }
     }
 
+    /// Failure controls for one node in the inspector.
+    fn view_node_failures(&self, ctx: &Context<Self>, i: u32) -> Html {
+        let link = ctx.link();
+        let node = &self.sim.nodes()[i as usize];
+        let now = self.sim.now();
+        if !node.is_up() {
+            return html! {
+                <div class="failbox">
+                    <p class="status-line" data-testid="node-status">{ draw::node_status(node, now).unwrap_or_default() }</p>
+                    <div class="btns">
+                        <button data-testid="recover" onclick={link.callback(move |_| Msg::Recover(i))}>{ "Recover now" }</button>
+                    </div>
+                </div>
+            };
+        }
+        let byz = node.behaviour.byzantine.map_or("none", |m| m.name());
+        html! {
+            <div class="failbox">
+                <h3>{ "Make it fail" }</h3>
+                <div class="btns">
+                    <button class="danger" data-testid="crash" title="Halts silently: nobody is told" onclick={link.callback(move |_| Msg::Crash(i))}>{ "Crash (silent)" }</button>
+                    <button class="danger" data-testid="fail-stop" title="Halts, and every other node is reliably told" onclick={link.callback(move |_| Msg::FailStop(i))}>{ "Fail-stop (tell all)" }</button>
+                </div>
+                <div class="grid2 align-end">
+                    { self.text_field(ctx, Field::RecoverAfter, "Restart after (s)", "crash now, restart after this long", "decimal") }
+                    <div class="field check">
+                        <label><input type="checkbox" data-testid="stable" checked={self.stable_storage}
+                            onchange={link.callback(|e: Event| Msg::StableStorage(e.target_unchecked_into::<HtmlInputElement>().checked()))} />
+                            { " stable storage" }</label>
+                    </div>
+                </div>
+                <div class="btns">
+                    <button class="danger" data-testid="crash-recover" onclick={link.callback(move |_| Msg::CrashRecover(i))}>
+                        { if self.stable_storage { "Crash, then restart from disk" } else { "Crash, then restart empty" } }
+                    </button>
+                </div>
+                <div class="grid3 align-end">
+                    { self.text_field(ctx, Field::SendOmit, "Send omission p", "probability of failing to send", "decimal") }
+                    { self.text_field(ctx, Field::RecvOmit, "Receive omission p", "probability of failing to receive", "decimal") }
+                    <div class="btns"><button data-testid="apply-omission" onclick={link.callback(move |_| Msg::ApplyOmission(i))}>{ "Apply" }</button></div>
+                </div>
+                <div class="field">
+                    <label for="f-byz">{ "Byzantine behaviour" }</label>
+                    <select id="f-byz" data-testid="f-byz" onchange={link.callback(move |e: Event| Msg::Byzantine(i, e.target_unchecked_into::<HtmlSelectElement>().value()))}>
+                        { for [("none", "correct (follows the protocol)"), ("corrupt", "corrupts payloads"), ("equivocate", "equivocates (different values to different peers)"), ("replay", "replays old messages"), ("lie", "claims healthy, skips its work")].iter().map(|(v, l)| html! {
+                            <option value={*v} selected={byz == *v}>{ *l }</option>
+                        }) }
+                    </select>
+                </div>
+                if !node.behaviour.is_correct() || node.deviant_sent > 0 || node.omitted > 0 {
+                    <p class="status-line" data-testid="node-status">
+                        { format!("{} · {} deviating messages sent · {} omitted", draw::node_status(node, now).unwrap_or_else(|| "now correct".into()), node.deviant_sent, node.omitted) }
+                    </p>
+                }
+            </div>
+        }
+    }
+
+    fn view_failures(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let kind = self.inject_kind.clone();
+        html! {
+            <section class="card" aria-labelledby="h-fail">
+                <h2 id="h-fail">{ "Failures" }</h2>
+                <p class="hint">{ "Pick a node to control it, or inject a failure on a random running node. Crash: silent. Fail-stop: everyone is told (teal rings). Omission: ⊘ marks. Byzantine: a star; its deviating messages have a dark ring." }</p>
+                <div class="grid2 align-end">
+                    <div class="field">
+                        <label for="f-inject">{ "Failure type" }</label>
+                        <select id="f-inject" data-testid="f-inject" onchange={link.callback(|e: Event| Msg::InjectKind(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
+                            { for [("crash", "crash (silent)"), ("fail-stop", "fail-stop (everyone told)"), ("crash-recovery", "crash, then restart"), ("omission", "omission"), ("byzantine-corrupt", "Byzantine: corrupt"), ("byzantine-equivocate", "Byzantine: equivocate"), ("byzantine-replay", "Byzantine: replay"), ("byzantine-lie", "Byzantine: lie")].iter().map(|(v, l)| html! {
+                                <option value={*v} selected={kind == *v}>{ *l }</option>
+                            }) }
+                        </select>
+                    </div>
+                    <div class="btns"><button class="danger" data-testid="inject" onclick={link.callback(|_| Msg::Inject)}>{ "Inject on a random node" }</button></div>
+                </div>
+                <p class="hint">{ format!("Now: {} down, {} misbehaving. Restart delay, stable storage and omission rates come from the inspector's fields.",
+                    self.sim.nodes().iter().filter(|n| !n.is_up()).count(),
+                    self.sim.nodes().iter().filter(|n| n.is_up() && !n.behaviour.is_correct()).count()) }</p>
+            </section>
+        }
+    }
+
+    fn view_delivery(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let rpc = &self.settings.rpc;
+        let m = self.sim.metrics();
+        let [never, once, more] = m.applied_histogram();
+        let mode = rpc.mode;
+        let server = match self.sim.nodes()[0].state.as_ref() {
+            Some(crate::sim::AnyState::Rpc(crate::sim::RpcState::Server(s))) => Some(s),
+            _ => None,
+        };
+        let expected = if rpc.idempotent {
+            "—".to_string()
+        } else {
+            (crate::sim::rpc::ADD_AMOUNT * m.issued as i64).to_string()
+        };
+        let actual = match server {
+            Some(s) if rpc.idempotent => format!("x = {}", s.x),
+            Some(s) => s.balance.to_string(),
+            None => "server down".to_string(),
+        };
+        let ok = m.violations == 0;
+        html! {
+            <section class="card" aria-labelledby="h-deliv" data-testid="delivery">
+                <h2 id="h-deliv">{ "Delivery semantics" }</h2>
+                <p class="hint">{ "The clients (c1, c2, …) send requests to the server; circles are first sends, triangles retransmissions, diamonds replies." }</p>
+                <div class="grid2">
+                    <div class="field">
+                        <label for="f-mode">{ "Mode" }</label>
+                        <select id="f-mode" data-testid="f-mode" onchange={link.callback(|e: Event| Msg::RpcMode(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
+                            { for DeliveryMode::ALL.iter().map(|md| html! { <option value={md.name()} selected={mode == *md}>{ md.name() }</option> }) }
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-op">{ "Operation" }</label>
+                        <select id="f-op" data-testid="f-op" onchange={link.callback(|e: Event| Msg::RpcOp(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
+                            <option value="add" selected={!rpc.idempotent}>{ "add 10 to balance (not idempotent)" }</option>
+                            <option value="set" selected={rpc.idempotent}>{ "set x (idempotent)" }</option>
+                        </select>
+                    </div>
+                    { self.text_field(ctx, Field::Rate, "Request every (ms)", "per client, local time", "decimal") }
+                    { self.text_field(ctx, Field::Timeout, "Ack timeout (ms)", "first retransmission after this; doubles each time (max 3.2 s)", "decimal") }
+                    { self.text_field(ctx, Field::Retries, "Retry limit (sends)", "empty = retry forever", "numeric") }
+                    { self.text_field(ctx, Field::Retention, "De-dup window (ms)", "how long the server remembers a request (exactly-once)", "decimal") }
+                </div>
+                <div class={classes!("guarantee", if ok { "held" } else { "broken" })} role="status" data-testid="guarantee">
+                    { if ok { format!("✓ {}", mode.guarantee()) } else { format!("✗ “{}” violated {} time(s)", mode.guarantee(), m.violations) } }
+                    if let Some(v) = &m.first_violation {
+                        <button data-testid="jump" onclick={link.callback(|_| Msg::JumpToViolation)} title={v.what.clone()}>{ format!("Show the first ({:.2} s)", v.time as f64 / 1e6) }</button>
+                    }
+                </div>
+                <dl class="kv counters" data-testid="counters">
+                    <dt>{ "Requests issued" }</dt><dd data-testid="c-issued">{ m.issued }</dd>
+                    <dt>{ "Messages sent (all)" }</dt><dd>{ self.sim.stats().sent }</dd>
+                    <dt>{ "Retransmissions" }</dt><dd data-testid="c-retx">{ m.retransmissions }</dd>
+                    <dt>{ "Delivered to the server" }</dt><dd>{ m.delivered }</dd>
+                    <dt>{ "Duplicates delivered" }</dt><dd data-testid="c-dupdel">{ m.duplicates_delivered }</dd>
+                    <dt>{ "Duplicates suppressed" }</dt><dd data-testid="c-dupsup">{ m.duplicates_suppressed }</dd>
+                    <dt>{ "Replies received / gave up" }</dt><dd>{ format!("{} / {}", m.completed, m.gave_up) }</dd>
+                    <dt>{ "Effect applied 0 / 1 / 2+ times" }</dt><dd data-testid="c-applied">{ format!("{never} / {once} / {more}") }</dd>
+                    <dt>{ if rpc.idempotent { "Register" } else { "Balance: expected / actual" } }</dt>
+                    <dd data-testid="c-balance">{ if rpc.idempotent { actual } else { format!("{expected} / {actual}") } }</dd>
+                </dl>
+            </section>
+        }
+    }
+
     fn view_partitions(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         html! {
@@ -1089,7 +1532,6 @@ impl App {
     }
 
     fn view_inspector(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
         let body = match &self.selection {
             Selection::None => {
                 html! { <p class="hint">{ "Click a node (or Tab to it) or a moving message to inspect it. Keys: Space play/pause · S step · R reset · +/− speed · C crash/recover the selected node · Esc deselect." }</p> }
@@ -1107,7 +1549,7 @@ impl App {
                 html! {
                     <div data-testid="inspector-node">
                         <p class="big">
-                            { format!("Node n{i} ") }
+                            { format!("Node n{i} ({}) ", draw::node_name(&self.sim, i as usize)) }
                             if node.is_up() { <span class="badge up">{ "● up" }</span> }
                             else { <span class="badge down" data-testid="node-down">{ format!("✕ crashed at {}", fmt_s(node.crashed_at.unwrap_or(0))) }</span> }
                         </p>
@@ -1126,13 +1568,7 @@ impl App {
                                 <li>{ format!("{} fires in {:.3} s (at {})", self.sim.protocol().timer_name(t.tag), t.fire_at.saturating_sub(now) as f64 / 1e6, fmt_s(t.fire_at)) }</li>
                             }) }
                         </ul>
-                        <div class="btns">
-                            if node.is_up() {
-                                <button class="danger" data-testid="crash" onclick={link.callback(move |_| Msg::Crash(i))}>{ "Crash (stop)" }</button>
-                            } else {
-                                <button data-testid="recover" onclick={link.callback(move |_| Msg::Recover(i))}>{ "Recover" }</button>
-                            }
-                        </div>
+                        { self.view_node_failures(ctx, i) }
                     </div>
                 }
             }

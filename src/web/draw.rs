@@ -6,7 +6,7 @@
 //! each.
 
 use crate::layout::{along, flight_pos, Pt, RingLayout};
-use crate::sim::{DropReason, HbMsg, Heartbeat, Micros, NodeId, Sim};
+use crate::sim::{AnyMsg, ByzMode, DownKind, DropReason, Micros, NodeId, Payload, Sim, Workload};
 use std::f64::consts::PI;
 use wasm_bindgen::JsValue;
 use web_sys::CanvasRenderingContext2d as Ctx2d;
@@ -24,6 +24,11 @@ pub struct Palette {
     pub dup: &'static str,
     pub lost: &'static str,
     pub timer: &'static str,
+    pub retry: &'static str,
+    pub omit: &'static str,
+    pub byz: &'static str,
+    pub notice: &'static str,
+    pub restart: &'static str,
     pub cut: &'static str,
     pub select: &'static str,
 }
@@ -41,6 +46,11 @@ pub const LIGHT: Palette = Palette {
     dup: "#c2410c",
     lost: "#dc2626",
     timer: "#d97706",
+    retry: "#7c3aed",
+    omit: "#b45309",
+    byz: "#111827",
+    notice: "#0e7490",
+    restart: "#2563eb",
     cut: "#dc2626",
     select: "#7c3aed",
 };
@@ -52,8 +62,32 @@ pub struct Fade {
     pub at: Pt,
     /// Wall-clock time (ms) it died on screen.
     pub start_ms: f64,
-    /// Why.
-    pub reason: DropReason,
+    /// What it marks.
+    pub kind: FadeKind,
+}
+
+/// What a fading mark means; each has its own shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FadeKind {
+    /// Lost by the network or blocked by a cut: a red cross.
+    Network,
+    /// Reached a crashed node: a grey cross.
+    Down,
+    /// Omitted by a faulty sender or receiver: an orange slashed circle.
+    Omission,
+    /// A fail-stop notice arrived at a node: an expanding teal ring.
+    Notice,
+}
+
+impl FadeKind {
+    /// The mark for a drop of this reason.
+    pub fn of(reason: DropReason) -> FadeKind {
+        match reason {
+            DropReason::Loss | DropReason::Partition => FadeKind::Network,
+            DropReason::ReceiverDown => FadeKind::Down,
+            DropReason::SendOmission | DropReason::ReceiveOmission => FadeKind::Omission,
+        }
+    }
 }
 
 /// How long a drop stays visible, wall-clock milliseconds.
@@ -73,7 +107,7 @@ pub fn paint(
     c: &Ctx2d,
     w: f64,
     h: f64,
-    sim: &Sim<Heartbeat>,
+    sim: &Sim<Workload>,
     layout: &RingLayout,
     cut_pairs: &[(u32, u32)],
     fades: &[Fade],
@@ -88,11 +122,16 @@ pub fn paint(
 
     // The ring itself, and for small clusters every link.
     c.set_line_width(1.0);
-    if n <= 16 {
+    let star = matches!(sim.protocol(), Workload::Rpc(_));
+    if star || n <= 16 {
+        // Clients talk only to the server: draw the links that carry traffic.
         c.set_stroke_style_str(pal.edge);
         c.begin_path();
         for a in 0..n {
             for b in (a + 1)..n {
+                if star && a != 0 {
+                    break;
+                }
                 c.move_to(layout.pos[a].x, layout.pos[a].y);
                 c.line_to(layout.pos[b].x, layout.pos[b].y);
             }
@@ -180,11 +219,16 @@ pub fn paint(
     let gap = queue_gap(sim);
     let mut selected: Option<Pt> = None;
     let mut dups: Vec<Pt> = Vec::new();
-    for (kind_pong, colour) in [(false, pal.ping), (true, pal.pong)] {
+    let mut deviant: Vec<Pt> = Vec::new();
+    for (shape, colour) in [
+        (Shape::Circle, pal.ping),
+        (Shape::Triangle, pal.retry),
+        (Shape::Diamond, pal.pong),
+    ] {
         c.set_fill_style_str(colour);
         c.begin_path();
         for f in sim.flights() {
-            if matches!(f.msg, HbMsg::Pong { .. }) != kind_pong {
+            if shape_of(&f.msg) != shape {
                 continue;
             }
             if f.lost.is_some_and(|(t, _)| t <= now) {
@@ -192,27 +236,55 @@ pub fn paint(
             }
             let p = flight_pos(layout, f, now, lane, gap);
             if n > 60 {
-                // Crowded: pixel-aligned rectangles rasterize fastest. Pings are
-                // squares, pongs are plus signs: still two shapes, not two colours.
+                // Crowded: pixel-aligned rectangles rasterize fastest. Still three
+                // shapes (square, bar, plus), not only three colours.
                 let (x, y) = (p.x.round(), p.y.round());
-                if kind_pong {
-                    c.rect(x - 3.0, y - 1.0, 6.0, 2.0);
-                    c.rect(x - 1.0, y - 3.0, 2.0, 6.0);
-                } else {
-                    c.rect(x - 2.0, y - 2.0, 4.0, 4.0);
+                match shape {
+                    Shape::Diamond => {
+                        c.rect(x - 3.0, y - 1.0, 6.0, 2.0);
+                        c.rect(x - 1.0, y - 3.0, 2.0, 6.0);
+                    }
+                    Shape::Triangle => c.rect(x - 3.0, y - 1.0, 6.0, 3.0),
+                    Shape::Circle => c.rect(x - 2.0, y - 2.0, 4.0, 4.0),
                 }
-            } else if kind_pong {
-                diamond_path(c, p, r * 1.15);
             } else {
-                c.move_to(p.x + r, p.y);
-                let _ = c.arc(p.x, p.y, r, 0.0, 2.0 * PI);
+                match shape {
+                    Shape::Diamond => diamond_path(c, p, r * 1.15),
+                    Shape::Triangle => triangle_path(c, p, r * 1.35),
+                    Shape::Circle => {
+                        c.move_to(p.x + r, p.y);
+                        let _ = c.arc(p.x, p.y, r, 0.0, 2.0 * PI);
+                    }
+                }
             }
             if f.dup {
                 dups.push(p);
             }
+            if f.deviant {
+                deviant.push(p);
+            }
             if hl.message == Some(f.id) {
                 selected = Some(p);
             }
+        }
+        c.fill();
+    }
+    if !deviant.is_empty() {
+        // Messages a Byzantine node deviated with: a thick dark outline and a dot.
+        // (Their receivers cannot tell; the picture tells the student.)
+        c.set_stroke_style_str(pal.byz);
+        c.set_line_width(2.0);
+        c.begin_path();
+        for p in &deviant {
+            c.move_to(p.x + r + 1.5, p.y);
+            let _ = c.arc(p.x, p.y, r + 1.5, 0.0, 2.0 * PI);
+        }
+        c.stroke();
+        c.set_fill_style_str("#ffffff");
+        c.begin_path();
+        for p in &deviant {
+            c.move_to(p.x + 1.5, p.y);
+            let _ = c.arc(p.x, p.y, 1.5, 0.0, 2.0 * PI);
         }
         c.fill();
     }
@@ -237,35 +309,58 @@ pub fn paint(
         for band in 0..BANDS {
             let (lo, hi) = (band as f64 / BANDS as f64, (band + 1) as f64 / BANDS as f64);
             let alpha = 1.0 - (lo + hi) / 2.0;
-            for down in [false, true] {
+            for kind in [
+                FadeKind::Network,
+                FadeKind::Down,
+                FadeKind::Omission,
+                FadeKind::Notice,
+            ] {
                 let mut any = false;
                 c.begin_path();
                 for f in fades {
                     let age = (now_ms - f.start_ms) / FADE_MS;
-                    if age < lo || age >= hi || (f.reason == DropReason::ReceiverDown) != down {
+                    if age < lo || age >= hi || f.kind != kind {
                         continue;
                     }
-                    if n > 60 {
-                        // Crowded: an "x" of five pixel-aligned squares (cheap to rasterize).
-                        let (x, y) = (f.at.x.round(), f.at.y.round());
-                        for (dx, dy) in [
-                            (0.0, 0.0),
-                            (-3.0, -3.0),
-                            (3.0, -3.0),
-                            (-3.0, 3.0),
-                            (3.0, 3.0),
-                        ] {
-                            c.rect(x + dx - 1.0, y + dy - 1.0, 2.0, 2.0);
+                    let s = r + 2.0 + 3.0 * age;
+                    match kind {
+                        FadeKind::Notice => {
+                            let rr = layout.node_r + 6.0 + 14.0 * age;
+                            c.move_to(f.at.x + rr, f.at.y);
+                            let _ = c.arc(f.at.x, f.at.y, rr, 0.0, 2.0 * PI);
                         }
-                    } else {
-                        cross_path(c, f.at, r + 2.0 + 3.0 * age);
+                        FadeKind::Omission => {
+                            c.move_to(f.at.x + s, f.at.y);
+                            let _ = c.arc(f.at.x, f.at.y, s, 0.0, 2.0 * PI);
+                            c.move_to(f.at.x - s * 0.7, f.at.y + s * 0.7);
+                            c.line_to(f.at.x + s * 0.7, f.at.y - s * 0.7);
+                        }
+                        _ if n > 60 => {
+                            // Crowded: an "x" of five pixel-aligned squares (cheap to rasterize).
+                            let (x, y) = (f.at.x.round(), f.at.y.round());
+                            for (dx, dy) in [
+                                (0.0, 0.0),
+                                (-3.0, -3.0),
+                                (3.0, -3.0),
+                                (-3.0, 3.0),
+                                (3.0, 3.0),
+                            ] {
+                                c.rect(x + dx - 1.0, y + dy - 1.0, 2.0, 2.0);
+                            }
+                        }
+                        _ => cross_path(c, f.at, s),
                     }
                     any = true;
                 }
                 if any {
                     c.set_global_alpha(alpha);
-                    let colour = if down { pal.down } else { pal.lost };
-                    if n > 60 {
+                    let colour = match kind {
+                        FadeKind::Network => pal.lost,
+                        FadeKind::Down => pal.down,
+                        FadeKind::Omission => pal.omit,
+                        FadeKind::Notice => pal.notice,
+                    };
+                    if n > 60 && matches!(kind, FadeKind::Network | FadeKind::Down) {
                         c.set_fill_style_str(colour);
                         c.fill();
                     } else {
@@ -278,47 +373,87 @@ pub fn paint(
         c.set_global_alpha(1.0);
     }
 
-    // Nodes on top, so messages emerge from under them.
+    // Nodes on top, so messages emerge from under them. Each failure type has
+    // its own shape, not only its own colour.
     let nr = layout.node_r;
     c.set_line_width(1.5);
     c.set_fill_style_str(pal.node);
     c.begin_path();
     for (i, node) in sim.nodes().iter().enumerate() {
-        if node.is_up() {
+        if node.is_up() && node.behaviour.byzantine.is_none() {
             let p = layout.pos[i];
             c.move_to(p.x + nr, p.y);
             let _ = c.arc(p.x, p.y, nr, 0.0, 2.0 * PI);
         }
     }
     c.fill();
-    // Crashed nodes: grey, dashed outline and a cross.
-    let down: Vec<usize> = sim
-        .nodes()
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !s.is_up())
-        .map(|(i, _)| i)
-        .collect();
-    if !down.is_empty() {
+    for (i, node) in sim.nodes().iter().enumerate() {
+        let p = layout.pos[i];
+        if node.is_up() {
+            if node.behaviour.byzantine.is_some() {
+                // Byzantine: a spiky star.
+                c.set_fill_style_str(pal.byz);
+                c.begin_path();
+                star_path(c, p, nr * 1.15, nr * 0.78, 10);
+                c.fill();
+            }
+            if node.behaviour.send_omission > 0.0 || node.behaviour.recv_omission > 0.0 {
+                // Omission: a dotted ring.
+                c.set_stroke_style_str(pal.omit);
+                c.set_line_width(2.5);
+                let _ = c.set_line_dash(&dash(&[2.0, 4.0]));
+                c.begin_path();
+                let _ = c.arc(p.x, p.y, nr + 8.0, 0.0, 2.0 * PI);
+                c.stroke();
+                let _ = c.set_line_dash(&dash(&[]));
+            }
+            continue;
+        }
         c.set_fill_style_str("#e5e7eb");
-        c.set_stroke_style_str(pal.down);
-        let _ = c.set_line_dash(&dash(&[3.0, 3.0]));
-        c.set_line_width(2.0);
-        for &i in &down {
-            let p = layout.pos[i];
+        match node.down {
+            Some(DownKind::FailStop) => {
+                // Fail-stop: an octagon (a stop sign), solid outline.
+                c.set_stroke_style_str("#374151");
+                c.set_line_width(2.5);
+                c.begin_path();
+                octagon_path(c, p, nr);
+                c.fill();
+                c.stroke();
+                c.set_fill_style_str("#374151");
+                c.fill_rect(p.x - nr * 0.45, p.y - nr * 0.12, nr * 0.9, nr * 0.24);
+            }
+            _ => {
+                // Crash: grey disc, dashed outline, a cross.
+                c.set_stroke_style_str(pal.down);
+                let _ = c.set_line_dash(&dash(&[3.0, 3.0]));
+                c.set_line_width(2.0);
+                c.begin_path();
+                let _ = c.arc(p.x, p.y, nr, 0.0, 2.0 * PI);
+                c.fill();
+                c.stroke();
+                let _ = c.set_line_dash(&dash(&[]));
+                c.set_stroke_style_str("#4b5563");
+                c.begin_path();
+                cross_path(c, p, nr * 0.5);
+                c.stroke();
+            }
+        }
+        if let (Some(at), Some(since)) = (node.recover_at, node.crashed_at) {
+            // Crash-recovery: an arc that fills up until the restart.
+            let frac =
+                (now.saturating_sub(since)) as f64 / (at.saturating_sub(since)).max(1) as f64;
+            c.set_stroke_style_str(pal.restart);
+            c.set_line_width(3.0);
             c.begin_path();
-            let _ = c.arc(p.x, p.y, nr, 0.0, 2.0 * PI);
-            c.fill();
+            let _ = c.arc(
+                p.x,
+                p.y,
+                nr + 4.0,
+                -PI / 2.0,
+                -PI / 2.0 + 2.0 * PI * frac.min(1.0),
+            );
             c.stroke();
         }
-        let _ = c.set_line_dash(&dash(&[]));
-        c.set_stroke_style_str("#4b5563");
-        c.set_line_width(2.0);
-        c.begin_path();
-        for &i in &down {
-            cross_path(c, layout.pos[i], nr * 0.5);
-        }
-        c.stroke();
     }
     // Labels when there is room.
     if nr >= 11.0 {
@@ -330,12 +465,13 @@ pub fn paint(
         c.set_text_baseline("middle");
         for (i, node) in sim.nodes().iter().enumerate() {
             let p = layout.pos[i];
+            let name = node_name(sim, i);
             if node.is_up() {
                 c.set_fill_style_str(pal.node_text);
-                let _ = c.fill_text(&format!("n{i}"), p.x, p.y);
+                let _ = c.fill_text(&name, p.x, p.y);
             } else {
                 c.set_fill_style_str("#374151");
-                let _ = c.fill_text(&format!("n{i} crashed"), p.x, p.y + nr + 14.0);
+                let _ = c.fill_text(&name, p.x, p.y + nr + 14.0);
             }
         }
         // Each node's own clock: they disagree, because there is no global clock.
@@ -343,10 +479,13 @@ pub fn paint(
             c.set_font("11px ui-monospace, Menlo, Consolas, monospace");
             c.set_fill_style_str("#475569");
             for (i, node) in sim.nodes().iter().enumerate() {
+                let p = layout.pos[i];
                 if node.is_up() {
-                    let p = layout.pos[i];
                     let local = node.clock.local_at(now) as f64 / 1e6;
                     let _ = c.fill_text(&format!("local {local:.3}s"), p.x, p.y + nr + 14.0);
+                }
+                if let Some(status) = node_status(node, now) {
+                    let _ = c.fill_text(&status, p.x, p.y + nr + 27.0);
                 }
             }
         }
@@ -385,7 +524,7 @@ pub fn paint(
 }
 
 /// Microseconds between departures on a congested link (0: unlimited bandwidth).
-pub fn queue_gap(sim: &Sim<Heartbeat>) -> Micros {
+pub fn queue_gap(sim: &Sim<Workload>) -> Micros {
     sim.network()
         .config
         .bandwidth
@@ -399,6 +538,42 @@ pub fn lane(n: usize) -> f64 {
     } else {
         0.0
     }
+}
+
+/// A node's name on the picture: the server of the client/server workload says so.
+pub fn node_name(sim: &Sim<Workload>, i: usize) -> String {
+    match sim.protocol() {
+        Workload::Rpc(_) if i == 0 => "server".to_string(),
+        Workload::Rpc(_) => format!("c{i}"),
+        Workload::Heartbeat(_) => format!("n{i}"),
+    }
+}
+
+/// A short word on what is wrong with a node, if anything (also used by the inspector).
+pub fn node_status<S>(node: &crate::sim::NodeSlot<S>, now: Micros) -> Option<String> {
+    if let Some(kind) = node.down {
+        return Some(match node.recover_at {
+            Some(at) => format!(
+                "crashed, restarts in {:.1}s",
+                at.saturating_sub(now) as f64 / 1e6
+            ),
+            None => kind.label().to_string(),
+        });
+    }
+    let b = node.behaviour;
+    let mut parts = Vec::new();
+    if let Some(m) = b.byzantine {
+        parts.push(match m {
+            ByzMode::Corrupt => "byzantine: corrupts",
+            ByzMode::Equivocate => "byzantine: equivocates",
+            ByzMode::Replay => "byzantine: replays",
+            ByzMode::Lie => "byzantine: lies",
+        });
+    }
+    if b.send_omission > 0.0 || b.recv_omission > 0.0 {
+        parts.push("omits");
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// Where a dropped message died on screen.
@@ -437,6 +612,54 @@ fn cross_path(c: &Ctx2d, p: Pt, s: f64) {
     c.line_to(p.x + s, p.y + s);
     c.move_to(p.x + s, p.y - s);
     c.line_to(p.x - s, p.y + s);
+}
+
+/// The three message shapes: first sends (ping, request), retransmissions, answers (pong, reply).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Circle,
+    Triangle,
+    Diamond,
+}
+
+/// How a message is drawn, from its kind.
+pub fn shape_of(m: &AnyMsg) -> Shape {
+    match m.kind() {
+        "pong" | "reply" => Shape::Diamond,
+        "retry" => Shape::Triangle,
+        _ => Shape::Circle,
+    }
+}
+
+fn triangle_path(c: &Ctx2d, p: Pt, s: f64) {
+    c.move_to(p.x, p.y - s);
+    c.line_to(p.x + s * 0.9, p.y + s * 0.65);
+    c.line_to(p.x - s * 0.9, p.y + s * 0.65);
+}
+
+fn star_path(c: &Ctx2d, p: Pt, outer: f64, inner: f64, points: u32) {
+    for k in 0..(2 * points) {
+        let a = -PI / 2.0 + PI * k as f64 / points as f64;
+        let rr = if k % 2 == 0 { outer } else { inner };
+        let (x, y) = (p.x + rr * a.cos(), p.y + rr * a.sin());
+        if k == 0 {
+            c.move_to(x, y);
+        } else {
+            c.line_to(x, y);
+        }
+    }
+}
+
+fn octagon_path(c: &Ctx2d, p: Pt, s: f64) {
+    for k in 0..8 {
+        let a = PI / 8.0 + PI * k as f64 / 4.0;
+        let (x, y) = (p.x + s * a.cos(), p.y + s * a.sin());
+        if k == 0 {
+            c.move_to(x, y);
+        } else {
+            c.line_to(x, y);
+        }
+    }
 }
 
 fn diamond_path(c: &Ctx2d, p: Pt, s: f64) {
