@@ -148,7 +148,7 @@ test('a bad value in a field shows a message and the page keeps working', async 
   await loss.fill('0.5');
   await loss.press('Enter');
   assert.equal(await page.locator('[data-testid=f-loss-error]').count(), 0);
-  assert.match(await text(page, 'log'), /|/);
+  assert.match(await text(page, 'log'), /USER: network: uniform latency, loss 0.50/);
   // Nodes field: too many.
   const nodes = page.locator('[data-testid=f-nodes]');
   await nodes.fill('100000');

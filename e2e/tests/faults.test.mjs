@@ -1,0 +1,100 @@
+// End-to-end tests of failure types and delivery semantics in the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, canvasHash, text } from '../lib.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const num = async (page, id) => Number(await text(page, id));
+
+test('switching the delivery mode changes the counters as each mode promises', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?workload=rpc&seed=5&loss=0.3&dup=0.2&speed=8&rate=300&mode=at-most-once');
+  await page.waitForSelector('[data-testid=delivery]');
+  await sleep(2500);
+  assert.equal(await num(page, 'c-retx'), 0, 'at-most-once never retransmits');
+  assert.ok(await num(page, 'c-issued') > 20);
+  // Duplication breaks "at most once" without de-duplication.
+  await page.waitForFunction(() => /violated/.test(document.querySelector('[data-testid=guarantee]').textContent), null, { timeout: 15000 });
+
+  // Exactly-once: retransmissions start, duplicates are suppressed.
+  await page.selectOption('[data-testid=f-mode]', 'exactly-once');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=c-retx]').textContent) > 0, null, { timeout: 15000 });
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=c-dupsup]').textContent) > 0, null, { timeout: 15000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('exactly-once keeps the balance exact; the badge holds', async () => {
+  const { page } = await openApp(browser, server.url, '?workload=rpc&seed=8&loss=0.3&dup=0.2&speed=8&rate=300&mode=exactly-once');
+  await sleep(4000);
+  await page.click('[data-testid=play]');
+  await sleep(200);
+  assert.match(await text(page, 'guarantee'), /✓ every effect applied exactly once/);
+  const [never, once, more] = (await text(page, 'c-applied')).split('/').map((x) => Number(x.trim()));
+  assert.equal(more, 0);
+  assert.ok(once > 10);
+  assert.ok(await num(page, 'c-dupsup') > 0, 'duplicates were suppressed');
+  await page.close();
+});
+
+test('a too-short de-dup window breaks exactly-once, and the page jumps to the event', async () => {
+  const { page } = await openApp(browser, server.url, '?workload=rpc&seed=2&loss=0.3&dup=0.3&speed=8&rate=200&mode=exactly-once&retention=1&latency=exponential&lat_min=2&lat_mean=60&lat_max=1500&reorder=1');
+  await page.waitForFunction(() => /violated/.test(document.querySelector('[data-testid=guarantee]').textContent), null, { timeout: 20000 });
+  await page.click('[data-testid=jump]');
+  await page.waitForSelector('[data-testid=notice]');
+  assert.match(await text(page, 'notice'), /right after the event that broke the guarantee: n0 applied request c\d+#\d+ a second time/);
+  assert.match(await text(page, 'guarantee'), /violated 1 time/);
+  assert.match(await page.getAttribute('[data-testid=play]', 'aria-label'), /Play/, 'paused there');
+  await page.close();
+});
+
+test('a failure type from the inspector changes the node and the counters', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?seed=4&nodes=5&speed=1&paused=1');
+  // Fail-stop: everyone is told, by the next events.
+  await page.click('[data-testid=node-1]');
+  const before = await canvasHash(page);
+  await page.click('[data-testid=fail-stop]');
+  await page.waitForSelector('[data-testid=node-status]');
+  assert.match(await text(page, 'node-status'), /fail-stopped/);
+  for (let i = 0; i < 5; i++) await page.click("[data-testid=step]");
+  const log = await page.textContent('[data-testid=log]');
+  for (const n of [0, 2, 3, 4]) assert.match(log, new RegExp(`n${n} is told: n1 has failed`));
+  assert.notEqual(await canvasHash(page), before);
+  await page.click('[data-testid=play]');
+  // Omission on another node.
+  await page.click('[data-testid=node-2]');
+  await page.fill('[data-testid=f-sendomit]', '0.9');
+  await page.click('[data-testid=apply-omission]');
+  await page.waitForFunction(() => /omits/.test(document.querySelector('[data-testid=node-status]')?.textContent || ''), null, { timeout: 5000 });
+  await page.waitForFunction(() => /[1-9]\d* omitted/.test(document.querySelector('[data-testid=node-status]').textContent), null, { timeout: 10000 });
+  // Byzantine.
+  await page.click('[data-testid=node-3]');
+  await page.selectOption('[data-testid=f-byz]', 'equivocate');
+  await page.waitForFunction(() => /[1-9]\d* deviating/.test(document.querySelector('[data-testid=node-status]')?.textContent || ''), null, { timeout: 10000 });
+  assert.match(await page.getAttribute('[data-testid=node-3]', 'aria-label'), /up/);
+  // Bad omission value: a message, nothing applied.
+  await page.click('[data-testid=node-4]');
+  await page.fill('[data-testid=f-sendomit]', 'lots');
+  await page.click('[data-testid=apply-omission]');
+  assert.match(await text(page, 'f-sendomit-error'), /Send omission: expected a number from 0 to 1/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('crash-recovery restarts the node on time; a random injection picks a running node', async () => {
+  const { page } = await openApp(browser, server.url, '?seed=6&nodes=5&speed=1');
+  await page.click('[data-testid=node-2]');
+  await page.fill('[data-testid=f-recoverafter]', '1');
+  await page.click('[data-testid=crash-recover]');
+  await page.waitForSelector('[data-testid=recover]');
+  assert.match(await text(page, 'node-status'), /restarts in/);
+  await page.waitForSelector('[data-testid=crash]', { timeout: 5000 });
+  assert.match(await page.getAttribute('[data-testid=node-2]', 'aria-label'), /up/, 'restarted');
+  await page.selectOption('[data-testid=f-inject]', 'crash');
+  await page.click('[data-testid=inject]');
+  await page.waitForFunction(() => [...document.querySelectorAll('.node-hit')].some((b) => /crashed/.test(b.getAttribute('aria-label'))), null, { timeout: 3000 });
+  await page.close();
+});
