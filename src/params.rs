@@ -128,12 +128,14 @@ impl Settings {
                             }
                         }
                     }
-                    "mode" => s.rpc.mode = DeliveryMode::from_name(v.trim()).ok_or_else(|| {
-                        format!(
+                    "mode" => {
+                        s.rpc.mode = DeliveryMode::from_name(v.trim()).ok_or_else(|| {
+                            format!(
                             "mode: expected at-most-once, at-least-once or exactly-once, got {}",
                             show(v)
                         )
-                    })?,
+                        })?
+                    }
                     "op" => {
                         s.rpc.idempotent = match v.trim() {
                             "add" => false,

@@ -45,6 +45,7 @@ pub enum Field {
     Timeout,
     Retries,
     Retention,
+    Backoff,
 }
 
 /// What the inspector shows.
@@ -149,7 +150,7 @@ const PAINT_STEP_PX: f64 = 1.5;
 /// Most events processed in one frame (about 8 ms of wasm at 4 M events/s).
 const FRAME_EVENT_BUDGET: u64 = 30_000;
 /// Room kept free for the legend under the ring (CSS px).
-const LEGEND_PX: f64 = 40.0;
+const LEGEND_PX: f64 = 60.0;
 /// Panels refresh at most this often while running (wall ms).
 const PANEL_MS: f64 = 250.0;
 
@@ -223,6 +224,7 @@ impl App {
                 .map_or(String::new(), |l| l.to_string()),
         );
         d.insert(Field::Retention, ms(settings.rpc.retention));
+        d.insert(Field::Backoff, settings.rpc.backoff.to_string());
         d
     }
 
@@ -391,6 +393,16 @@ impl App {
                     self.errors.insert(f, e);
                     ok = false;
                 }
+            }
+        }
+        match params::parse_int("Backoff factor", &self.draft(Field::Backoff), 1, 16) {
+            Ok(b) => {
+                self.errors.remove(&Field::Backoff);
+                rpc.backoff = b as u32;
+            }
+            Err(e) => {
+                self.errors.insert(Field::Backoff, e);
+                ok = false;
             }
         }
         match params::parse_retries("Retry limit (sends)", &self.draft(Field::Retries)) {
@@ -1476,7 +1488,8 @@ impl App {
                         </select>
                     </div>
                     { self.text_field(ctx, Field::Rate, "Request every (ms)", "per client, local time", "decimal") }
-                    { self.text_field(ctx, Field::Timeout, "Ack timeout (ms)", "first retransmission after this; doubles each time (max 3.2 s)", "decimal") }
+                    { self.text_field(ctx, Field::Timeout, "Ack timeout (ms)", "first retransmission after this long", "decimal") }
+                    { self.text_field(ctx, Field::Backoff, "Backoff ×", "each retry waits this many times longer (up to 3.2 s)", "numeric") }
                     { self.text_field(ctx, Field::Retries, "Retry limit (sends)", "empty = retry forever", "numeric") }
                     { self.text_field(ctx, Field::Retention, "De-dup window (ms)", "how long the server remembers a request (exactly-once)", "decimal") }
                 </div>
@@ -1549,7 +1562,7 @@ impl App {
                 html! {
                     <div data-testid="inspector-node">
                         <p class="big">
-                            { format!("Node n{i} ({}) ", draw::node_name(&self.sim, i as usize)) }
+                            { match draw::node_name(&self.sim, i as usize) { name if name == format!("n{i}") => format!("Node n{i} "), name => format!("Node n{i} ({name}) ") } }
                             if node.is_up() { <span class="badge up">{ "● up" }</span> }
                             else { <span class="badge down" data-testid="node-down">{ format!("✕ crashed at {}", fmt_s(node.crashed_at.unwrap_or(0))) }</span> }
                         </p>
@@ -1590,7 +1603,8 @@ impl App {
                 };
                 html! {
                     <div data-testid="inspector-message">
-                        <p class="big">{ format!("Message m{}", f.id) } if f.dup { <span class="badge dup">{ "duplicate copy" }</span> }</p>
+                        <p class="big">{ format!("Message m{}", f.id) } if f.dup { <span class="badge dup">{ "duplicate copy" }</span> }
+                            if f.deviant { <span class="badge byz" data-testid="deviant" title="Its Byzantine sender deviated from the protocol. The receiver cannot tell.">{ "✸ deviates from the protocol" }</span> }</p>
                         <dl class="kv">
                             <dt>{ "From → to" }</dt><dd>{ format!("{} → {}", f.from, f.to) }</dd>
                             <dt>{ "Payload" }</dt><dd>{ format!("{} ({})", f.msg, f.msg.kind()) }</dd>

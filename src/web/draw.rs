@@ -660,6 +660,7 @@ fn octagon_path(c: &Ctx2d, p: Pt, s: f64) {
             c.line_to(x, y);
         }
     }
+    c.close_path(); // one subpath: cheap, and the stroke needs its last edge
 }
 
 fn diamond_path(c: &Ctx2d, p: Pt, s: f64) {
