@@ -1409,7 +1409,7 @@ impl App {
                 <div class="field">
                     <label for="f-byz">{ "Byzantine behaviour" }</label>
                     <select id="f-byz" data-testid="f-byz" onchange={link.callback(move |e: Event| Msg::Byzantine(i, e.target_unchecked_into::<HtmlSelectElement>().value()))}>
-                        { for [("none", "correct (follows the protocol)"), ("corrupt", "corrupts payloads"), ("equivocate", "equivocates (different values to different peers)"), ("replay", "replays old messages"), ("lie", "claims healthy, skips its work")].iter().map(|(v, l)| html! {
+                        { for [("none", "correct (follows the protocol)"), ("corrupt", "corrupts payloads"), ("equivocate", "equivocates (different values to different peers)"), ("replay", "replays old messages"), ("lie", "claims healthy, skips its work (requests)")].iter().map(|(v, l)| html! {
                             <option value={*v} selected={byz == *v}>{ *l }</option>
                         }) }
                     </select>
@@ -1508,6 +1508,10 @@ impl App {
                     <dt>{ "Duplicates suppressed" }</dt><dd data-testid="c-dupsup">{ m.duplicates_suppressed }</dd>
                     <dt>{ "Replies received / gave up" }</dt><dd>{ format!("{} / {}", m.completed, m.gave_up) }</dd>
                     <dt>{ "Effect applied 0 / 1 / 2+ times" }</dt><dd data-testid="c-applied">{ format!("{never} / {once} / {more}") }</dd>
+                    if more > 0 {
+                        <dt>{ "Applied more than once" }</dt>
+                        <dd data-testid="c-twice">{ m.applied.iter().filter(|(_, &n)| n > 1).take(4).map(|((c, r), n)| format!("c{c}#{r} ×{n}")).collect::<Vec<_>>().join(", ") + if more > 4 { ", …" } else { "" } }</dd>
+                    }
                     <dt>{ if rpc.idempotent { "Register" } else { "Balance: expected / actual" } }</dt>
                     <dd data-testid="c-balance">{ if rpc.idempotent { actual } else { format!("{expected} / {actual}") } }</dd>
                 </dl>
