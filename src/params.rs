@@ -77,6 +77,7 @@ impl Settings {
         } else {
             Workload::Heartbeat(Heartbeat {
                 interval: self.interval_us(),
+                detector: None,
             })
         }
     }

@@ -493,6 +493,7 @@ fn switching_the_mode_mid_run_takes_effect_and_replays_exactly() {
         SimConfig::default(),
         Heartbeat {
             interval: 1_000_000,
+            detector: None,
         },
     );
     assert!(hb.apply(Command::SetRpc(RpcConfig::default())).is_err());

@@ -7,6 +7,7 @@ use distsim::sim::*;
 fn hb(interval_ms: u64) -> Heartbeat {
     Heartbeat {
         interval: interval_ms * 1000,
+        detector: None,
     }
 }
 

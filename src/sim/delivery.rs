@@ -79,6 +79,10 @@ pub enum Note {
     Completed { client: u32, req: u64 },
     /// The client stopped retrying (retry limit reached).
     GaveUp { client: u32, req: u64 },
+    /// A failure detector started suspecting `target`.
+    Suspect { observer: u32, target: u32 },
+    /// A failure detector stopped suspecting `target`.
+    Trust { observer: u32, target: u32 },
 }
 
 impl Note {
@@ -96,6 +100,8 @@ impl Note {
             Note::Suppressed { client, req } => (5, client, req, 0),
             Note::Completed { client, req } => (6, client, req, 0),
             Note::GaveUp { client, req } => (7, client, req, 0),
+            Note::Suspect { observer, target } => (8, observer, target as u64, 0),
+            Note::Trust { observer, target } => (9, observer, target as u64, 0),
         };
         [k | (a as u64) << 8, c as u64, r]
     }
@@ -115,6 +121,8 @@ impl fmt::Display for Note {
             Note::Suppressed { client, req } => write!(f, "suppresses duplicate c{client}#{req}"),
             Note::Completed { client, req } => write!(f, "gets the reply to c{client}#{req}"),
             Note::GaveUp { client, req } => write!(f, "gives up on c{client}#{req}"),
+            Note::Suspect { target, .. } => write!(f, "SUSPECTS n{target}"),
+            Note::Trust { target, .. } => write!(f, "trusts n{target} again"),
         }
     }
 }
@@ -197,6 +205,7 @@ impl DeliveryMetrics {
             }
             Note::Suppressed { .. } => self.duplicates_suppressed += 1,
             Note::Completed { .. } => self.completed += 1,
+            Note::Suspect { .. } | Note::Trust { .. } => {}
             Note::GaveUp { client, req } => {
                 self.gave_up += 1;
                 let never = !self.applied.contains_key(&(client, req));

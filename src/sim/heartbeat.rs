@@ -2,6 +2,8 @@
 //! answers pings with pongs, remembering when (by its own clock) it last heard
 //! from each peer. It is the raw material of failure detection.
 
+use super::delivery::Note;
+use super::detector::{DetectorKind, PeerHistory};
 use super::node::{Ctx, Out, Payload, Protocol, TimerTag};
 use super::{Micros, NodeId};
 use std::fmt;
@@ -40,7 +42,7 @@ impl Payload for HbMsg {
 }
 
 /// Per-node state of the heartbeat protocol.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HbState {
     /// Rounds started (pings broadcast).
     pub round: u64,
@@ -48,16 +50,42 @@ pub struct HbState {
     pub last_heard: Vec<Option<i64>>,
     /// Pongs received.
     pub pongs: u64,
+    /// The failure detector's memory of each peer (empty without a detector).
+    pub fd: Vec<PeerHistory>,
 }
 
 /// Timer tag of the periodic heartbeat.
 pub const HEARTBEAT_TIMER: TimerTag = 0;
 
-/// All-to-all ping/pong with a fixed period (in local time).
+/// Timer tags from here up watch one peer each: tag `FD_TIMER_BASE + peer`.
+pub const FD_TIMER_BASE: TimerTag = 100;
+
+/// All-to-all ping/pong with a fixed period (in local time), optionally with a
+/// failure detector fed by the pings each node receives.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Heartbeat {
     /// Period between rounds, local microseconds.
     pub interval: Micros,
+    /// The failure detector every node runs, if any.
+    pub detector: Option<DetectorKind>,
+}
+
+impl Heartbeat {
+    /// Arms the timer that fires when `peer` would become suspected.
+    fn watch(&self, st: &HbState, peer: usize, out: &mut Out<HbMsg>) {
+        if let (Some(kind), Some(h)) = (&self.detector, st.fd.get(peer)) {
+            out.set_timer(FD_TIMER_BASE + peer as TimerTag, h.suspect_after(kind));
+        }
+    }
+
+    fn start_detector(&self, ctx: &Ctx, st: &mut HbState, out: &mut Out<HbMsg>) {
+        if let Some(kind) = &self.detector {
+            st.fd = (0..ctx.n).map(|_| PeerHistory::new(ctx.local_now, kind)).collect();
+            for peer in (0..ctx.n as usize).filter(|&p| p != ctx.id.0 as usize) {
+                self.watch(st, peer, out);
+            }
+        }
+    }
 }
 
 impl Protocol for Heartbeat {
@@ -68,11 +96,9 @@ impl Protocol for Heartbeat {
         // Stagger first rounds around the ring, so the picture shows a wave rather than a flash.
         let phase = self.interval * ctx.id.0 as u64 / ctx.n.max(1) as u64;
         out.set_timer(HEARTBEAT_TIMER, phase.max(1));
-        HbState {
-            round: 0,
-            last_heard: vec![None; ctx.n as usize],
-            pongs: 0,
-        }
+        let mut st = HbState { round: 0, last_heard: vec![None; ctx.n as usize], pongs: 0, fd: Vec::new() };
+        self.start_detector(ctx, &mut st, out);
+        st
     }
 
     fn on_msg(
@@ -87,27 +113,42 @@ impl Protocol for Heartbeat {
             *slot = Some(ctx.local_now);
         }
         match *msg {
-            HbMsg::Ping { seq } => out.send(from, HbMsg::Pong { seq }),
+            HbMsg::Ping { seq } => {
+                out.send(from, HbMsg::Pong { seq });
+                // A ping is the peer's heartbeat: it feeds the detector.
+                if let (Some(kind), Some(h)) = (&self.detector, state.fd.get_mut(from.0 as usize)) {
+                    h.heartbeat(ctx.local_now, kind);
+                    if h.suspected {
+                        h.suspected = false;
+                        out.note(Note::Trust { observer: ctx.id.0, target: from.0 });
+                    }
+                    self.watch(state, from.0 as usize, out);
+                }
+            }
             HbMsg::Pong { .. } => state.pongs += 1,
         }
     }
 
-    fn on_timer(&self, state: &mut HbState, _ctx: &Ctx, tag: TimerTag, out: &mut Out<HbMsg>) {
+    fn on_timer(&self, state: &mut HbState, ctx: &Ctx, tag: TimerTag, out: &mut Out<HbMsg>) {
         if tag == HEARTBEAT_TIMER {
             out.broadcast(HbMsg::Ping { seq: state.round });
             state.round += 1;
             out.set_timer(HEARTBEAT_TIMER, self.interval);
+        } else if tag >= FD_TIMER_BASE {
+            let peer = (tag - FD_TIMER_BASE) as usize;
+            if let (Some(kind), Some(h)) = (&self.detector, state.fd.get_mut(peer)) {
+                if !h.suspected && h.level(ctx.local_now, kind) >= PeerHistory::threshold(kind) {
+                    h.suspected = true;
+                    out.note(Note::Suspect { observer: ctx.id.0, target: peer as u32 });
+                }
+            }
         }
     }
 
     /// The round counter is on stable storage, so a restarted node never reuses
     /// a sequence number; whom it heard from, and when, is volatile.
     fn persisted(&self, state: &HbState) -> Option<HbState> {
-        Some(HbState {
-            round: state.round,
-            last_heard: vec![None; state.last_heard.len()],
-            pongs: 0,
-        })
+        Some(HbState { round: state.round, last_heard: vec![None; state.last_heard.len()], pongs: 0, fd: Vec::new() })
     }
 
     fn recover(&self, ctx: &Ctx, stable: Option<HbState>, out: &mut Out<HbMsg>) -> HbState {
@@ -170,6 +211,8 @@ impl Protocol for Heartbeat {
     fn timer_name(&self, tag: TimerTag) -> &'static str {
         if tag == HEARTBEAT_TIMER {
             "heartbeat"
+        } else if tag >= FD_TIMER_BASE {
+            "suspicion deadline"
         } else {
             "timer"
         }

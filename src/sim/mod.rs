@@ -7,6 +7,7 @@
 
 pub mod clock;
 pub mod delivery;
+pub mod detector;
 pub mod fault;
 pub mod heartbeat;
 pub mod net;
@@ -18,6 +19,7 @@ pub mod workload;
 mod world;
 
 pub use clock::LocalClock;
+pub use detector::{DetectorKind, PeerHistory};
 pub use delivery::{DeliveryMetrics, DeliveryMode, Note, Violation};
 pub use fault::{Behaviour, ByzMode, DownKind};
 pub use heartbeat::{HbMsg, HbState, Heartbeat};
@@ -255,7 +257,7 @@ pub fn reference_run() -> Sim<Heartbeat> {
         trace_ring: 0,
         trace_all: false,
     };
-    let mut sim = Sim::new(config, Heartbeat { interval: 700_000 });
+    let mut sim = Sim::new(config, Heartbeat { interval: 700_000, detector: None });
     sim.run_until(3_000_000);
     sim.apply(Command::Crash(NodeId(2))).expect("valid");
     sim.run_until(9_000_000);
@@ -322,5 +324,5 @@ pub fn bench_workload() -> Sim<Heartbeat> {
         trace_ring: 0,
         trace_all: false,
     };
-    Sim::new(config, Heartbeat { interval: 100_000 })
+    Sim::new(config, Heartbeat { interval: 100_000, detector: None })
 }

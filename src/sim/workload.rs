@@ -24,7 +24,7 @@ pub enum AnyMsg {
 }
 
 /// A node state of either workload.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum AnyState {
     Hb(HbState),
     Rpc(RpcState),
