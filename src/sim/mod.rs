@@ -23,7 +23,7 @@ pub use detector::{DetectorKind, PeerHistory};
 pub use delivery::{DeliveryMetrics, DeliveryMode, Note, Violation};
 pub use fault::{Behaviour, ByzMode, DownKind};
 pub use heartbeat::{HbMsg, HbState, Heartbeat};
-pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network};
+pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network, Spikes, SystemModel};
 pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
 pub use rng::SimRng;
 pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
@@ -162,6 +162,9 @@ impl Command {
                 ] {
                     d.mix(w);
                 }
+                if c.spikes != Spikes::NONE {
+                    d.mix4(13, c.spikes.prob.to_bits(), c.spikes.max, c.spikes.until.map_or(0, |u| u + 1));
+                }
             }
         }
     }
@@ -249,6 +252,7 @@ pub fn reference_run() -> Sim<Heartbeat> {
             duplicate: 0.05,
             reorder: true,
             bandwidth: Some(50),
+            spikes: Spikes::NONE,
         },
         clocks: ClockConfig {
             max_offset_us: 80_000,

@@ -76,6 +76,58 @@ pub struct NetConfig {
     /// Messages per second each directed link can carry; `None` is unlimited.
     /// Above the rate, messages wait in a queue at the sender.
     pub bandwidth: Option<u32>,
+    /// Occasional very long delays: what makes a network asynchronous.
+    pub spikes: Spikes,
+}
+
+/// Rare, very long extra delays on top of the latency model. With them, no bound
+/// holds and any timeout will sometimes be wrong (the asynchronous model); with
+/// `until` set, they stop at that global stabilization time (partial synchrony).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Spikes {
+    /// Probability that a message gets an extra delay.
+    pub prob: f64,
+    /// The extra delay is uniform in `[0, max]` µs.
+    pub max: Micros,
+    /// Messages sent at or after this time get none (GST); `None`: forever.
+    pub until: Option<Micros>,
+}
+
+impl Spikes {
+    /// No spikes: delays are bounded by the latency model.
+    pub const NONE: Spikes = Spikes { prob: 0.0, max: 0, until: None };
+}
+
+/// The three textbook system models, as network settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SystemModel {
+    /// Delays bounded by a known bound (the latency model's maximum).
+    Synchronous,
+    /// Asynchronous until the global stabilization time, bounded after it.
+    PartiallySynchronous { gst: Micros },
+    /// No bound: rare, very long delays.
+    Asynchronous,
+}
+
+impl SystemModel {
+    /// Spikes for this model (5% of messages delayed by up to 8 s when unbounded).
+    pub fn spikes(self) -> Spikes {
+        let wild = Spikes { prob: 0.05, max: 8_000_000, until: None };
+        match self {
+            SystemModel::Synchronous => Spikes::NONE,
+            SystemModel::PartiallySynchronous { gst } => Spikes { until: Some(gst), ..wild },
+            SystemModel::Asynchronous => wild,
+        }
+    }
+
+    /// The model a network's spikes amount to.
+    pub fn of(s: &Spikes) -> SystemModel {
+        match (s.prob > 0.0 && s.max > 0, s.until) {
+            (false, _) => SystemModel::Synchronous,
+            (true, Some(gst)) => SystemModel::PartiallySynchronous { gst },
+            (true, None) => SystemModel::Asynchronous,
+        }
+    }
 }
 
 impl Default for NetConfig {
@@ -89,6 +141,7 @@ impl Default for NetConfig {
             duplicate: 0.0,
             reorder: false,
             bandwidth: None,
+            spikes: Spikes::NONE,
         }
     }
 }
@@ -218,9 +271,16 @@ impl Network {
     /// Each draw happens whatever the parameters are, so changing, say, the loss
     /// probability changes only which messages are lost, not every later latency.
     pub fn decide(&mut self, rng: &mut SimRng, now: Micros, from: NodeId, to: NodeId) -> Fate {
-        let latency = self.config.latency.sample(rng);
+        let mut latency = self.config.latency.sample(rng);
         let lost_roll = rng.chance(self.config.loss);
         let lost_frac = rng.next_f64();
+        let sp = self.config.spikes;
+        if sp.prob > 0.0 && sp.until.is_none_or(|gst| now < gst) {
+            // Two more draws, only when spikes are on (a recorded setting).
+            if rng.chance(sp.prob) {
+                latency += rng.range_inclusive(0, sp.max);
+            }
+        }
         let i = self.idx(from, to);
         let cfg = self.config;
         let link = &mut self.links[i];

@@ -1149,6 +1149,10 @@ pub fn validate_net(c: &NetConfig) -> Result<(), String> {
             return Err("exponential latency needs min ≤ mean ≤ max".to_string());
         }
     }
+    prob("spike probability", c.spikes.prob)?;
+    if c.spikes.max > 3_600_000_000 {
+        return Err("spike delays must be at most one hour".to_string());
+    }
     if let Some(b) = c.bandwidth {
         if b == 0 || b > 1_000_000 {
             return Err(
