@@ -30,7 +30,13 @@ fn replay_matches_live_run_in_the_browser() {
         trace_all: true,
         ..SimConfig::default()
     };
-    let mut live = Sim::new(cfg.clone(), Heartbeat { interval: 300_000, detector: None });
+    let mut live = Sim::new(
+        cfg.clone(),
+        Heartbeat {
+            interval: 300_000,
+            detector: None,
+        },
+    );
     live.run_until(1_500_000);
     live.apply(Command::Crash(NodeId(4))).unwrap();
     live.run_until(4_000_000);
@@ -38,7 +44,10 @@ fn replay_matches_live_run_in_the_browser() {
     live.run_until(6_000_000);
     let again = Sim::replay(
         cfg,
-        Heartbeat { interval: 300_000, detector: None },
+        Heartbeat {
+            interval: 300_000,
+            detector: None,
+        },
         live.commands(),
         6_000_000,
     );

@@ -34,7 +34,13 @@ pub enum DetectorKind {
 
 impl DetectorKind {
     /// Akka's defaults.
-    pub const AKKA: DetectorKind = DetectorKind::PhiAccrual { threshold: 8.0, window: 1000, min_std: 100_000, pause: 3_000_000, first_estimate: 1_000_000 };
+    pub const AKKA: DetectorKind = DetectorKind::PhiAccrual {
+        threshold: 8.0,
+        window: 1000,
+        min_std: 100_000,
+        pause: 3_000_000,
+        first_estimate: 1_000_000,
+    };
 
     /// Short name for the UI.
     pub fn name(&self) -> &'static str {
@@ -67,13 +73,22 @@ pub struct PeerHistory {
     sum_sq: f64,
     /// Whether the observer currently suspects the peer.
     pub suspected: bool,
+    /// Whether a heartbeat arrived yet (the first one only starts the clock, as in Akka).
+    pub heard: bool,
 }
 
 impl PeerHistory {
     /// Starts monitoring at local time `now`, seeded as Akka does with two
     /// intervals around the first estimate (standard deviation = estimate / 4).
     pub fn new(now: i64, kind: &DetectorKind) -> Self {
-        let mut h = PeerHistory { last: now, intervals: VecDeque::new(), sum: 0.0, sum_sq: 0.0, suspected: false };
+        let mut h = PeerHistory {
+            last: now,
+            intervals: VecDeque::new(),
+            sum: 0.0,
+            sum_sq: 0.0,
+            suspected: false,
+            heard: false,
+        };
         if let DetectorKind::PhiAccrual { first_estimate, .. } = kind {
             let m = *first_estimate as f64;
             h.push(m - m / 4.0, usize::MAX);
@@ -96,8 +111,11 @@ impl PeerHistory {
     /// A heartbeat arrived at local time `now`.
     pub fn heartbeat(&mut self, now: i64, kind: &DetectorKind) {
         if let DetectorKind::PhiAccrual { window, .. } = kind {
-            self.push((now - self.last).max(0) as f64, *window as usize);
+            if self.heard {
+                self.push((now - self.last).max(0) as f64, *window as usize);
+            }
         }
+        self.heard = true;
         self.last = now;
     }
 
@@ -135,7 +153,12 @@ impl PeerHistory {
     pub fn suspect_after(&self, kind: &DetectorKind) -> Micros {
         match *kind {
             DetectorKind::FixedTimeout { timeout } => timeout.max(1),
-            DetectorKind::PhiAccrual { threshold, min_std, pause, .. } => {
+            DetectorKind::PhiAccrual {
+                threshold,
+                min_std,
+                pause,
+                ..
+            } => {
                 let (mean, std) = self.stats();
                 let (m, s) = (mean + pause as f64, std.max(min_std as f64));
                 let (mut lo, mut hi) = (0.0f64, m + 100.0 * s);

@@ -80,7 +80,9 @@ impl Heartbeat {
 
     fn start_detector(&self, ctx: &Ctx, st: &mut HbState, out: &mut Out<HbMsg>) {
         if let Some(kind) = &self.detector {
-            st.fd = (0..ctx.n).map(|_| PeerHistory::new(ctx.local_now, kind)).collect();
+            st.fd = (0..ctx.n)
+                .map(|_| PeerHistory::new(ctx.local_now, kind))
+                .collect();
             for peer in (0..ctx.n as usize).filter(|&p| p != ctx.id.0 as usize) {
                 self.watch(st, peer, out);
             }
@@ -96,7 +98,12 @@ impl Protocol for Heartbeat {
         // Stagger first rounds around the ring, so the picture shows a wave rather than a flash.
         let phase = self.interval * ctx.id.0 as u64 / ctx.n.max(1) as u64;
         out.set_timer(HEARTBEAT_TIMER, phase.max(1));
-        let mut st = HbState { round: 0, last_heard: vec![None; ctx.n as usize], pongs: 0, fd: Vec::new() };
+        let mut st = HbState {
+            round: 0,
+            last_heard: vec![None; ctx.n as usize],
+            pongs: 0,
+            fd: Vec::new(),
+        };
         self.start_detector(ctx, &mut st, out);
         st
     }
@@ -120,7 +127,10 @@ impl Protocol for Heartbeat {
                     h.heartbeat(ctx.local_now, kind);
                     if h.suspected {
                         h.suspected = false;
-                        out.note(Note::Trust { observer: ctx.id.0, target: from.0 });
+                        out.note(Note::Trust {
+                            observer: ctx.id.0,
+                            target: from.0,
+                        });
                     }
                     self.watch(state, from.0 as usize, out);
                 }
@@ -139,7 +149,10 @@ impl Protocol for Heartbeat {
             if let (Some(kind), Some(h)) = (&self.detector, state.fd.get_mut(peer)) {
                 if !h.suspected && h.level(ctx.local_now, kind) >= PeerHistory::threshold(kind) {
                     h.suspected = true;
-                    out.note(Note::Suspect { observer: ctx.id.0, target: peer as u32 });
+                    out.note(Note::Suspect {
+                        observer: ctx.id.0,
+                        target: peer as u32,
+                    });
                 }
             }
         }
@@ -148,7 +161,12 @@ impl Protocol for Heartbeat {
     /// The round counter is on stable storage, so a restarted node never reuses
     /// a sequence number; whom it heard from, and when, is volatile.
     fn persisted(&self, state: &HbState) -> Option<HbState> {
-        Some(HbState { round: state.round, last_heard: vec![None; state.last_heard.len()], pongs: 0, fd: Vec::new() })
+        Some(HbState {
+            round: state.round,
+            last_heard: vec![None; state.last_heard.len()],
+            pongs: 0,
+            fd: Vec::new(),
+        })
     }
 
     fn recover(&self, ctx: &Ctx, stable: Option<HbState>, out: &mut Out<HbMsg>) -> HbState {

@@ -12,6 +12,7 @@ pub mod fault;
 pub mod heartbeat;
 pub mod net;
 pub mod node;
+pub mod qos;
 pub mod rng;
 pub mod rpc;
 pub mod trace;
@@ -19,12 +20,13 @@ pub mod workload;
 mod world;
 
 pub use clock::LocalClock;
-pub use detector::{DetectorKind, PeerHistory};
 pub use delivery::{DeliveryMetrics, DeliveryMode, Note, Violation};
+pub use detector::{DetectorKind, PeerHistory};
 pub use fault::{Behaviour, ByzMode, DownKind};
 pub use heartbeat::{HbMsg, HbState, Heartbeat};
 pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network, Spikes, SystemModel};
 pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
+pub use qos::{Detection, DetectorMetrics};
 pub use rng::SimRng;
 pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
 pub use trace::{Digest, Trace, TraceEvent, TraceKind};
@@ -163,7 +165,12 @@ impl Command {
                     d.mix(w);
                 }
                 if c.spikes != Spikes::NONE {
-                    d.mix4(13, c.spikes.prob.to_bits(), c.spikes.max, c.spikes.until.map_or(0, |u| u + 1));
+                    d.mix4(
+                        13,
+                        c.spikes.prob.to_bits(),
+                        c.spikes.max,
+                        c.spikes.until.map_or(0, |u| u + 1),
+                    );
                 }
             }
         }
@@ -261,7 +268,13 @@ pub fn reference_run() -> Sim<Heartbeat> {
         trace_ring: 0,
         trace_all: false,
     };
-    let mut sim = Sim::new(config, Heartbeat { interval: 700_000, detector: None });
+    let mut sim = Sim::new(
+        config,
+        Heartbeat {
+            interval: 700_000,
+            detector: None,
+        },
+    );
     sim.run_until(3_000_000);
     sim.apply(Command::Crash(NodeId(2))).expect("valid");
     sim.run_until(9_000_000);
@@ -328,5 +341,11 @@ pub fn bench_workload() -> Sim<Heartbeat> {
         trace_ring: 0,
         trace_all: false,
     };
-    Sim::new(config, Heartbeat { interval: 100_000, detector: None })
+    Sim::new(
+        config,
+        Heartbeat {
+            interval: 100_000,
+            detector: None,
+        },
+    )
 }

@@ -95,7 +95,11 @@ pub struct Spikes {
 
 impl Spikes {
     /// No spikes: delays are bounded by the latency model.
-    pub const NONE: Spikes = Spikes { prob: 0.0, max: 0, until: None };
+    pub const NONE: Spikes = Spikes {
+        prob: 0.0,
+        max: 0,
+        until: None,
+    };
 }
 
 /// The three textbook system models, as network settings.
@@ -112,10 +116,17 @@ pub enum SystemModel {
 impl SystemModel {
     /// Spikes for this model (5% of messages delayed by up to 8 s when unbounded).
     pub fn spikes(self) -> Spikes {
-        let wild = Spikes { prob: 0.05, max: 8_000_000, until: None };
+        let wild = Spikes {
+            prob: 0.05,
+            max: 8_000_000,
+            until: None,
+        };
         match self {
             SystemModel::Synchronous => Spikes::NONE,
-            SystemModel::PartiallySynchronous { gst } => Spikes { until: Some(gst), ..wild },
+            SystemModel::PartiallySynchronous { gst } => Spikes {
+                until: Some(gst),
+                ..wild
+            },
             SystemModel::Asynchronous => wild,
         }
     }

@@ -1,10 +1,11 @@
 //! The simulator proper: the event queue, the nodes, the messages in flight.
 
 use super::clock::LocalClock;
-use super::delivery::DeliveryMetrics;
+use super::delivery::{DeliveryMetrics, Note};
 use super::fault::{Behaviour, ByzMode, DownKind, REPLAY_LOG};
 use super::net::{DropReason, NetConfig, Network};
 use super::node::{Ctx, Effect, Out, Protocol, TimerTag};
+use super::qos::DetectorMetrics;
 use super::rng::SimRng;
 use super::trace::{Trace, TraceKind};
 use super::{Command, Micros, NodeId};
@@ -324,6 +325,7 @@ pub struct Sim<P: Protocol> {
     stats: Stats,
     out: Out<P::Msg>,
     metrics: DeliveryMetrics,
+    fd_metrics: DetectorMetrics,
     /// Recent sends of each replaying Byzantine node (empty for everyone else).
     replay_log: Vec<VecDeque<(u32, P::Msg)>>,
 }
@@ -377,6 +379,7 @@ impl<P: Protocol> Sim<P> {
             out: Out::default(),
             replay_log: (0..n).map(|_| VecDeque::new()).collect(),
             metrics: DeliveryMetrics::checking(checked),
+            fd_metrics: DetectorMetrics::new(n),
         };
         for i in 0..n {
             sim.start_node(i);
@@ -468,6 +471,9 @@ impl<P: Protocol> Sim<P> {
         slot.down = None;
         slot.recover_at = None;
         slot.incarnation += 1;
+        if slot.incarnation > 1 {
+            self.fd_metrics.set_up(i, true, self.now);
+        }
         self.carry_out(i, &mut out);
         self.out = out;
     }
@@ -487,6 +493,7 @@ impl<P: Protocol> Sim<P> {
         slot.down = Some(kind);
         slot.recover_at = None;
         self.replay_log[i as usize].clear();
+        self.fd_metrics.set_up(i, false, self.now);
     }
 
     /// Carries out the effects a handler of node `i` returned.
@@ -535,6 +542,15 @@ impl<P: Protocol> Sim<P> {
                 Effect::Note(note) => {
                     let at = (self.trace.len(), self.stats.events, self.now);
                     self.metrics.observe(NodeId(i), &note, at);
+                    match note {
+                        Note::Suspect { observer, target } => {
+                            self.fd_metrics.suspicion(observer, target, true, self.now)
+                        }
+                        Note::Trust { observer, target } => {
+                            self.fd_metrics.suspicion(observer, target, false, self.now)
+                        }
+                        _ => {}
+                    }
                     self.trace.record(
                         self.now,
                         TraceKind::Note {
@@ -1103,6 +1119,10 @@ impl<P: Protocol> Sim<P> {
     /// Delivery-semantics counters, from the nodes' notes.
     pub fn metrics(&self) -> &DeliveryMetrics {
         &self.metrics
+    }
+    /// Failure-detector quality of service, from suspicion notes and true states.
+    pub fn detector_metrics(&self) -> &DetectorMetrics {
+        &self.fd_metrics
     }
     /// Tells the metrics which guarantee to check (the workload's mode).
     pub fn set_checked_mode(&mut self, mode: Option<super::DeliveryMode>) {

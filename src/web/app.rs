@@ -888,7 +888,10 @@ impl Component for App {
             on_select: ctx.link().callback(Msg::SelectNode),
             lagging: false,
             effective_speed: 0.0,
-            run_start: Workload::Heartbeat(crate::sim::Heartbeat { interval: 1, detector: None }),
+            run_start: Workload::Heartbeat(crate::sim::Heartbeat {
+                interval: 1,
+                detector: None,
+            }),
             stable_storage: true,
             inject_kind: "crash".to_string(),
             buttons: Default::default(),

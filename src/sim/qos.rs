@@ -1,0 +1,229 @@
+//! Quality of service of failure detectors (Chen, Toueg and Aguilera, 2002),
+//! measured live from the detectors' suspect/trust notes and the true up/down
+//! state of every node, which only the simulator knows.
+//!
+//! Per (observer, target) pair while both are up: a *mistake* is a transition to
+//! suspicion of a target that is up; its *duration* lasts until the next trust;
+//! the *recurrence time* is the time between two mistakes on the same pair; the
+//! *query accuracy probability* is the fraction of time the output is "trust".
+//! For each crash, the *detection time* is how long until every correct node
+//! suspects the crashed node for good.
+
+use super::{Micros, NodeId};
+
+/// One crash and how it was detected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detection {
+    /// The crashed node.
+    pub target: NodeId,
+    /// When it went down.
+    pub crashed_at: Micros,
+    /// When each observer last started suspecting it (None: not suspecting).
+    by: Vec<Option<Micros>>,
+    /// Whether it came back up (then the detection is closed).
+    pub recovered: bool,
+}
+
+impl Detection {
+    /// Time until every node in `correct` suspected it, if they all do.
+    pub fn detection_time(&self, correct: &[bool]) -> Option<Micros> {
+        let mut worst = 0;
+        for (p, ok) in correct.iter().enumerate() {
+            if !ok || p as u32 == self.target.0 {
+                continue;
+            }
+            worst = worst.max(
+                self.by
+                    .get(p)
+                    .copied()
+                    .flatten()?
+                    .saturating_sub(self.crashed_at),
+            );
+        }
+        Some(worst)
+    }
+}
+
+/// Running QoS counters.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DetectorMetrics {
+    n: usize,
+    up: Vec<bool>,
+    suspect: Vec<bool>,
+    mistake_since: Vec<Option<Micros>>,
+    last_mistake: Vec<Option<Micros>>,
+    /// False suspicions so far.
+    pub mistakes: u64,
+    /// Sum and count of completed mistake durations (µs).
+    pub mistake_time: (u128, u64),
+    /// Sum and count of mistake recurrence intervals (µs).
+    pub recurrence: (u128, u64),
+    observed_pairs: u64,
+    trusted_pairs: u64,
+    last_update: Micros,
+    observed_time: u128,
+    trusted_time: u128,
+    /// Every crash so far, in order.
+    pub detections: Vec<Detection>,
+}
+
+impl DetectorMetrics {
+    /// Metrics for `n` nodes, all up at time 0.
+    pub fn new(n: u32) -> Self {
+        let n = n as usize;
+        let pairs = (n * n.saturating_sub(1)) as u64;
+        DetectorMetrics {
+            n,
+            up: vec![true; n],
+            suspect: vec![false; n * n],
+            mistake_since: vec![None; n * n],
+            last_mistake: vec![None; n * n],
+            observed_pairs: pairs,
+            trusted_pairs: pairs,
+            ..DetectorMetrics::default()
+        }
+    }
+
+    fn advance(&mut self, now: Micros) {
+        let dt = now.saturating_sub(self.last_update) as u128;
+        self.observed_time += dt * self.observed_pairs as u128;
+        self.trusted_time += dt * self.trusted_pairs as u128;
+        self.last_update = now;
+    }
+
+    fn observed(&self, p: usize, q: usize) -> bool {
+        p != q && self.up[p] && self.up[q]
+    }
+
+    /// `observer` started or stopped suspecting `target` at `now`.
+    pub fn suspicion(&mut self, observer: u32, target: u32, suspected: bool, now: Micros) {
+        let (p, q) = (observer as usize, target as usize);
+        if p >= self.n || q >= self.n || p == q {
+            return;
+        }
+        self.advance(now);
+        let i = p * self.n + q;
+        if self.suspect[i] == suspected {
+            return;
+        }
+        self.suspect[i] = suspected;
+        if self.observed(p, q) {
+            if suspected {
+                self.trusted_pairs -= 1;
+                self.mistakes += 1;
+                self.mistake_since[i] = Some(now);
+                if let Some(prev) = self.last_mistake[i] {
+                    self.recurrence.0 += (now - prev) as u128;
+                    self.recurrence.1 += 1;
+                }
+                self.last_mistake[i] = Some(now);
+            } else {
+                self.trusted_pairs += 1;
+                if let Some(s) = self.mistake_since[i].take() {
+                    self.mistake_time.0 += (now - s) as u128;
+                    self.mistake_time.1 += 1;
+                }
+            }
+        }
+        for d in self
+            .detections
+            .iter_mut()
+            .filter(|d| d.target.0 as usize == q && !d.recovered)
+        {
+            d.by[p] = if suspected { Some(now) } else { None };
+        }
+    }
+
+    /// `node` went down (crash or fail-stop) or came back up at `now`.
+    pub fn set_up(&mut self, node: u32, up: bool, now: Micros) {
+        let x = node as usize;
+        if x >= self.n || self.up[x] == up {
+            return;
+        }
+        self.advance(now);
+        // Pairs involving x stop (or start) counting for accuracy.
+        for y in 0..self.n {
+            for (p, q) in [(x, y), (y, x)] {
+                if p == q || !self.up[y] {
+                    continue;
+                }
+                let i = p * self.n + q;
+                if up {
+                    self.observed_pairs += 1;
+                    self.trusted_pairs += !self.suspect[i] as u64;
+                } else {
+                    self.observed_pairs -= 1;
+                    self.trusted_pairs -= !self.suspect[i] as u64;
+                    self.mistake_since[i] = None;
+                }
+            }
+        }
+        self.up[x] = up;
+        if up {
+            // A restarted observer starts afresh: it suspects nobody.
+            for q in 0..self.n {
+                self.suspect[x * self.n + q] = false;
+            }
+            for d in self.detections.iter_mut().filter(|d| d.target.0 == node) {
+                d.recovered = true;
+            }
+        } else {
+            let by = (0..self.n)
+                .map(|p| self.suspect[p * self.n + x].then_some(now))
+                .collect();
+            self.detections.push(Detection {
+                target: NodeId(node),
+                crashed_at: now,
+                by,
+                recovered: false,
+            });
+        }
+    }
+
+    /// Query accuracy probability so far (1.0 before anything is observed).
+    pub fn query_accuracy(&self, now: Micros) -> f64 {
+        let dt = now.saturating_sub(self.last_update) as u128;
+        let obs = self.observed_time + dt * self.observed_pairs as u128;
+        let tr = self.trusted_time + dt * self.trusted_pairs as u128;
+        if obs == 0 {
+            1.0
+        } else {
+            tr as f64 / obs as f64
+        }
+    }
+
+    /// Average mistake duration and recurrence time, in µs.
+    pub fn averages(&self) -> (Option<f64>, Option<f64>) {
+        let avg = |(s, c): (u128, u64)| (c > 0).then(|| s as f64 / c as f64);
+        (avg(self.mistake_time), avg(self.recurrence))
+    }
+
+    /// Whether every down node is suspected by every up node now (completeness).
+    pub fn complete(&self) -> bool {
+        (0..self.n).filter(|&q| !self.up[q]).all(|q| {
+            (0..self.n)
+                .filter(|&p| self.up[p])
+                .all(|p| self.suspect[p * self.n + q])
+        })
+    }
+
+    /// Whether no up node is suspected by an up node now (accuracy, at this instant).
+    pub fn accurate_now(&self) -> bool {
+        (0..self.n).filter(|&q| self.up[q]).all(|q| {
+            (0..self.n)
+                .filter(|&p| p != q && self.up[p])
+                .all(|p| !self.suspect[p * self.n + q])
+        })
+    }
+
+    /// Which nodes are up.
+    pub fn up(&self) -> &[bool] {
+        &self.up
+    }
+
+    /// Whether `observer` suspects `target` now.
+    pub fn suspects(&self, observer: u32, target: u32) -> bool {
+        let (p, q) = (observer as usize, target as usize);
+        p < self.n && q < self.n && self.suspect[p * self.n + q]
+    }
+}

@@ -1,0 +1,366 @@
+//! Native tests of the failure detectors, the system models and the QoS metrics.
+//! Every randomized test names its seed in its failure message.
+
+use distsim::sim::*;
+use std::collections::BTreeMap;
+
+fn hb_sim(
+    nodes: u32,
+    seed: u64,
+    net: NetConfig,
+    clocks: ClockConfig,
+    interval: Micros,
+    detector: DetectorKind,
+) -> Sim<Heartbeat> {
+    let cfg = SimConfig {
+        nodes,
+        seed,
+        net,
+        clocks,
+        trace_ring: 0,
+        trace_all: true,
+    };
+    Sim::new(
+        cfg,
+        Heartbeat {
+            interval,
+            detector: Some(detector),
+        },
+    )
+}
+
+/// Akka's CDF approximation, written out independently of the crate: the
+/// logistic 1 / (1 + exp(-y (1.5976 + 0.070566 y^2))), phi = -log10(1 - F).
+fn phi_independent(elapsed: f64, intervals: &[f64], min_std: f64, pause: f64) -> f64 {
+    let n = intervals.len() as f64;
+    let mean = intervals.iter().sum::<f64>() / n;
+    let var = intervals
+        .iter()
+        .map(|x| (x - mean) * (x - mean))
+        .sum::<f64>()
+        / n;
+    let std = var.sqrt().max(min_std);
+    let y = (elapsed - (mean + pause)) / std;
+    let f = 1.0 / (1.0 + (-y * (1.5976 + 0.070566 * y * y)).exp());
+    -(1.0 - f).log10()
+}
+
+#[test]
+fn phi_matches_an_independent_computation() {
+    let window = 6;
+    let kind = DetectorKind::PhiAccrual {
+        threshold: 8.0,
+        window,
+        min_std: 50_000,
+        pause: 200_000,
+        first_estimate: 1_000_000,
+    };
+    // Arrival times (local µs) with irregular gaps.
+    let arrivals = [
+        1_000_000i64,
+        1_900_000,
+        3_050_000,
+        3_980_000,
+        5_200_000,
+        6_010_000,
+        7_100_000,
+        8_000_000,
+        9_300_000,
+    ];
+    let mut h = PeerHistory::new(0, &kind);
+    let mut intervals: Vec<f64> = vec![750_000.0, 1_250_000.0]; // Akka's seed around the first estimate
+    let mut last: Option<i64> = None; // the first heartbeat only starts the clock
+    for &a in &arrivals {
+        h.heartbeat(a, &kind);
+        if let Some(l) = last {
+            intervals.push((a - l) as f64);
+        }
+        last = Some(a);
+        if intervals.len() > window as usize {
+            intervals.remove(0);
+        }
+        for elapsed in [0i64, 300_000, 900_000, 1_200_000, 1_500_000, 1_800_000] {
+            let got = h.level(a + elapsed, &kind);
+            let want = phi_independent(elapsed as f64, &intervals, 50_000.0, 200_000.0);
+            assert!(
+                (got - want).abs() < 1e-6,
+                "arrival {a}, elapsed {elapsed}: phi {got} vs {want}"
+            );
+        }
+    }
+    // And the approximation is close to the exact normal tail in the middle range.
+    for y in [-1.0f64, 0.0, 0.5, 1.0, 2.0, 3.0] {
+        let exact = -libm::log10(0.5 * libm::erfc(y / std::f64::consts::SQRT_2));
+        let approx = distsim::sim::detector::phi(y, 0.0, 1.0);
+        assert!(
+            (exact - approx).abs() < 0.02 * exact.max(0.1),
+            "y {y}: {approx} vs exact {exact}"
+        );
+    }
+}
+
+#[test]
+fn akka_defaults_suspect_a_crashed_node_about_4_5_s_after_its_last_heartbeat() {
+    let net = NetConfig {
+        latency: LatencyModel::Constant { mean: 10_000 },
+        ..NetConfig::default()
+    };
+    let clocks = ClockConfig {
+        max_offset_us: 0,
+        max_drift_ppm: 0,
+    };
+    let seed = 1;
+    let mut sim = hb_sim(4, seed, net, clocks, 1_000_000, DetectorKind::AKKA);
+    sim.run_until(30_000_000);
+    sim.apply(Command::Crash(NodeId(1))).unwrap();
+    sim.run_until(40_000_000);
+    let mut last_ping: BTreeMap<u32, Micros> = BTreeMap::new();
+    let mut suspected: BTreeMap<u32, Micros> = BTreeMap::new();
+    for e in sim.trace().all().unwrap() {
+        match e.kind {
+            TraceKind::Deliver {
+                from: NodeId(1),
+                to,
+                msg: HbMsg::Ping { .. },
+                ..
+            } => {
+                last_ping.insert(to.0, e.time);
+            }
+            TraceKind::Note {
+                note:
+                    Note::Suspect {
+                        observer,
+                        target: 1,
+                    },
+                ..
+            } => {
+                suspected.entry(observer).or_insert(e.time);
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        suspected.len(),
+        3,
+        "seed {seed}: every other node suspects n1"
+    );
+    for (obs, at) in &suspected {
+        let after = (at - last_ping[obs]) as f64 / 1e6;
+        assert!(
+            (after - 4.52).abs() < 0.05,
+            "seed {seed}: n{obs} suspected n1 {after:.3} s after its last heartbeat"
+        );
+    }
+    assert_eq!(sim.detector_metrics().mistakes, 0);
+}
+
+#[test]
+fn synchronous_model_with_a_derived_timeout_is_a_perfect_detector() {
+    // Bounds: latency in [min, max], drift <= rho. A heartbeat every I (sender's
+    // clock) arrives at most I/(1-rho) + (max - min) true time after the previous
+    // one, i.e. at most (1+rho)(I/(1-rho) + max) on the observer's clock, counting
+    // start-up. That is the timeout; no correct node is ever suspected.
+    let (min, max, interval, rho) = (10_000u64, 90_000u64, 500_000u64, 500u32);
+    let r = rho as f64 / 1e6;
+    let timeout = ((1.0 + r) * (interval as f64 / (1.0 - r) + max as f64)).ceil() as u64 + 1_000;
+    let net = NetConfig {
+        latency: LatencyModel::Uniform { min, max },
+        loss: 0.0,
+        ..NetConfig::default()
+    };
+    let clocks = ClockConfig {
+        max_offset_us: 100_000,
+        max_drift_ppm: rho,
+    };
+    for seed in 0u64..100 {
+        let mut sim = hb_sim(
+            5,
+            seed,
+            net,
+            clocks,
+            interval,
+            DetectorKind::FixedTimeout { timeout },
+        );
+        sim.run_until(4_000_000);
+        sim.apply(Command::Crash(NodeId((seed % 5) as u32)))
+            .unwrap();
+        let crashed_at = sim.now();
+        sim.run_until(8_000_000);
+        let m = sim.detector_metrics();
+        assert_eq!(
+            m.mistakes, 0,
+            "seed {seed}: a false suspicion in the synchronous model"
+        );
+        assert!(m.complete(), "seed {seed}: the crash is detected");
+        // Detected within the bound: last heartbeat at most I/(1-rho) + max before, then the timeout.
+        let bound =
+            ((interval as f64 / (1.0 - r) + max as f64) + timeout as f64 / (1.0 - r)).ceil() as u64;
+        let correct: Vec<bool> = m.up().to_vec();
+        let td = m.detections[0].detection_time(&correct).expect("detected");
+        assert!(
+            td <= bound,
+            "seed {seed}: detection took {td} µs > bound {bound} (crash at {crashed_at})"
+        );
+    }
+}
+
+#[test]
+fn asynchronous_model_makes_any_timeout_wrong_sometimes_and_qos_matches_the_trace() {
+    let net = NetConfig {
+        latency: LatencyModel::Uniform {
+            min: 5_000,
+            max: 50_000,
+        },
+        spikes: SystemModel::Asynchronous.spikes(),
+        ..NetConfig::default()
+    };
+    let clocks = ClockConfig::default();
+    for seed in [1u64, 2, 3] {
+        let mut sim = hb_sim(
+            5,
+            seed,
+            net,
+            clocks,
+            500_000,
+            DetectorKind::FixedTimeout { timeout: 1_500_000 },
+        );
+        sim.run_until(120_000_000);
+        let m = sim.detector_metrics().clone();
+        assert!(
+            m.mistakes > 0,
+            "seed {seed}: no false suspicion in an asynchronous run"
+        );
+        // Recompute everything from the trace: no node is down in this run, so every
+        // suspicion is a mistake.
+        let end = sim.now();
+        let n = 5usize;
+        let mut since: BTreeMap<(u32, u32), Micros> = BTreeMap::new();
+        let mut last: BTreeMap<(u32, u32), Micros> = BTreeMap::new();
+        let (mut mistakes, mut dur_sum, mut dur_n, mut rec_sum, mut rec_n) =
+            (0u64, 0u128, 0u64, 0u128, 0u64);
+        for e in sim.trace().all().unwrap() {
+            match e.kind {
+                TraceKind::Note {
+                    note: Note::Suspect { observer, target },
+                    ..
+                } => {
+                    mistakes += 1;
+                    since.insert((observer, target), e.time);
+                    if let Some(p) = last.insert((observer, target), e.time) {
+                        rec_sum += (e.time - p) as u128;
+                        rec_n += 1;
+                    }
+                }
+                TraceKind::Note {
+                    note: Note::Trust { observer, target },
+                    ..
+                } => {
+                    if let Some(s) = since.remove(&(observer, target)) {
+                        dur_sum += (e.time - s) as u128;
+                        dur_n += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let open: u128 = since.values().map(|s| (end - s) as u128).sum();
+        let suspected_time = dur_sum + open;
+        let total = (n * (n - 1)) as u128 * end as u128;
+        let pa = 1.0 - suspected_time as f64 / total as f64;
+        assert_eq!(m.mistakes, mistakes, "seed {seed}");
+        assert_eq!(m.mistake_time, (dur_sum, dur_n), "seed {seed}");
+        assert_eq!(m.recurrence, (rec_sum, rec_n), "seed {seed}");
+        assert!(
+            (m.query_accuracy(end) - pa).abs() < 1e-9,
+            "seed {seed}: P_A {} vs {pa}",
+            m.query_accuracy(end)
+        );
+        assert!(pa < 1.0 && pa > 0.5, "seed {seed}: P_A {pa}");
+    }
+}
+
+#[test]
+fn partial_synchrony_stops_false_suspicions_after_gst() {
+    let gst = 30_000_000;
+    let net = NetConfig {
+        latency: LatencyModel::Uniform {
+            min: 5_000,
+            max: 50_000,
+        },
+        spikes: SystemModel::PartiallySynchronous { gst }.spikes(),
+        ..NetConfig::default()
+    };
+    for seed in [4u64, 5, 6] {
+        let mut sim = hb_sim(
+            5,
+            seed,
+            net,
+            ClockConfig::default(),
+            500_000,
+            DetectorKind::FixedTimeout { timeout: 1_500_000 },
+        );
+        sim.run_until(90_000_000);
+        let mut before = 0;
+        for e in sim.trace().all().unwrap() {
+            if let TraceKind::Note {
+                note: Note::Suspect { .. },
+                ..
+            } = e.kind
+            {
+                // A spike sent just before GST can still arrive up to 8 s later.
+                assert!(
+                    e.time < gst + 8_000_000 + 1_600_000,
+                    "seed {seed}: false suspicion at {} after GST",
+                    e.time
+                );
+                before += 1;
+            }
+        }
+        assert!(before > 0, "seed {seed}: some false suspicions before GST");
+        assert!(
+            sim.detector_metrics().accurate_now(),
+            "seed {seed}: accurate in the end"
+        );
+    }
+}
+
+#[test]
+fn completeness_every_crashed_node_is_eventually_suspected_by_every_correct_node() {
+    let kinds = [
+        DetectorKind::FixedTimeout { timeout: 1_500_000 },
+        DetectorKind::PhiAccrual {
+            threshold: 8.0,
+            window: 100,
+            min_std: 100_000,
+            pause: 500_000,
+            first_estimate: 500_000,
+        },
+    ];
+    for kind in kinds {
+        for seed in 0u64..30 {
+            let net = NetConfig {
+                loss: 0.1,
+                spikes: SystemModel::Asynchronous.spikes(),
+                ..NetConfig::default()
+            };
+            let mut sim = hb_sim(6, seed, net, ClockConfig::default(), 500_000, kind);
+            sim.run_until(3_000_000);
+            sim.apply(Command::Crash(NodeId(1))).unwrap();
+            sim.apply(Command::FailStop(NodeId(4))).unwrap();
+            sim.run_until(40_000_000);
+            let m = sim.detector_metrics();
+            assert!(
+                m.complete(),
+                "seed {seed}, {}: a crashed node is not suspected by every correct node",
+                kind.name()
+            );
+            for p in [0u32, 2, 3, 5] {
+                assert!(
+                    m.suspects(p, 1) && m.suspects(p, 4),
+                    "seed {seed}, {}: n{p}",
+                    kind.name()
+                );
+            }
+        }
+    }
+}
