@@ -5,7 +5,7 @@
 //! what was expected. Nothing here panics on any input; the UI shows the message
 //! and keeps the last good value. Plain Rust, so it is tested natively.
 
-use crate::sim::{
+use crate::sim::{DetectorKind, SystemModel, 
     ClockConfig, DeliveryMode, Heartbeat, LatencyModel, Micros, NetConfig, Rpc, RpcConfig,
     SimConfig, Workload,
 };
@@ -33,6 +33,8 @@ pub struct Settings {
     pub speed: f64,
     /// Start paused.
     pub paused: bool,
+    /// The failure detector every node runs in the heartbeat workload.
+    pub detector: Option<DetectorKind>,
     /// Which workload runs: heartbeats, or clients and a server.
     pub rpc_workload: bool,
     /// Settings of the client/server workload.
@@ -51,6 +53,7 @@ impl Default for Settings {
             paused: false,
             rpc_workload: false,
             rpc: RpcConfig::default(),
+            detector: None,
         }
     }
 }
@@ -77,7 +80,7 @@ impl Settings {
         } else {
             Workload::Heartbeat(Heartbeat {
                 interval: self.interval_us(),
-                detector: None,
+                detector: self.detector,
             })
         }
     }
@@ -93,6 +96,7 @@ impl Settings {
         let mut s = Settings::default();
         let mut errors = Vec::new();
         let mut lat_kind: Option<String> = None;
+        let (mut fd_timeout, mut phi_threshold, mut model, mut gst): (Option<Micros>, Option<f64>, Option<&str>, Option<Micros>) = (None, None, None, None);
         let (mut lat_min, mut lat_mean, mut lat_max) = (None, None, None);
         for (k, v) in pairs {
             let r: Result<(), String> = (|| {
@@ -152,6 +156,25 @@ impl Settings {
                         s.rpc.timeout = ms_to_us(parse_num("timeout (ms)", v, 1.0, 600_000.0)?)
                     }
                     "retries" => s.rpc.retry_limit = parse_retries("retries", v)?,
+                    "detector" => {
+                        s.detector = match v.trim() {
+                            "none" => None,
+                            "timeout" => Some(DetectorKind::FixedTimeout { timeout: 3_000_000 }),
+                            "phi" => Some(DetectorKind::AKKA),
+                            _ => return Err(format!("detector: expected none, timeout or phi, got {}", show(v))),
+                        }
+                    }
+                    "fd_timeout" => fd_timeout = Some(ms_to_us(parse_num("fd_timeout (ms)", v, 1.0, 600_000.0)?)),
+                    "phi" => phi_threshold = Some(parse_num("phi (threshold)", v, 0.1, 50.0)?),
+                    "model" => {
+                        model = Some(match v.trim() {
+                            "sync" => "sync",
+                            "psync" => "psync",
+                            "async" => "async",
+                            _ => return Err(format!("model: expected sync, psync or async, got {}", show(v))),
+                        })
+                    }
+                    "gst" => gst = Some(ms_to_us(parse_num("gst (ms)", v, 0.0, 86_400_000.0)?)),
                     "retention" => {
                         s.rpc.retention =
                             ms_to_us(parse_num("retention (ms)", v, 0.0, 86_400_000.0)?)
@@ -175,6 +198,19 @@ impl Settings {
                 Ok(m) => s.net.latency = m,
                 Err(e) => errors.push(format!("URL parameters for latency: {e}")),
             }
+        }
+        match (&mut s.detector, fd_timeout, phi_threshold) {
+            (Some(DetectorKind::FixedTimeout { timeout }), Some(t), _) => *timeout = t,
+            (Some(DetectorKind::PhiAccrual { threshold, .. }), _, Some(p)) => *threshold = p,
+            _ => {}
+        }
+        if let Some(m) = model {
+            s.net.spikes = match m {
+                "sync" => SystemModel::Synchronous,
+                "psync" => SystemModel::PartiallySynchronous { gst: gst.unwrap_or(20_000_000) },
+                _ => SystemModel::Asynchronous,
+            }
+            .spikes();
         }
         (s, errors)
     }

@@ -339,6 +339,7 @@ impl App {
                     duplicate,
                     reorder: self.settings.net.reorder,
                     bandwidth,
+                    spikes: self.settings.net.spikes,
                 };
                 if net != self.sim.network().config {
                     self.settings.net = net;
