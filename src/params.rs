@@ -5,9 +5,9 @@
 //! what was expected. Nothing here panics on any input; the UI shows the message
 //! and keeps the last good value. Plain Rust, so it is tested natively.
 
-use crate::sim::{DetectorKind, SystemModel, 
-    ClockConfig, DeliveryMode, Heartbeat, LatencyModel, Micros, NetConfig, Rpc, RpcConfig,
-    SimConfig, Workload,
+use crate::sim::{
+    ClockConfig, DeliveryMode, DetectorKind, Heartbeat, LatencyModel, Micros, NetConfig, Rpc,
+    RpcConfig, SimConfig, SystemModel, Workload,
 };
 
 /// Largest cluster the page accepts.
@@ -96,7 +96,12 @@ impl Settings {
         let mut s = Settings::default();
         let mut errors = Vec::new();
         let mut lat_kind: Option<String> = None;
-        let (mut fd_timeout, mut phi_threshold, mut model, mut gst): (Option<Micros>, Option<f64>, Option<&str>, Option<Micros>) = (None, None, None, None);
+        let (mut fd_timeout, mut phi_threshold, mut model, mut gst): (
+            Option<Micros>,
+            Option<f64>,
+            Option<&str>,
+            Option<Micros>,
+        ) = (None, None, None, None);
         let (mut lat_min, mut lat_mean, mut lat_max) = (None, None, None);
         for (k, v) in pairs {
             let r: Result<(), String> = (|| {
@@ -161,17 +166,30 @@ impl Settings {
                             "none" => None,
                             "timeout" => Some(DetectorKind::FixedTimeout { timeout: 3_000_000 }),
                             "phi" => Some(DetectorKind::AKKA),
-                            _ => return Err(format!("detector: expected none, timeout or phi, got {}", show(v))),
+                            _ => {
+                                return Err(format!(
+                                    "detector: expected none, timeout or phi, got {}",
+                                    show(v)
+                                ))
+                            }
                         }
                     }
-                    "fd_timeout" => fd_timeout = Some(ms_to_us(parse_num("fd_timeout (ms)", v, 1.0, 600_000.0)?)),
+                    "fd_timeout" => {
+                        fd_timeout =
+                            Some(ms_to_us(parse_num("fd_timeout (ms)", v, 1.0, 600_000.0)?))
+                    }
                     "phi" => phi_threshold = Some(parse_num("phi (threshold)", v, 0.1, 50.0)?),
                     "model" => {
                         model = Some(match v.trim() {
                             "sync" => "sync",
                             "psync" => "psync",
                             "async" => "async",
-                            _ => return Err(format!("model: expected sync, psync or async, got {}", show(v))),
+                            _ => {
+                                return Err(format!(
+                                    "model: expected sync, psync or async, got {}",
+                                    show(v)
+                                ))
+                            }
                         })
                     }
                     "gst" => gst = Some(ms_to_us(parse_num("gst (ms)", v, 0.0, 86_400_000.0)?)),
@@ -207,7 +225,9 @@ impl Settings {
         if let Some(m) = model {
             s.net.spikes = match m {
                 "sync" => SystemModel::Synchronous,
-                "psync" => SystemModel::PartiallySynchronous { gst: gst.unwrap_or(20_000_000) },
+                "psync" => SystemModel::PartiallySynchronous {
+                    gst: gst.unwrap_or(20_000_000),
+                },
                 _ => SystemModel::Asynchronous,
             }
             .spikes();

@@ -92,6 +92,7 @@ const SCENARIOS = {
   frames5paused: '?nodes=5&seed=1&paused=1',
   frames100: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200',
   frames100lossy: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200&loss=0.1',
+  frames100fd: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200&detector=phi',
   frames200: '?nodes=200&seed=1&speed=1&latency=uniform&lat_min=20&lat_max=60',
 };
 

@@ -98,3 +98,34 @@ test('crash-recovery restarts the node on time; a random injection picks a runni
   await page.waitForFunction(() => [...document.querySelectorAll('.node-hit')].some((b) => /crashed/.test(b.getAttribute('aria-label'))), null, { timeout: 3000 });
   await page.close();
 });
+
+test('crashing a node makes its suspicion rise at the others until it crosses the threshold', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?seed=3&nodes=5&speed=2&detector=phi&phi=8&interval=500');
+  await page.waitForSelector('[data-testid=detector]');
+  await sleep(1500);
+  const level = () => page.evaluate(() => {
+    // Row n0, column n2 of the matrix: n0's suspicion of n2.
+    const cell = document.querySelectorAll('[data-testid=matrix] tr')[1].querySelectorAll('td')[2];
+    return { text: cell.textContent, value: Number(cell.textContent.replace('?', '')) };
+  });
+  const before = await level();
+  assert.ok(before.value < 8 && !before.text.startsWith('?'), `n2 trusted before: ${before.text}`);
+  assert.match(await text(page, 'completeness'), /✓/);
+  await page.click('[data-testid=node-2]');
+  await page.click('[data-testid=crash]');
+  let rising = before.value;
+  let crossed = false;
+  for (let i = 0; i < 40 && !crossed; i++) {
+    await sleep(250);
+    const l = await level();
+    assert.ok(l.value >= rising - 1e-9, `suspicion of a crashed node never falls: ${l.value} < ${rising}`);
+    rising = l.value;
+    crossed = l.text.startsWith('?');
+  }
+  assert.ok(crossed, 'n0 ends up suspecting n2');
+  assert.ok(rising >= 8, `phi ${rising} crossed the threshold`);
+  await page.waitForFunction(() => /✓ completeness/.test(document.querySelector('[data-testid=completeness]').textContent), null, { timeout: 10000 });
+  assert.match(await text(page, 'q-detect'), /\d+\.\d\d s/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -56,11 +56,13 @@ impl DetectorKind {
 pub fn phi(elapsed: f64, mean: f64, std: f64) -> f64 {
     let y = (elapsed - mean) / std;
     let e = libm::exp(-y * (1.5976 + 0.070566 * y * y));
-    if elapsed > mean {
+    let p = if elapsed > mean {
         -libm::log10(e / (1.0 + e))
     } else {
         -libm::log10(1.0 - 1.0 / (1.0 + e))
-    }
+    };
+    // Rounding can make it a hair below zero far before the mean; phi is never negative.
+    p.max(0.0)
 }
 
 /// What an observer remembers about one peer's heartbeats.

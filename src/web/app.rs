@@ -7,8 +7,9 @@ use super::nodes::{NodeButton, NodeLayer};
 use crate::layout::{Pt, RingLayout};
 use crate::params::{self, Settings, SPEED_RANGE};
 use crate::sim::{
-    AnyMsg, ByzMode, Command, DeliveryMode, DropReason, Flight, LatencyModel, NetConfig, NodeId,
-    Payload, Protocol, RpcConfig, Sim, StepOutcome, TraceKind, Workload,
+    AnyMsg, ByzMode, Command, DeliveryMode, DetectorKind, DropReason, Flight, LatencyModel,
+    NetConfig, NodeId, Payload, Protocol, RpcConfig, Sim, StepOutcome, SystemModel, TraceKind,
+    Workload,
 };
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
@@ -46,6 +47,9 @@ pub enum Field {
     Retries,
     Retention,
     Backoff,
+    FdTimeout,
+    PhiThreshold,
+    Gst,
 }
 
 /// What the inspector shows.
@@ -86,6 +90,8 @@ pub enum Msg {
     RpcMode(String),
     RpcOp(String),
     JumpToViolation,
+    Detector(String),
+    Model(String),
     Recover(u32),
     CutLink,
     HealLink,
@@ -225,6 +231,20 @@ impl App {
         );
         d.insert(Field::Retention, ms(settings.rpc.retention));
         d.insert(Field::Backoff, settings.rpc.backoff.to_string());
+        let (t, p) = match settings.detector {
+            Some(DetectorKind::FixedTimeout { timeout }) => (timeout, 8.0),
+            Some(DetectorKind::PhiAccrual { threshold, .. }) => (3_000_000, threshold),
+            None => (3_000_000, 8.0),
+        };
+        d.insert(Field::FdTimeout, ms(t));
+        d.insert(Field::PhiThreshold, p.to_string());
+        d.insert(
+            Field::Gst,
+            match SystemModel::of(&settings.net.spikes) {
+                SystemModel::PartiallySynchronous { gst } => format!("{}", gst as f64 / 1e6),
+                _ => "20".to_string(),
+            },
+        );
         d
     }
 
@@ -348,6 +368,118 @@ impl App {
             }
         }
         self.errors.extend(errs);
+    }
+
+    /// Picks the failure detector (or changes its parameter): a new run.
+    fn commit_detector(&mut self, kind: Option<String>) {
+        let kind = kind.unwrap_or_else(|| {
+            self.settings
+                .detector
+                .map_or("none", |d| {
+                    if matches!(d, DetectorKind::FixedTimeout { .. }) {
+                        "timeout"
+                    } else {
+                        "phi"
+                    }
+                })
+                .to_string()
+        });
+        let det = match kind.as_str() {
+            "timeout" => match params::parse_num(
+                "Suspect after (ms)",
+                &self.draft(Field::FdTimeout),
+                1.0,
+                600_000.0,
+            ) {
+                Ok(t) => {
+                    self.errors.remove(&Field::FdTimeout);
+                    Some(DetectorKind::FixedTimeout {
+                        timeout: params::ms_to_us(t),
+                    })
+                }
+                Err(e) => {
+                    self.errors.insert(Field::FdTimeout, e);
+                    return;
+                }
+            },
+            "phi" => match params::parse_num(
+                "Phi threshold",
+                &self.draft(Field::PhiThreshold),
+                0.1,
+                50.0,
+            ) {
+                Ok(t) => {
+                    self.errors.remove(&Field::PhiThreshold);
+                    let DetectorKind::PhiAccrual {
+                        window,
+                        min_std,
+                        pause,
+                        first_estimate,
+                        ..
+                    } = DetectorKind::AKKA
+                    else {
+                        unreachable!()
+                    };
+                    Some(DetectorKind::PhiAccrual {
+                        threshold: t,
+                        window,
+                        min_std,
+                        pause,
+                        first_estimate,
+                    })
+                }
+                Err(e) => {
+                    self.errors.insert(Field::PhiThreshold, e);
+                    return;
+                }
+            },
+            _ => None,
+        };
+        if det != self.settings.detector {
+            self.settings.detector = det;
+            self.settings.net = self.sim.network().config;
+            self.reset();
+        }
+    }
+
+    /// Switches the system model: the network's delay spikes (a recorded command).
+    fn commit_model(&mut self, model: Option<String>) {
+        let current = SystemModel::of(&self.sim.network().config.spikes);
+        let name = model.unwrap_or_else(|| {
+            match current {
+                SystemModel::Synchronous => "sync",
+                SystemModel::PartiallySynchronous { .. } => "psync",
+                SystemModel::Asynchronous => "async",
+            }
+            .to_string()
+        });
+        let m = match name.as_str() {
+            "psync" => {
+                match params::parse_num("Stabilizes at (s)", &self.draft(Field::Gst), 0.0, 86_400.0)
+                {
+                    Ok(g) => {
+                        self.errors.remove(&Field::Gst);
+                        SystemModel::PartiallySynchronous {
+                            gst: (g * 1e6).round() as u64,
+                        }
+                    }
+                    Err(e) => {
+                        self.errors.insert(Field::Gst, e);
+                        return;
+                    }
+                }
+            }
+            "async" => SystemModel::Asynchronous,
+            _ => SystemModel::Synchronous,
+        };
+        let net = NetConfig {
+            spikes: m.spikes(),
+            ..self.sim.network().config
+        };
+        if net != self.sim.network().config {
+            self.settings.net = net;
+            self.command(Command::SetNetwork(net));
+        }
     }
 
     /// Applies new delivery settings to the running workload (a recorded command).
@@ -661,7 +793,11 @@ impl App {
         }
         let perimeter = 2.0 * std::f64::consts::PI * (self.layout.node_r + 3.5);
         for node in self.sim.nodes() {
-            for t in &node.timers {
+            for t in node
+                .timers
+                .iter()
+                .filter(|t| t.tag < crate::sim::heartbeat::FD_TIMER_BASE)
+            {
                 v = v.max(perimeter / t.fire_at.saturating_sub(t.set_at).max(1) as f64);
             }
         }
@@ -1095,6 +1231,8 @@ impl Component for App {
                 ..self.settings.rpc.clone()
             }),
             Msg::JumpToViolation => self.jump_to_violation(),
+            Msg::Detector(k) => self.commit_detector(Some(k)),
+            Msg::Model(m) => self.commit_model(Some(m)),
             Msg::Recover(i) => self.command(Command::Recover(NodeId(i))),
             Msg::CutLink | Msg::HealLink => {
                 let (a, b) = (self.node_field(Field::LinkA), self.node_field(Field::LinkB));
@@ -1179,6 +1317,7 @@ impl Component for App {
                     <aside class="panel" aria-label="Controls and inspector">
                         { self.view_run(ctx) }
                         if self.settings.rpc_workload { { self.view_delivery(ctx) } }
+                        { self.view_detector() }
                         { self.view_inspector(ctx) }
                         { self.view_network(ctx) }
                         { self.view_failures(ctx) }
@@ -1324,6 +1463,21 @@ impl App {
                     { self.text_field(ctx, Field::Seed, "Seed", "any whole number", "numeric") }
                     if !self.settings.rpc_workload {
                         { self.text_field(ctx, Field::Interval, "Heartbeat every (ms)", "local time between ping rounds", "decimal") }
+                        <div class="field">
+                            <label for="f-detector">{ "Failure detector" }</label>
+                            <select id="f-detector" data-testid="f-detector" onchange={ctx.link().callback(|e: Event| Msg::Detector(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
+                                { for [("none", "none"), ("timeout", "fixed timeout"), ("phi", "phi accrual (Akka)")].iter().map(|(v, l)| {
+                                    let cur = match self.settings.detector { None => "none", Some(DetectorKind::FixedTimeout { .. }) => "timeout", Some(_) => "phi" };
+                                    html! { <option value={*v} selected={cur == *v}>{ *l }</option> }
+                                }) }
+                            </select>
+                        </div>
+                        if matches!(self.settings.detector, Some(DetectorKind::FixedTimeout { .. })) {
+                            { self.text_field(ctx, Field::FdTimeout, "Suspect after (ms)", "silence before suspecting a peer", "decimal") }
+                        }
+                        if matches!(self.settings.detector, Some(DetectorKind::PhiAccrual { .. })) {
+                            { self.text_field(ctx, Field::PhiThreshold, "Phi threshold", "suspect when phi exceeds this (Akka: 8)", "decimal") }
+                        }
                     }
                     { self.text_field(ctx, Field::Offset, "Clock offset ≤ (ms)", "each node's clock starts up to this far off", "decimal") }
                     { self.text_field(ctx, Field::Drift, "Clock drift ≤ (ppm)", "each node's clock runs this much fast or slow", "numeric") }
@@ -1339,6 +1493,25 @@ impl App {
             <section class="card" aria-labelledby="h-net">
                 <h2 id="h-net">{ "Network" }</h2>
                 <p class="hint">{ "Takes effect immediately and is recorded in the trace." }</p>
+                <div class="grid2 align-end">
+                    <div class="field">
+                        <label for="f-model">{ "System model" }</label>
+                        <select id="f-model" data-testid="f-model" onchange={ctx.link().callback(|e: Event| Msg::Model(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
+                            { for [("sync", "synchronous (delays bounded)"), ("psync", "partially synchronous"), ("async", "asynchronous (rare huge delays)")].iter().map(|(v, l)| {
+                                let cur = match SystemModel::of(&self.sim.network().config.spikes) { SystemModel::Synchronous => "sync", SystemModel::PartiallySynchronous { .. } => "psync", SystemModel::Asynchronous => "async" };
+                                html! { <option value={*v} selected={cur == *v}>{ *l }</option> }
+                            }) }
+                        </select>
+                    </div>
+                    if matches!(SystemModel::of(&self.sim.network().config.spikes), SystemModel::PartiallySynchronous { .. }) {
+                        { self.text_field(ctx, Field::Gst, "Stabilizes at (s)", "global stabilization time: bounded delays after it", "decimal") }
+                    }
+                </div>
+                <p class="hint">{ match SystemModel::of(&self.sim.network().config.spikes) {
+                    SystemModel::Synchronous => "Synchronous: every delay is within the latency bounds, so a timeout derived from them never suspects a live node.".to_string(),
+                    SystemModel::PartiallySynchronous { gst } => format!("Partially synchronous: 5% of messages sent before {:.1} s are delayed by up to 8 s; after that, delays are bounded and false suspicions stop.", gst as f64 / 1e6),
+                    SystemModel::Asynchronous => "Asynchronous: 5% of messages are delayed by up to 8 s. Any timeout will sometimes suspect a node that is only slow: a perfect detector is impossible.".to_string(),
+                } }</p>
                 <div class="field">
                     <label for="f-latkind">{ "Latency model" }</label>
                     <select id="f-latkind" data-testid="f-latkind" onchange={link.callback(|e: Event| Msg::LatencyKind(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
@@ -1424,6 +1597,69 @@ impl App {
                     </p>
                 }
             </div>
+        }
+    }
+
+    fn view_detector(&self) -> Html {
+        let Workload::Heartbeat(crate::sim::Heartbeat {
+            detector: Some(kind),
+            ..
+        }) = self.sim.protocol()
+        else {
+            return html! {};
+        };
+        let m = self.sim.detector_metrics();
+        let now = self.sim.now();
+        let (tm, tmr) = m.averages();
+        let secs = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{:.2} s", x / 1e6));
+        let n = self.settings.nodes as usize;
+        let correct = m.up().to_vec();
+        let thr = crate::sim::PeerHistory::threshold(kind);
+        html! {
+            <section class="card" aria-labelledby="h-fd" data-testid="detector">
+                <h2 id="h-fd">{ format!("Failure detector: {}", kind.name()) }</h2>
+                <p class="hint">{ "Select a node to see, around every other node, how much it suspects it (the ring fills toward the tick, the threshold; “?” = suspected)." }</p>
+                <div class="props">
+                    <span class={classes!("prop", if m.complete() { "held" } else { "broken" })} data-testid="completeness">
+                        { if m.complete() { "✓ completeness: every crashed node is suspected by every correct node" } else { "… completeness: some crashed node is not yet suspected by everyone" } }</span>
+                    <span class={classes!("prop", if m.accurate_now() { "held" } else { "broken" })} data-testid="accuracy">
+                        { if m.accurate_now() { "✓ accuracy now: no correct node is suspected" } else { "✗ accuracy: a correct node is suspected right now" } }</span>
+                </div>
+                <dl class="kv counters" data-testid="qos">
+                    <dt>{ "False suspicions (mistakes)" }</dt><dd data-testid="q-mistakes">{ m.mistakes }</dd>
+                    <dt>{ "Mistake duration (avg)" }</dt><dd>{ secs(tm) }</dd>
+                    <dt>{ "Mistake recurrence (avg)" }</dt><dd>{ secs(tmr) }</dd>
+                    <dt>{ "Query accuracy probability" }</dt><dd data-testid="q-pa">{ format!("{:.5}", m.query_accuracy(now)) }</dd>
+                    { for m.detections.iter().rev().take(4).map(|d| html! { <>
+                        <dt>{ format!("Detection of {} (down at {:.2} s)", d.target, d.crashed_at as f64 / 1e6) }</dt>
+                        <dd data-testid="q-detect">{ if d.recovered { "recovered".to_string() } else { d.detection_time(&correct).map_or("not yet by all".to_string(), |t| format!("{:.2} s", t as f64 / 1e6)) } }</dd>
+                    </> }) }
+                </dl>
+                if n <= 12 {
+                    <table class="matrix" data-testid="matrix" aria-label="Suspicion of each target (columns) by each observer (rows)">
+                        <caption>{ format!("Suspicion levels (threshold {thr}); rows observe columns") }</caption>
+                        <tr><th scope="col">{ "obs \\ tgt" }</th>{ for (0..n).map(|j| html! { <th scope="col">{ format!("n{j}") }</th> }) }</tr>
+                        { for (0..n).map(|i| {
+                            let node = &self.sim.nodes()[i];
+                            let row: Html = match node.state.as_ref() {
+                                Some(crate::sim::AnyState::Hb(st)) if !st.fd.is_empty() => {
+                                    let local = node.clock.local_at(now);
+                                    (0..n).map(|j| {
+                                        if i == j { return html! { <td class="self">{ "·" }</td> }; }
+                                        let h = &st.fd[j];
+                                        let lvl = h.level(local, kind);
+                                        let heat = (lvl / thr).clamp(0.0, 1.0);
+                                        html! { <td class={classes!(h.suspected.then_some("sus"))} style={format!("background: rgba(220, 38, 38, {:.2})", 0.08 + 0.5 * heat)}>
+                                            { format!("{}{:.1}", if h.suspected { "?" } else { "" }, lvl) }</td> }
+                                    }).collect::<Html>()
+                                }
+                                _ => html! { <td colspan={n.to_string()} class="self">{ "down" }</td> },
+                            };
+                            html! { <tr><th scope="row">{ format!("n{i}") }</th>{ row }</tr> }
+                        }) }
+                    </table>
+                }
+            </section>
         }
     }
 
@@ -1585,9 +1821,13 @@ impl App {
                         <h3>{ "Pending timers" }</h3>
                         if node.timers.is_empty() { <p class="hint">{ "none" }</p> }
                         <ul class="timers">
-                            { for node.timers.iter().map(|t| html! {
+                            { for node.timers.iter().filter(|t| t.tag < crate::sim::heartbeat::FD_TIMER_BASE).map(|t| html! {
                                 <li>{ format!("{} fires in {:.3} s (at {})", self.sim.protocol().timer_name(t.tag), t.fire_at.saturating_sub(now) as f64 / 1e6, fmt_s(t.fire_at)) }</li>
                             }) }
+                            if let Some(next) = node.timers.iter().filter(|t| t.tag >= crate::sim::heartbeat::FD_TIMER_BASE).map(|t| t.fire_at).min() {
+                                <li>{ format!("{} suspicion deadlines (one per peer); the next in {:.3} s",
+                                    node.timers.iter().filter(|t| t.tag >= crate::sim::heartbeat::FD_TIMER_BASE).count(), next.saturating_sub(now) as f64 / 1e6) }</li>
+                            }
                         </ul>
                         { self.view_node_failures(ctx, i) }
                     </div>

@@ -6,6 +6,7 @@
 //! each.
 
 use crate::layout::{along, flight_pos, Pt, RingLayout};
+use crate::sim::heartbeat::FD_TIMER_BASE;
 use crate::sim::{AnyMsg, ByzMode, DownKind, DropReason, Micros, NodeId, Payload, Sim, Workload};
 use std::f64::consts::PI;
 use wasm_bindgen::JsValue;
@@ -193,7 +194,8 @@ pub fn paint(
     c.set_line_width(if n > 60 { 2.0 } else { 3.0 });
     c.begin_path();
     for (i, node) in sim.nodes().iter().enumerate() {
-        for t in &node.timers {
+        // The detector's per-peer deadlines are shown by the suspicion gauges instead.
+        for t in node.timers.iter().filter(|t| t.tag < FD_TIMER_BASE) {
             let total = t.fire_at.saturating_sub(t.set_at).max(1) as f64;
             let left = t.fire_at.saturating_sub(now) as f64 / total;
             if left <= 0.0 {
@@ -503,6 +505,56 @@ pub fn paint(
                 0.0,
             );
             let _ = c.fill_text(&format!("n{i}"), p.x, p.y);
+        }
+    }
+
+    // Suspicion gauges: how much the selected node suspects each other node.
+    if let (Some(obs), Workload::Heartbeat(hb)) = (hl.node, sim.protocol()) {
+        if let (Some(kind), Some(crate::sim::AnyState::Hb(st))) = (
+            hb.detector,
+            sim.nodes().get(obs as usize).and_then(|s| s.state.as_ref()),
+        ) {
+            let local = sim.nodes()[obs as usize].clock.local_at(now);
+            let thr = crate::sim::PeerHistory::threshold(&kind);
+            let gr = nr + (if n <= 16 { 13.0 } else { 5.0 });
+            for (j, h) in st.fd.iter().enumerate() {
+                if j as u32 == obs {
+                    continue;
+                }
+                let p = layout.pos[j];
+                let frac = (h.level(local, &kind) / (1.5 * thr)).clamp(0.0, 1.0);
+                let top = -PI / 2.0;
+                c.set_line_width(if n <= 16 { 5.0 } else { 2.5 });
+                c.set_stroke_style_str("rgba(148, 163, 184, 0.35)");
+                c.begin_path();
+                let _ = c.arc(p.x, p.y, gr, 0.0, 2.0 * PI);
+                c.stroke();
+                c.set_stroke_style_str(if h.suspected { pal.lost } else { pal.notice });
+                c.begin_path();
+                let _ = c.arc(p.x, p.y, gr, top, top + 2.0 * PI * frac);
+                c.stroke();
+                // The threshold: a tick at two thirds of the ring.
+                let a = top + 2.0 * PI / 1.5;
+                c.set_stroke_style_str("#111827");
+                c.set_line_width(2.0);
+                c.begin_path();
+                c.move_to(p.x + (gr - 5.0) * a.cos(), p.y + (gr - 5.0) * a.sin());
+                c.line_to(p.x + (gr + 5.0) * a.cos(), p.y + (gr + 5.0) * a.sin());
+                c.stroke();
+                if h.suspected {
+                    // Suspected: a "?" badge, not only a colour.
+                    c.set_fill_style_str(pal.lost);
+                    c.begin_path();
+                    let (bx, by) = (p.x + gr * 0.75, p.y - gr * 0.75);
+                    let _ = c.arc(bx, by, 8.0, 0.0, 2.0 * PI);
+                    c.fill();
+                    c.set_fill_style_str("#ffffff");
+                    c.set_font("bold 12px system-ui, sans-serif");
+                    c.set_text_align("center");
+                    c.set_text_baseline("middle");
+                    let _ = c.fill_text("?", bx, by + 0.5);
+                }
+            }
         }
     }
 
