@@ -62,7 +62,7 @@ pub fn phi(elapsed: f64, mean: f64, std: f64) -> f64 {
         -libm::log10(1.0 - 1.0 / (1.0 + e))
     };
     // Rounding can make it a hair below zero far before the mean; phi is never negative.
-    p.max(0.0)
+    p.max(0.0) + 0.0 // and never a negative zero on screen
 }
 
 /// What an observer remembers about one peer's heartbeats.

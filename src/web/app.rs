@@ -92,6 +92,7 @@ pub enum Msg {
     JumpToViolation,
     Detector(String),
     Model(String),
+    ChartTarget(String),
     Recover(u32),
     CutLink,
     HealLink,
@@ -147,6 +148,10 @@ pub struct App {
     stable_storage: bool,
     /// The failure the "inject" button injects.
     inject_kind: String,
+    /// The target whose suspicion by the selected node is charted.
+    chart_target: Option<u32>,
+    /// Samples (time, level, suspected) for the chart.
+    chart: Vec<(u64, f64, bool)>,
     /// The node buttons as last built, reused while nothing they show changed.
     buttons: std::cell::RefCell<Rc<Vec<NodeButton>>>,
 }
@@ -262,6 +267,7 @@ impl App {
         self.cut_version = u64::MAX; // force a rebuild for the new run
         self.selection = Selection::None;
         self.hover_link = None;
+        self.chart.clear();
         self.layout = RingLayout::new(self.settings.nodes, self.size.0, self.size.1 - LEGEND_PX);
         self.dirty = true;
     }
@@ -740,6 +746,7 @@ impl App {
             }
         }
         self.collect_drops(ts);
+        self.sample_chart();
         let fading = self.fades.iter().any(|f| ts - f.start_ms < draw::FADE_MS);
         let speed = if self.playing { self.speed } else { 0.0 };
         let v = self.motion_px_per_ms(speed);
@@ -802,6 +809,37 @@ impl App {
             }
         }
         v * us_per_ms
+    }
+
+    /// Records the selected observer's suspicion of the chart's target, for the
+    /// chart (display only: sampled as frames come, never fed back to the run).
+    fn sample_chart(&mut self) {
+        let (Selection::Node(obs), Some(target)) = (&self.selection, self.chart_target) else {
+            return;
+        };
+        let Workload::Heartbeat(crate::sim::Heartbeat {
+            detector: Some(kind),
+            ..
+        }) = self.sim.protocol()
+        else {
+            return;
+        };
+        let node = &self.sim.nodes()[*obs as usize];
+        let Some(crate::sim::AnyState::Hb(st)) = node.state.as_ref() else {
+            return;
+        };
+        let Some(h) = st.fd.get(target as usize) else {
+            return;
+        };
+        let now = self.sim.now();
+        if self.chart.last().is_some_and(|l| now < l.0 + 20_000) {
+            return;
+        }
+        let level = h.level(node.clock.local_at(now), kind);
+        self.chart.push((now, level, h.suspected));
+        if self.chart.len() > 1500 {
+            self.chart.drain(..500);
+        }
     }
 
     /// Turns new drops in the trace into fading marks.
@@ -1031,6 +1069,8 @@ impl Component for App {
             }),
             stable_storage: true,
             inject_kind: "crash".to_string(),
+            chart_target: None,
+            chart: Vec::new(),
             buttons: Default::default(),
         };
         app.layout = RingLayout::new(app.settings.nodes, 1.0, 1.0);
@@ -1123,6 +1163,11 @@ impl Component for App {
                 self.commit_network();
             }
             Msg::SelectNode(i) => {
+                self.chart.clear();
+                if self.chart_target.is_none_or(|t| t == i) {
+                    self.chart_target =
+                        Some(if i == 0 { 1 } else { 0 }).filter(|&t| t < self.settings.nodes);
+                }
                 self.selection = if self.selection == Selection::Node(i) {
                     Selection::None
                 } else {
@@ -1232,6 +1277,10 @@ impl Component for App {
             }),
             Msg::JumpToViolation => self.jump_to_violation(),
             Msg::Detector(k) => self.commit_detector(Some(k)),
+            Msg::ChartTarget(t) => {
+                self.chart_target = t.parse().ok();
+                self.chart.clear();
+            }
             Msg::Model(m) => self.commit_model(Some(m)),
             Msg::Recover(i) => self.command(Command::Recover(NodeId(i))),
             Msg::CutLink | Msg::HealLink => {
@@ -1317,7 +1366,7 @@ impl Component for App {
                     <aside class="panel" aria-label="Controls and inspector">
                         { self.view_run(ctx) }
                         if self.settings.rpc_workload { { self.view_delivery(ctx) } }
-                        { self.view_detector() }
+                        { self.view_detector(ctx) }
                         { self.view_inspector(ctx) }
                         { self.view_network(ctx) }
                         { self.view_failures(ctx) }
@@ -1600,7 +1649,73 @@ impl App {
         }
     }
 
-    fn view_detector(&self) -> Html {
+    /// Suspicion of the chart's target by the selected node over time: the level,
+    /// the threshold, when suspicion started, and when the target really failed.
+    fn view_chart(&self, ctx: &Context<Self>, kind: &DetectorKind) -> Html {
+        let Selection::Node(obs) = self.selection else {
+            return html! { <p class="hint">{ "Select a node to chart its suspicion of another over time." }</p> };
+        };
+        let thr = crate::sim::PeerHistory::threshold(kind);
+        let (w, h) = (330.0, 120.0);
+        let now = self.sim.now();
+        let span = 30_000_000u64;
+        let t0 = now.saturating_sub(span);
+        let x = |t: u64| (t.saturating_sub(t0)) as f64 / span as f64 * w;
+        let top = (2.0 * thr).max(
+            self.chart
+                .iter()
+                .filter(|s| s.0 >= t0)
+                .map(|s| s.1)
+                .fold(0.0, f64::max)
+                .min(4.0 * thr),
+        );
+        let y = |v: f64| h - (v.min(top) / top) * (h - 8.0);
+        let pts: String = self
+            .chart
+            .iter()
+            .filter(|s| s.0 >= t0)
+            .map(|s| format!("{:.1},{:.1} ", x(s.0), y(s.1)))
+            .collect();
+        let starts: Vec<u64> = self
+            .chart
+            .windows(2)
+            .filter(|p| !p[0].2 && p[1].2 && p[1].0 >= t0)
+            .map(|p| p[1].0)
+            .collect();
+        let target = self.chart_target.unwrap_or(0);
+        let crash = self
+            .sim
+            .nodes()
+            .get(target as usize)
+            .and_then(|n| n.crashed_at)
+            .filter(|&c| c >= t0);
+        let n = self.settings.nodes;
+        html! {
+            <div class="chart">
+                <div class="field">
+                    <label for="f-chart">{ format!("n{obs}'s suspicion of") }</label>
+                    <select id="f-chart" data-testid="f-chart" onchange={ctx.link().callback(|e: Event| Msg::ChartTarget(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
+                        { for (0..n).filter(|&j| j != obs).map(|j| html! { <option value={j.to_string()} selected={self.chart_target == Some(j)}>{ format!("n{j}") }</option> }) }
+                    </select>
+                </div>
+                <svg width={w.to_string()} height={h.to_string()} role="img" data-testid="chart"
+                    aria-label={format!("Suspicion level of n{target} at n{obs} over the last 30 simulated seconds; threshold {thr}")}>
+                    <rect x="0" y="0" width={w.to_string()} height={h.to_string()} fill="#f8fafc" stroke="#d8dee9" />
+                    <line x1="0" x2={w.to_string()} y1={format!("{:.1}", y(thr))} y2={format!("{:.1}", y(thr))} stroke="#111827" stroke-dasharray="5 4" />
+                    <text x="4" y={format!("{:.1}", y(thr) - 3.0)} font-size="10" fill="#111827">{ format!("threshold {thr}") }</text>
+                    { for starts.iter().map(|&t| html! { <line x1={format!("{:.1}", x(t))} x2={format!("{:.1}", x(t))} y1="0" y2={h.to_string()} stroke="#dc2626" stroke-width="1.5" /> }) }
+                    if let Some(c) = crash {
+                        <line x1={format!("{:.1}", x(c))} x2={format!("{:.1}", x(c))} y1="0" y2={h.to_string()} stroke="#374151" stroke-width="2" stroke-dasharray="2 2" />
+                        <text x={format!("{:.1}", x(c) + 3.0)} y="12" font-size="10" fill="#374151">{ "crash" }</text>
+                    }
+                    <polyline points={pts} fill="none" stroke="#0e7490" stroke-width="2" />
+                </svg>
+                <p class="hint">{ "Teal: the level (sampled as frames are drawn); dashed: the threshold; red lines: suspicion starts; grey dashed: the real crash." }</p>
+            </div>
+        }
+    }
+
+    fn view_detector(&self, ctx: &Context<Self>) -> Html {
         let Workload::Heartbeat(crate::sim::Heartbeat {
             detector: Some(kind),
             ..
@@ -1635,6 +1750,7 @@ impl App {
                         <dd data-testid="q-detect">{ if d.recovered { "recovered".to_string() } else { d.detection_time(&correct).map_or("not yet by all".to_string(), |t| format!("{:.2} s", t as f64 / 1e6)) } }</dd>
                     </> }) }
                 </dl>
+                { self.view_chart(ctx, kind) }
                 if n <= 12 {
                     <table class="matrix" data-testid="matrix" aria-label="Suspicion of each target (columns) by each observer (rows)">
                         <caption>{ format!("Suspicion levels (threshold {thr}); rows observe columns") }</caption>
