@@ -253,14 +253,19 @@ impl Rpc {
         }
     }
 
-    fn issue(&self, c: &mut ClientState, ctx: &Ctx, out: &mut Out<RpcMsg>) {
-        let req = c.next_req;
-        c.next_req += 1;
-        let op = if self.config.idempotent {
+    /// The operation request `req` asks for (the same on every retransmission).
+    fn op_for(&self, req: u64) -> Op {
+        if self.config.idempotent {
             Op::Set(req as i64 + 1)
         } else {
             Op::Add(ADD_AMOUNT)
-        };
+        }
+    }
+
+    fn issue(&self, c: &mut ClientState, ctx: &Ctx, out: &mut Out<RpcMsg>) {
+        let req = c.next_req;
+        c.next_req += 1;
+        let op = self.op_for(req);
         out.note(Note::Issued {
             client: ctx.id.0,
             req,
@@ -294,16 +299,15 @@ impl Rpc {
         }
     }
 
+    /// The server handles a request: `(client, req, op, attempt)`.
     fn serve(
         &self,
         s: &mut ServerState,
         ctx: &Ctx,
-        client: u32,
-        req: u64,
-        op: Op,
-        attempt: u32,
+        request: (u32, u64, Op, u32),
         out: &mut Out<RpcMsg>,
     ) {
+        let (client, req, op, attempt) = request;
         out.note(Note::Received { client, req });
         // Forget what is older than the retention window.
         while let Some(&(at, key)) = s.order.front() {
@@ -385,7 +389,7 @@ impl Protocol for Rpc {
                     op,
                     attempt,
                 },
-            ) => self.serve(s, ctx, client, req, op, attempt, out),
+            ) => self.serve(s, ctx, (client, req, op, attempt), out),
             (
                 RpcState::Client(c),
                 RpcMsg::Reply {
@@ -441,11 +445,7 @@ impl Protocol for Rpc {
                         .min(self.config.max_backoff.max(1));
                     p.deadline = ctx.local_now + p.wait as i64;
                     let attempt = p.attempt;
-                    let op = if self.config.idempotent {
-                        Op::Set(req as i64 + 1)
-                    } else {
-                        Op::Add(ADD_AMOUNT)
-                    };
+                    let op = self.op_for(req);
                     out.note(Note::Retransmit {
                         client: ctx.id.0,
                         req,

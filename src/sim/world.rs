@@ -792,18 +792,7 @@ impl<P: Protocol> Sim<P> {
                     DropReason::Partition => self.stats.blocked += 1,
                     _ => self.stats.lost += 1,
                 }
-                self.trace.record(
-                    self.now,
-                    TraceKind::Drop {
-                        id: f.id,
-                        from: f.from,
-                        to: f.to,
-                        msg: f.msg,
-                        reason,
-                        depart: f.depart,
-                        arrive: f.arrive,
-                    },
-                );
+                self.record_drop(f, reason);
                 true
             }
             KIND_ARRIVE => {
@@ -831,18 +820,7 @@ impl<P: Protocol> Sim<P> {
                         }
                         _ => self.stats.to_down += 1,
                     }
-                    self.trace.record(
-                        self.now,
-                        TraceKind::Drop {
-                            id: f.id,
-                            from: f.from,
-                            to: f.to,
-                            msg: f.msg,
-                            reason,
-                            depart: f.depart,
-                            arrive: f.arrive,
-                        },
-                    );
+                    self.record_drop(f, reason);
                     return true;
                 }
                 self.stats.delivered += 1;
@@ -909,6 +887,20 @@ impl<P: Protocol> Sim<P> {
                 }
             }
         }
+    }
+
+    /// Records that message copy `f` did not arrive.
+    fn record_drop(&mut self, f: Flight<P::Msg>, reason: DropReason) {
+        let kind = TraceKind::Drop {
+            id: f.id,
+            from: f.from,
+            to: f.to,
+            msg: f.msg,
+            reason,
+            depart: f.depart,
+            arrive: f.arrive,
+        };
+        self.trace.record(self.now, kind);
     }
 
     fn check_node(&self, n: NodeId) -> Result<(), String> {
