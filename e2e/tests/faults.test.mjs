@@ -129,3 +129,18 @@ test('crashing a node makes its suspicion rise at the others until it crosses th
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('in the synchronous model a timeout derived from the bounds never suspects a live node', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?seed=12&nodes=5&speed=20&detector=timeout&model=sync&interval=500');
+  await page.click('[data-testid=derive-timeout]');
+  await page.waitForSelector('[data-testid=detector]');
+  assert.match(await text(page, 'notice'), /Timeout derived from the bounds: \d+ ms/);
+  await sleep(3000);
+  assert.equal(await text(page, 'q-mistakes'), '0');
+  assert.match(await text(page, 'accuracy'), /✓/);
+  // The same detector in the asynchronous model makes mistakes.
+  await page.selectOption('[data-testid=f-model]', 'async');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=q-mistakes]').textContent) > 0, null, { timeout: 20000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

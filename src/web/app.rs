@@ -93,6 +93,7 @@ pub enum Msg {
     Detector(String),
     Model(String),
     ChartTarget(String),
+    DeriveTimeout,
     Recover(u32),
     CutLink,
     HealLink,
@@ -1277,6 +1278,18 @@ impl Component for App {
             }),
             Msg::JumpToViolation => self.jump_to_violation(),
             Msg::Detector(k) => self.commit_detector(Some(k)),
+            Msg::DeriveTimeout => {
+                // The synchronous bound: a heartbeat every I (sender's clock) is at most
+                // (1+ρ)(I/(1−ρ) + max latency) apart on the observer's clock.
+                let r = self.settings.clocks.max_drift_ppm as f64 / 1e6;
+                let max = self.sim.network().config.latency.bounds().1 as f64;
+                let t =
+                    (1.0 + r) * (self.settings.interval_us() as f64 / (1.0 - r) + max) + 1_000.0;
+                self.drafts
+                    .insert(Field::FdTimeout, format!("{:.1}", (t / 1000.0).ceil()));
+                self.commit_detector(Some("timeout".into()));
+                self.notice = Some(format!("Timeout derived from the bounds: {:.0} ms. In the synchronous model it never suspects a live node.", (t / 1000.0).ceil()));
+            }
             Msg::ChartTarget(t) => {
                 self.chart_target = t.parse().ok();
                 self.chart.clear();
@@ -1523,6 +1536,8 @@ impl App {
                         </div>
                         if matches!(self.settings.detector, Some(DetectorKind::FixedTimeout { .. })) {
                             { self.text_field(ctx, Field::FdTimeout, "Suspect after (ms)", "silence before suspecting a peer", "decimal") }
+                            <div class="btns"><button data-testid="derive-timeout" title="(1+ρ)(interval/(1−ρ) + max latency) + 1 ms: never wrong in the synchronous model"
+                                onclick={ctx.link().callback(|_| Msg::DeriveTimeout)}>{ "Derive from the bounds" }</button></div>
                         }
                         if matches!(self.settings.detector, Some(DetectorKind::PhiAccrual { .. })) {
                             { self.text_field(ctx, Field::PhiThreshold, "Phi threshold", "suspect when phi exceeds this (Akka: 8)", "decimal") }
