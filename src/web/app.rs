@@ -1956,7 +1956,7 @@ impl App {
                                 <li>{ format!("{} fires in {:.3} s (at {})", self.sim.protocol().timer_name(t.tag), t.fire_at.saturating_sub(now) as f64 / 1e6, fmt_s(t.fire_at)) }</li>
                             }) }
                             if let Some(next) = node.timers.iter().filter(|t| t.tag >= crate::sim::heartbeat::FD_TIMER_BASE).map(|t| t.fire_at).min() {
-                                <li>{ format!("{} suspicion deadlines (one per peer); the next in {:.3} s",
+                                <li>{ format!("{} suspicion deadlines (one per trusted peer); the next in {:.3} s",
                                     node.timers.iter().filter(|t| t.tag >= crate::sim::heartbeat::FD_TIMER_BASE).count(), next.saturating_sub(now) as f64 / 1e6) }</li>
                             }
                         </ul>
