@@ -94,6 +94,7 @@ pub enum Msg {
     Model(String),
     ChartTarget(String),
     DeriveTimeout,
+    ToggleHelp,
     Recover(u32),
     CutLink,
     HealLink,
@@ -153,12 +154,41 @@ pub struct App {
     chart_target: Option<u32>,
     /// Samples (time, level, suspected) for the chart.
     chart: Vec<(u64, f64, bool)>,
+    /// Announcements waiting for the live region, and what it says now.
+    pending_speech: Vec<String>,
+    live_text: String,
+    last_speech_ms: f64,
+    violations_said: u64,
+    /// The user prefers reduced motion: paint a few times a second, no fades.
+    reduced_motion: bool,
+    /// The keyboard help is open.
+    help: bool,
     /// The node buttons as last built, reused while nothing they show changed.
     buttons: std::cell::RefCell<Rc<Vec<NodeButton>>>,
 }
 
 /// Paint again once the fastest moving thing has moved this many CSS pixels.
 const PAINT_STEP_PX: f64 = 1.5;
+/// Shortest gap between two live-region announcements (wall ms).
+const SPEAK_MS: f64 = 1500.0;
+/// With reduced motion, paint at most this often (wall ms).
+const CALM_PAINT_MS: f64 = 250.0;
+
+/// A user action in words, for the live region.
+fn narrate(c: &Command) -> String {
+    match c {
+        Command::Crash(n) => format!("node {} crashed", n.0),
+        Command::FailStop(n) => format!("node {} fail-stopped; everyone will be told", n.0),
+        Command::CrashRecover { node, after, .. } => format!(
+            "node {} crashed; it restarts in {:.1} seconds",
+            node.0,
+            *after as f64 / 1e6
+        ),
+        Command::Recover(n) => format!("node {} recovered", n.0),
+        other => other.to_string(),
+    }
+}
+
 /// Most events processed in one frame (about 8 ms of wasm at 4 M events/s).
 const FRAME_EVENT_BUDGET: u64 = 30_000;
 /// Room kept free for the legend under the ring (CSS px).
@@ -751,14 +781,22 @@ impl App {
         let fading = self.fades.iter().any(|f| ts - f.start_ms < draw::FADE_MS);
         let speed = if self.playing { self.speed } else { 0.0 };
         let v = self.motion_px_per_ms(speed);
-        let changed = self.dirty || self.sim.stats().events != self.events_at_paint;
-        if changed || fading || (ts - self.last_paint_ms) * v >= PAINT_STEP_PX {
+        let spoke = self.speak(ts);
+        let sim_changed = self.sim.stats().events != self.events_at_paint;
+        // Reduced motion: a few still pictures a second, except right after a user action.
+        let calm = self.reduced_motion && !self.dirty && ts - self.last_paint_ms < CALM_PAINT_MS;
+        if !calm
+            && (self.dirty
+                || sim_changed
+                || fading
+                || (ts - self.last_paint_ms) * v >= PAINT_STEP_PX)
+        {
             self.paint(ts);
             self.dirty = false;
             self.last_paint_ms = ts;
             self.events_at_paint = self.sim.stats().events;
         }
-        let panels = resized || (self.playing && ts - self.last_panel_ms > PANEL_MS);
+        let panels = resized || spoke || (self.playing && ts - self.last_panel_ms > PANEL_MS);
         if panels {
             self.last_panel_ms = ts;
         }
@@ -766,6 +804,9 @@ impl App {
         let mut soon = |d: f64| next = Some(next.map_or(d, |n: f64| n.min(d)));
         if fading {
             soon(33.0);
+        }
+        if !self.pending_speech.is_empty() {
+            soon((SPEAK_MS - (ts - self.last_speech_ms)).max(0.0));
         }
         if self.playing {
             soon(PANEL_MS);
@@ -775,6 +816,9 @@ impl App {
             if let Some(t) = self.sim.next_event_time() {
                 soon(t.saturating_sub(self.sim.now()) as f64 / (self.speed * 1000.0));
             }
+        }
+        if self.reduced_motion {
+            next = next.map(|d| d.max(CALM_PAINT_MS - (ts - self.last_paint_ms)));
         }
         (panels, next)
     }
@@ -843,17 +887,38 @@ impl App {
         }
     }
 
-    /// Turns new drops in the trace into fading marks.
+    /// Moves queued announcements to the live region, at most one update every
+    /// `SPEAK_MS`, so a screen reader can keep up. Returns whether it spoke.
+    fn speak(&mut self, ts: f64) -> bool {
+        if self.pending_speech.is_empty() || ts - self.last_speech_ms < SPEAK_MS {
+            return false;
+        }
+        let n = self.pending_speech.len();
+        let mut text = self
+            .pending_speech
+            .drain(..)
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("; ");
+        if n > 2 {
+            text.push_str(&format!("; and {} more", n - 2));
+        }
+        self.live_text = text;
+        self.last_speech_ms = ts;
+        true
+    }
+
+    /// Turns new drops in the trace into fading marks, and important events into
+    /// announcements for the live region.
     fn collect_drops(&mut self, ts: f64) {
         self.fades.retain(|f| ts - f.start_ms < draw::FADE_MS);
         let total = self.sim.trace().len();
         if total == self.trace_seen {
             return;
         }
+        let room = self.fades.len() < 3000 && !self.reduced_motion;
+        let mut said: Vec<String> = Vec::new();
         for e in self.sim.trace().since(self.trace_seen) {
-            if self.fades.len() >= 3000 {
-                break;
-            }
             match &e.kind {
                 TraceKind::Drop {
                     from,
@@ -862,7 +927,7 @@ impl App {
                     depart,
                     arrive,
                     ..
-                } => {
+                } if room => {
                     let at = draw::drop_point(&self.layout, *from, *to, *depart, *arrive, e.time);
                     self.fades.push(Fade {
                         at,
@@ -870,17 +935,44 @@ impl App {
                         kind: FadeKind::of(*reason),
                     });
                 }
-                TraceKind::Notice { to, .. } => {
-                    let at = self.layout.pos[to.0 as usize];
-                    self.fades.push(Fade {
-                        at,
-                        start_ms: ts,
-                        kind: FadeKind::Notice,
-                    });
+                TraceKind::Notice { to, failed } => {
+                    if room {
+                        let at = self.layout.pos[to.0 as usize];
+                        self.fades.push(Fade {
+                            at,
+                            start_ms: ts,
+                            kind: FadeKind::Notice,
+                        });
+                    }
+                    said.push(format!("node {} is told node {} failed", to.0, failed.0));
                 }
+                TraceKind::Command(c) => said.push(narrate(c)),
+                TraceKind::Restart { node, from_stable } => said.push(format!(
+                    "node {} restarted {}",
+                    node.0,
+                    if *from_stable {
+                        "from stable storage"
+                    } else {
+                        "empty"
+                    }
+                )),
+                TraceKind::Note {
+                    note: crate::sim::Note::Suspect { observer, target },
+                    ..
+                } => said.push(format!("node {observer} suspects node {target}")),
+                TraceKind::Note {
+                    note: crate::sim::Note::Trust { observer, target },
+                    ..
+                } => said.push(format!("node {observer} trusts node {target} again")),
                 _ => {}
             }
         }
+        let v = self.sim.metrics().violations;
+        if v > self.violations_said {
+            said.push(format!("the delivery guarantee was broken ({v} so far)"));
+            self.violations_said = v;
+        }
+        self.pending_speech.extend(said);
         self.trace_seen = total;
     }
 
@@ -1072,6 +1164,18 @@ impl Component for App {
             inject_kind: "crash".to_string(),
             chart_target: None,
             chart: Vec::new(),
+            pending_speech: Vec::new(),
+            live_text: String::new(),
+            last_speech_ms: f64::NEG_INFINITY,
+            violations_said: 0,
+            reduced_motion: web_sys::window()
+                .and_then(|w| {
+                    w.match_media("(prefers-reduced-motion: reduce)")
+                        .ok()
+                        .flatten()
+                })
+                .is_some_and(|m| m.matches()),
+            help: false,
             buttons: Default::default(),
         };
         app.layout = RingLayout::new(app.settings.nodes, 1.0, 1.0);
@@ -1177,6 +1281,7 @@ impl Component for App {
                 self.dirty = true;
             }
             Msg::ClearSelection => {
+                self.help = false;
                 self.selection = Selection::None;
                 self.dirty = true;
             }
@@ -1278,6 +1383,7 @@ impl Component for App {
             }),
             Msg::JumpToViolation => self.jump_to_violation(),
             Msg::Detector(k) => self.commit_detector(Some(k)),
+            Msg::ToggleHelp => self.help = !self.help,
             Msg::DeriveTimeout => {
                 // The synchronous bound: a heartbeat every I (sender's clock) is at most
                 // (1+ρ)(I/(1−ρ) + max latency) apart on the observer's clock.
@@ -1342,6 +1448,7 @@ impl Component for App {
                     "+" | "=" => ctx.link().send_message(Msg::Speed(self.speed * 2.0)),
                     "-" | "_" => ctx.link().send_message(Msg::Speed(self.speed / 2.0)),
                     "Escape" => ctx.link().send_message(Msg::ClearSelection),
+                    "?" | "h" => ctx.link().send_message(Msg::ToggleHelp),
                     "c" => {
                         if let Selection::Node(i) = self.selection {
                             let up = self.sim.nodes()[i as usize].is_up();
@@ -1372,6 +1479,24 @@ impl Component for App {
                         <strong>{ "Some URL parameters were ignored:" }</strong>
                         <ul>{ for self.url_errors.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
                         <button onclick={link.callback(|_| Msg::DismissErrors)}>{ "Dismiss" }</button>
+                    </div>
+                }
+                <div class="sr-only" aria-live="polite" role="status" data-testid="live">{ self.live_text.clone() }</div>
+                if self.help {
+                    <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help-panel">
+                        <h2>{ "Keyboard shortcuts" }</h2>
+                        <dl class="kv">
+                            <dt><kbd>{ "Space" }</kbd>{ " or " }<kbd>{ "K" }</kbd></dt><dd>{ "play / pause" }</dd>
+                            <dt><kbd>{ "S" }</kbd>{ ", " }<kbd>{ "." }</kbd>{ " or " }<kbd>{ "→" }</kbd></dt><dd>{ "step exactly one event" }</dd>
+                            <dt><kbd>{ "R" }</kbd></dt><dd>{ "reset the run (same seed)" }</dd>
+                            <dt><kbd>{ "+" }</kbd>{ " / " }<kbd>{ "−" }</kbd></dt><dd>{ "double / halve the speed" }</dd>
+                            <dt><kbd>{ "Tab" }</kbd></dt><dd>{ "move between nodes and controls; Enter selects a node" }</dd>
+                            <dt><kbd>{ "C" }</kbd></dt><dd>{ "crash or recover the selected node" }</dd>
+                            <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "deselect, close this help" }</dd>
+                            <dt><kbd>{ "?" }</kbd>{ " or " }<kbd>{ "H" }</kbd></dt><dd>{ "show / hide this help" }</dd>
+                        </dl>
+                        <p class="hint">{ "Important events (crashes, suspicions, broken guarantees) are announced to screen readers, at most one update every 1.5 s." }</p>
+                        <button onclick={link.callback(|_| Msg::ToggleHelp)}>{ "Close" }</button>
                     </div>
                 }
                 <main class="main">
@@ -1406,6 +1531,7 @@ impl App {
                     </button>
                     <button data-testid="step" aria-keyshortcuts="S" aria-label="Step one event (S)" onclick={link.callback(|_| Msg::Step)}>{ "+1 Step" }</button>
                     <button data-testid="reset" aria-keyshortcuts="R" aria-label="Reset the run (R)" onclick={link.callback(|_| Msg::Reset)}>{ "↺ Reset" }</button>
+                    <button data-testid="help" aria-keyshortcuts="?" aria-expanded={self.help.to_string()} aria-label="Keyboard shortcuts (?)" onclick={link.callback(|_| Msg::ToggleHelp)}>{ "?" }</button>
                     <label class="speed">
                         <span>{ "Speed" }</span>
                         <input type="range" min="-1" max="3" step="0.01" aria-label="Simulation speed" data-testid="speed"
