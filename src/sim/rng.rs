@@ -1,7 +1,7 @@
 //! The one random number generator of the simulator.
 //!
 //! Why our own: a run must be identical natively and in the browser, today and
-//! after a dependency upgrade. `rand`'s `SmallRng`/`StdRng` are allowed to change
+//! after a dependency upgrade. `rand`'s small and standard generators may change
 //! algorithm between platforms and versions, so the core names its algorithm
 //! (xoshiro256++, seeded through SplitMix64) and owns its few lines.
 //! Floating point draws use only `+ - * /` and [`libm`], which give the same bits
