@@ -80,7 +80,7 @@ impl Settings {
         } else {
             Workload::Heartbeat(Heartbeat {
                 interval: self.interval_us(),
-                detector: self.detector,
+                detector: self.detector.map(|d| cap_window(d, self.nodes)),
             })
         }
     }
@@ -274,6 +274,33 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Every node keeps a phi window for every peer: n² windows in all. The page
+/// caps the window so they hold at most about two million samples (Akka's 1000
+/// up to 44 nodes, 200 at 100 nodes, 22 at 300), which keeps a long run at a few
+/// tens of megabytes.
+pub fn cap_window(d: DetectorKind, nodes: u32) -> DetectorKind {
+    match d {
+        DetectorKind::PhiAccrual {
+            threshold,
+            window,
+            min_std,
+            pause,
+            first_estimate,
+        } => {
+            let n2 = (nodes as u64 * nodes as u64).max(1);
+            let cap = (2_000_000 / n2).clamp(20, 1000) as u32;
+            DetectorKind::PhiAccrual {
+                threshold,
+                window: window.min(cap),
+                min_std,
+                pause,
+                first_estimate,
+            }
+        }
+        other => other,
+    }
 }
 
 /// Milliseconds (as typed) to integer microseconds.
@@ -549,6 +576,21 @@ mod tests {
         );
         assert!(matches!(s.workload(), Workload::Rpc(_)));
         assert_eq!(parse_retries("retries", "").unwrap(), None);
+    }
+
+    #[test]
+    fn phi_windows_are_capped_for_big_clusters() {
+        let w = |n| match cap_window(DetectorKind::AKKA, n) {
+            DetectorKind::PhiAccrual { window, .. } => window,
+            _ => unreachable!(),
+        };
+        assert_eq!((w(5), w(44), w(100), w(300)), (1000, 1000, 200, 22));
+        for n in [1u32, 10, 100, 300] {
+            assert!(
+                w(n) as u64 * (n as u64 * n as u64) <= 2_000_000 || w(n) == 20,
+                "n {n}"
+            );
+        }
     }
 
     #[test]

@@ -1873,7 +1873,10 @@ impl App {
         let thr = crate::sim::PeerHistory::threshold(kind);
         html! {
             <section class="card" aria-labelledby="h-fd" data-testid="detector">
-                <h2 id="h-fd">{ format!("Failure detector: {}", kind.name()) }</h2>
+                <h2 id="h-fd">{ match kind {
+                    DetectorKind::PhiAccrual { threshold, window, .. } => format!("Failure detector: phi accrual (threshold {threshold}, window {window})"),
+                    DetectorKind::FixedTimeout { timeout } => format!("Failure detector: fixed timeout ({:.2} s)", *timeout as f64 / 1e6),
+                } }</h2>
                 <p class="hint">{ "Select a node to see, around every other node, how much it suspects it (the ring fills toward the tick, the threshold; “?” = suspected)." }</p>
                 <div class="props">
                     <span class={classes!("prop", if m.complete() { "held" } else { "broken" })} data-testid="completeness">
