@@ -12,9 +12,7 @@ fn run(clients: u32, seed: u64, net: NetConfig, rpc: RpcConfig, until: Micros) -
         trace_ring: 0,
         trace_all: false,
     };
-    let mode = rpc.mode;
     let mut sim = Sim::new(cfg, Rpc { config: rpc });
-    sim.set_checked_mode(Some(mode));
     sim.run_until(until);
     sim
 }
@@ -314,7 +312,6 @@ fn exactly_once_needs_stable_storage_at_the_server() {
                 trace_all: false,
             };
             let mut sim = Sim::new(cfg, Rpc { config: rpc });
-            sim.set_checked_mode(Some(DeliveryMode::ExactlyOnce));
             sim.run_until(2_000_000);
             sim.apply(Command::CrashRecover {
                 node: NodeId(0),
@@ -359,7 +356,6 @@ fn metrics_agree_with_the_trace() {
         ..RpcConfig::default()
     };
     let mut sim = Sim::new(cfg, Rpc { config: rpc });
-    sim.set_checked_mode(Some(DeliveryMode::AtLeastOnce));
     sim.run_until(30_000_000);
     let (mut issued, mut retx, mut applied, mut received, mut request_deliveries) =
         (0u64, 0u64, 0u64, 0u64, 0u64);
@@ -419,7 +415,6 @@ fn a_lying_server_looks_alive_but_applies_nothing() {
         ..RpcConfig::default()
     };
     let mut sim = Sim::new(cfg, Rpc { config: rpc });
-    sim.set_checked_mode(Some(DeliveryMode::AtLeastOnce));
     sim.apply(Command::SetByzantine {
         node: NodeId(0),
         mode: Some(ByzMode::Lie),
@@ -464,7 +459,6 @@ fn switching_the_mode_mid_run_takes_effect_and_replays_exactly() {
             config: start.clone(),
         },
     );
-    sim.set_checked_mode(Some(DeliveryMode::AtMostOnce));
     sim.run_until(5_000_000);
     assert_eq!(sim.metrics().retransmissions, 0);
     let eo = RpcConfig {
@@ -487,8 +481,7 @@ fn switching_the_mode_mid_run_takes_effect_and_replays_exactly() {
         .apply(Command::SetRpc(bad))
         .unwrap_err()
         .contains("backoff"));
-    let mut again = Sim::replay(cfg, Rpc { config: start }, sim.commands(), 10_000_000);
-    again.set_checked_mode(Some(DeliveryMode::AtMostOnce));
+    let again = Sim::replay(cfg, Rpc { config: start }, sim.commands(), 10_000_000);
     assert_eq!(again.digest(), sim.digest(), "seed {seed}");
     // The heartbeat workload has no delivery settings.
     let mut hb = Sim::new(

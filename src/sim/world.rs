@@ -396,14 +396,7 @@ impl<P: Protocol> Sim<P> {
     ) -> Self {
         let mut sim = Sim::new(config, protocol);
         for rc in commands {
-            while sim.stats.events < rc.after_events {
-                if sim.step() == StepOutcome::Idle {
-                    break;
-                }
-            }
-            sim.now = sim.now.max(rc.at);
-            // A recorded command was valid when given; replay applies it the same way.
-            let _ = sim.apply(rc.cmd.clone());
+            sim.apply_recorded(rc);
         }
         sim.run_until(until);
         sim
@@ -420,20 +413,28 @@ impl<P: Protocol> Sim<P> {
     ) -> Self {
         let mut sim = Sim::new(config, protocol);
         for rc in commands.iter().filter(|c| c.after_events <= events) {
-            while sim.stats.events < rc.after_events {
-                if sim.step() == StepOutcome::Idle {
-                    break;
-                }
-            }
-            sim.now = sim.now.max(rc.at);
-            let _ = sim.apply(rc.cmd.clone());
+            sim.apply_recorded(rc);
         }
-        while sim.stats.events < events {
-            if sim.step() == StepOutcome::Idle {
+        sim.step_until_events(events);
+        sim
+    }
+
+    /// Re-applies a recorded command at its exact instant: after the same number
+    /// of events, at the same time. A recorded command was valid when given, so
+    /// replay applies it the same way.
+    fn apply_recorded(&mut self, rc: &RecordedCommand) {
+        self.step_until_events(rc.after_events);
+        self.now = self.now.max(rc.at);
+        let _ = self.apply(rc.cmd.clone());
+    }
+
+    /// Processes events until `events` have been processed in all (or until idle).
+    fn step_until_events(&mut self, events: u64) {
+        while self.stats.events < events {
+            if self.step() == StepOutcome::Idle {
                 break;
             }
         }
-        sim
     }
 
     fn ctx(&self, i: u32) -> Ctx {
@@ -740,12 +741,7 @@ impl<P: Protocol> Sim<P> {
 
     /// Processes `n` events (or until idle). For benchmarks.
     pub fn run_events(&mut self, n: u64) -> u64 {
-        let target = self.stats.events + n;
-        while self.stats.events < target {
-            if self.step() == StepOutcome::Idle {
-                break;
-            }
-        }
+        self.step_until_events(self.stats.events + n);
         self.stats.events
     }
 
@@ -1115,10 +1111,6 @@ impl<P: Protocol> Sim<P> {
     /// Failure-detector quality of service, from suspicion notes and true states.
     pub fn detector_metrics(&self) -> &DetectorMetrics {
         &self.fd_metrics
-    }
-    /// Tells the metrics which guarantee to check (the workload's mode).
-    pub fn set_checked_mode(&mut self, mode: Option<super::DeliveryMode>) {
-        self.metrics.mode = mode;
     }
     /// Counters.
     pub fn stats(&self) -> &Stats {

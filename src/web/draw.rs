@@ -276,29 +276,17 @@ pub fn paint(
         // (Their receivers cannot tell; the picture tells the student.)
         c.set_stroke_style_str(pal.byz);
         c.set_line_width(2.0);
-        c.begin_path();
-        for p in &deviant {
-            c.move_to(p.x + r + 1.5, p.y);
-            let _ = c.arc(p.x, p.y, r + 1.5, 0.0, 2.0 * PI);
-        }
+        circles(c, &deviant, r + 1.5);
         c.stroke();
         c.set_fill_style_str("#ffffff");
-        c.begin_path();
-        for p in &deviant {
-            c.move_to(p.x + 1.5, p.y);
-            let _ = c.arc(p.x, p.y, 1.5, 0.0, 2.0 * PI);
-        }
+        circles(c, &deviant, 1.5);
         c.fill();
     }
     if !dups.is_empty() {
         // Duplicates wear an outer ring.
         c.set_stroke_style_str(pal.dup);
         c.set_line_width(1.8);
-        c.begin_path();
-        for p in &dups {
-            c.move_to(p.x + r + 3.0, p.y);
-            let _ = c.arc(p.x, p.y, r + 3.0, 0.0, 2.0 * PI);
-        }
+        circles(c, &dups, r + 3.0);
         c.stroke();
     }
 
@@ -680,6 +668,16 @@ pub fn shape_of(m: &AnyMsg) -> Shape {
         "pong" | "reply" => Shape::Diamond,
         "retry" => Shape::Triangle,
         _ => Shape::Circle,
+    }
+}
+
+/// Starts a path of circles of radius `rad` around each point (one subpath each,
+/// so a single stroke or fill draws them all).
+fn circles(c: &Ctx2d, pts: &[Pt], rad: f64) {
+    c.begin_path();
+    for p in pts {
+        c.move_to(p.x + rad, p.y);
+        let _ = c.arc(p.x, p.y, rad, 0.0, 2.0 * PI);
     }
 }
 
