@@ -5,7 +5,9 @@
 //! `web` (wasm32 only) is the Yew app that draws the core and sends it commands.
 
 pub mod layout;
+pub mod library;
 pub mod params;
+pub mod scenario;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

@@ -90,10 +90,25 @@ impl Settings {
         ms_to_us(self.interval_ms)
     }
 
-    /// Reads URL query parameters. Unknown keys are ignored; each bad value is
-    /// reported and leaves the default in place.
+    /// Reads URL query parameters over the defaults. Each bad value is reported
+    /// (prefixed "URL parameter") and leaves the default in place; keys that are
+    /// not settings are left for the caller (see [`SETTING_KEYS`]).
     pub fn from_query(pairs: &[(String, String)]) -> (Settings, Vec<String>) {
         let mut s = Settings::default();
+        let errors = s
+            .apply_pairs(pairs)
+            .into_iter()
+            .map(|e| format!("URL parameter {e}"))
+            .collect();
+        (s, errors)
+    }
+
+    /// Applies `key=value` settings over these ones: the one reader behind URL
+    /// parameters, scenario files and scripted network/delivery changes. Keys
+    /// not in [`SETTING_KEYS`] are ignored. Returns one message per bad value,
+    /// starting with its key; a bad value changes nothing.
+    pub fn apply_pairs(&mut self, pairs: &[(String, String)]) -> Vec<String> {
+        let s = self;
         let mut errors = Vec::new();
         let mut lat_kind: Option<String> = None;
         let (mut fd_timeout, mut phi_threshold, mut model, mut gst): (
@@ -197,12 +212,13 @@ impl Settings {
                         s.rpc.retention =
                             ms_to_us(parse_num("retention (ms)", v, 0.0, 86_400_000.0)?)
                     }
+                    "backoff" => s.rpc.backoff = parse_int("backoff", v, 1, 16)? as u32,
                     _ => {}
                 }
                 Ok(())
             })();
             if let Err(e) = r {
-                errors.push(format!("URL parameter {e}"));
+                errors.push(e);
             }
         }
         if lat_kind.is_some() || lat_min.is_some() || lat_mean.is_some() || lat_max.is_some() {
@@ -214,7 +230,7 @@ impl Settings {
             let mean = lat_mean.unwrap_or((min + max) / 2.0);
             match latency_model(&kind, min, mean, max) {
                 Ok(m) => s.net.latency = m,
-                Err(e) => errors.push(format!("URL parameters for latency: {e}")),
+                Err(e) => errors.push(format!("latency: {e}")),
             }
         }
         match (&mut s.detector, fd_timeout, phi_threshold) {
@@ -222,17 +238,190 @@ impl Settings {
             (Some(DetectorKind::PhiAccrual { threshold, .. }), _, Some(p)) => *threshold = p,
             _ => {}
         }
+        let current_gst = match SystemModel::of(&s.net.spikes) {
+            SystemModel::PartiallySynchronous { gst } => Some(gst),
+            _ => None,
+        };
+        let model = model.or(if gst.is_some() && current_gst.is_some() {
+            Some("psync")
+        } else {
+            None
+        });
         if let Some(m) = model {
             s.net.spikes = match m {
                 "sync" => SystemModel::Synchronous,
                 "psync" => SystemModel::PartiallySynchronous {
-                    gst: gst.unwrap_or(20_000_000),
+                    gst: gst.or(current_gst).unwrap_or(20_000_000),
                 },
                 _ => SystemModel::Asynchronous,
             }
             .spikes();
         }
-        (s, errors)
+        errors
+    }
+
+    /// These settings as `key=value` pairs that [`Settings::apply_pairs`] reads
+    /// back to exactly these settings (the URL and scenario-file form).
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut p: Vec<(&str, String)> = vec![
+            ("nodes", self.nodes.to_string()),
+            ("seed", self.seed.to_string()),
+        ];
+        // Everything, even settings the current workload ignores: the user set
+        // them, and switching workload keeps them.
+        p.push((
+            "workload",
+            if self.rpc_workload {
+                "rpc"
+            } else {
+                "heartbeat"
+            }
+            .into(),
+        ));
+        {
+            p.push(("interval", self.interval_ms.to_string()));
+            p.push((
+                "detector",
+                match self.detector {
+                    None => "none",
+                    Some(DetectorKind::FixedTimeout { .. }) => "timeout",
+                    Some(DetectorKind::PhiAccrual { .. }) => "phi",
+                }
+                .into(),
+            ));
+            match self.detector {
+                Some(DetectorKind::FixedTimeout { timeout }) => {
+                    p.push(("fd_timeout", us_to_ms(timeout)))
+                }
+                Some(DetectorKind::PhiAccrual { threshold, .. }) => {
+                    p.push(("phi", threshold.to_string()))
+                }
+                None => {}
+            }
+        }
+        p.extend(net_pairs(&self.net));
+        p.push(("offset", us_to_ms(self.clocks.max_offset_us)));
+        p.push(("drift", self.clocks.max_drift_ppm.to_string()));
+        p.extend(rpc_pairs(&self.rpc));
+        p.push(("speed", self.speed.to_string()));
+        if self.paused {
+            p.push(("paused", "1".into()));
+        }
+        p.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+}
+
+/// Every key [`Settings::apply_pairs`] understands.
+pub const SETTING_KEYS: &[&str] = &[
+    "nodes",
+    "seed",
+    "interval",
+    "speed",
+    "loss",
+    "dup",
+    "reorder",
+    "paused",
+    "bw",
+    "latency",
+    "lat_min",
+    "lat_mean",
+    "lat_max",
+    "drift",
+    "offset",
+    "workload",
+    "mode",
+    "op",
+    "rate",
+    "timeout",
+    "retries",
+    "detector",
+    "fd_timeout",
+    "phi",
+    "model",
+    "gst",
+    "retention",
+    "backoff",
+];
+
+/// Keys a scripted `network` change may set.
+pub const NETWORK_KEYS: &[&str] = &[
+    "latency", "lat_min", "lat_mean", "lat_max", "loss", "dup", "reorder", "bw", "model", "gst",
+];
+
+/// Keys a scripted `delivery` change may set.
+pub const DELIVERY_KEYS: &[&str] = &[
+    "mode",
+    "op",
+    "rate",
+    "timeout",
+    "retries",
+    "retention",
+    "backoff",
+];
+
+/// A network as pairs (all of it, so the pairs are absolute).
+pub fn net_pairs(net: &NetConfig) -> Vec<(&'static str, String)> {
+    let mut p = Vec::new();
+    match net.latency {
+        LatencyModel::Constant { mean } => {
+            p.push(("latency", "constant".into()));
+            p.push(("lat_mean", us_to_ms(mean)));
+        }
+        LatencyModel::Uniform { min, max } => {
+            p.push(("latency", "uniform".into()));
+            p.push(("lat_min", us_to_ms(min)));
+            p.push(("lat_max", us_to_ms(max)));
+        }
+        LatencyModel::Exponential { min, mean, max } => {
+            p.push(("latency", "exponential".into()));
+            p.push(("lat_min", us_to_ms(min)));
+            p.push(("lat_mean", us_to_ms(mean)));
+            p.push(("lat_max", us_to_ms(max)));
+        }
+    }
+    p.push(("loss", net.loss.to_string()));
+    p.push(("dup", net.duplicate.to_string()));
+    p.push(("reorder", if net.reorder { "1" } else { "0" }.into()));
+    p.push((
+        "bw",
+        net.bandwidth.map_or("0".to_string(), |b| b.to_string()),
+    ));
+    match SystemModel::of(&net.spikes) {
+        SystemModel::Synchronous => p.push(("model", "sync".into())),
+        SystemModel::Asynchronous => p.push(("model", "async".into())),
+        SystemModel::PartiallySynchronous { gst } => {
+            p.push(("model", "psync".into()));
+            p.push(("gst", us_to_ms(gst)));
+        }
+    }
+    p
+}
+
+/// Delivery settings as pairs (all of them).
+pub fn rpc_pairs(rpc: &RpcConfig) -> Vec<(&'static str, String)> {
+    vec![
+        ("mode", rpc.mode.name().to_string()),
+        ("op", if rpc.idempotent { "set" } else { "add" }.into()),
+        ("rate", us_to_ms(rpc.request_every)),
+        ("timeout", us_to_ms(rpc.timeout)),
+        (
+            "retries",
+            rpc.retry_limit
+                .map_or("none".to_string(), |l| l.to_string()),
+        ),
+        ("retention", us_to_ms(rpc.retention)),
+        ("backoff", rpc.backoff.to_string()),
+    ]
+}
+
+/// Integer microseconds as milliseconds text that [`ms_to_us`] reads back exactly.
+pub fn us_to_ms(us: Micros) -> String {
+    let whole = us / 1000;
+    match us % 1000 {
+        0 => whole.to_string(),
+        frac => format!("{whole}.{frac:03}")
+            .trim_end_matches('0')
+            .to_string(),
     }
 }
 
@@ -308,7 +497,24 @@ pub fn ms_to_us(ms: f64) -> Micros {
     (ms * 1000.0).round().max(0.0) as Micros
 }
 
-fn show(text: &str) -> String {
+/// Seconds (as typed) to integer microseconds.
+pub fn s_to_us(s: f64) -> Micros {
+    (s * 1e6).round().max(0.0) as Micros
+}
+
+/// Integer microseconds as seconds text that [`s_to_us`] reads back exactly.
+pub fn us_to_s(us: Micros) -> String {
+    let whole = us / 1_000_000;
+    match us % 1_000_000 {
+        0 => whole.to_string(),
+        frac => format!("{whole}.{frac:06}")
+            .trim_end_matches('0')
+            .to_string(),
+    }
+}
+
+/// User text quoted back in a message: shortened, always as text.
+pub fn show(text: &str) -> String {
     let t: String = text.chars().take(24).collect();
     if text.chars().count() > 24 {
         format!("\"{t}…\"")

@@ -32,7 +32,7 @@ pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
 pub use trace::{Digest, Trace, TraceEvent, TraceKind};
 pub use workload::{AnyMsg, AnyState, Workload};
 pub use world::{
-    ClockConfig, Flight, NodeSlot, PendingTimer, RecordedCommand, Sim, SimConfig, Stats,
+    ClockConfig, Flight, NodeSlot, PendingTimer, Planned, RecordedCommand, Sim, SimConfig, Stats,
     StepOutcome, NOTICE_DELAY,
 };
 

@@ -182,6 +182,17 @@ pub struct RecordedCommand {
     pub cmd: Command,
 }
 
+/// A command planned ahead: a scenario's script step ("crash n3 at 2 s") or a
+/// recorded command being replayed. The simulator applies it itself, at its
+/// instant, so a planned run is the same however the caller slices time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Planned {
+    /// At simulated time `at`: after every event before `at`, before any at or after it.
+    At(Micros, Command),
+    /// Exactly where it was recorded: after `after_events` events, at time `at`.
+    Exact(RecordedCommand),
+}
+
 /// What one [`Sim::step`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepOutcome {
@@ -328,6 +339,11 @@ pub struct Sim<P: Protocol> {
     fd_metrics: DetectorMetrics,
     /// Recent sends of each replaying Byzantine node (empty for everyone else).
     replay_log: Vec<VecDeque<(u32, P::Msg)>>,
+    /// Planned commands not yet applied: exact ones in event order, timed ones in time order.
+    plan_exact: VecDeque<RecordedCommand>,
+    plan_timed: VecDeque<(Micros, Command)>,
+    /// Planned commands the simulator refused when their time came, with why.
+    plan_refused: Vec<String>,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -378,6 +394,9 @@ impl<P: Protocol> Sim<P> {
             stats: Stats::default(),
             out: Out::default(),
             replay_log: (0..n).map(|_| VecDeque::new()).collect(),
+            plan_exact: VecDeque::new(),
+            plan_timed: VecDeque::new(),
+            plan_refused: Vec::new(),
             metrics: DeliveryMetrics::checking(checked),
             fd_metrics: DetectorMetrics::new(n),
         };
@@ -395,9 +414,7 @@ impl<P: Protocol> Sim<P> {
         until: Micros,
     ) -> Self {
         let mut sim = Sim::new(config, protocol);
-        for rc in commands {
-            sim.apply_recorded(rc);
-        }
+        sim.plan(commands.iter().cloned().map(Planned::Exact));
         sim.run_until(until);
         sim
     }
@@ -412,20 +429,108 @@ impl<P: Protocol> Sim<P> {
         events: u64,
     ) -> Self {
         let mut sim = Sim::new(config, protocol);
-        for rc in commands.iter().filter(|c| c.after_events <= events) {
-            sim.apply_recorded(rc);
-        }
+        sim.plan(
+            commands
+                .iter()
+                .filter(|c| c.after_events <= events)
+                .cloned()
+                .map(Planned::Exact),
+        );
         sim.step_until_events(events);
+        sim.apply_due(sim.now);
         sim
     }
 
-    /// Re-applies a recorded command at its exact instant: after the same number
-    /// of events, at the same time. A recorded command was valid when given, so
-    /// replay applies it the same way.
-    fn apply_recorded(&mut self, rc: &RecordedCommand) {
-        self.step_until_events(rc.after_events);
-        self.now = self.now.max(rc.at);
-        let _ = self.apply(rc.cmd.clone());
+    /// Brings the run to a point recorded earlier: `events` events processed and
+    /// time `at` (planned commands due by then applied). This is how a copied
+    /// link opens at the moment it was copied.
+    pub fn run_to_point(&mut self, events: u64, at: Micros) {
+        self.step_until_events(events);
+        self.apply_due(at);
+        self.now = self.now.max(at);
+    }
+
+    /// Adds commands to apply later, each at its instant (see [`Planned`]). Timed
+    /// ones already past apply at the next step. Equal instants keep the given order.
+    pub fn plan(&mut self, items: impl IntoIterator<Item = Planned>) {
+        for p in items {
+            match p {
+                Planned::Exact(rc) => {
+                    let i = self
+                        .plan_exact
+                        .partition_point(|q| q.after_events <= rc.after_events);
+                    self.plan_exact.insert(i, rc);
+                }
+                Planned::At(at, cmd) => {
+                    let i = self.plan_timed.partition_point(|q| q.0 <= at);
+                    self.plan_timed.insert(i, (at, cmd));
+                }
+            }
+        }
+    }
+
+    /// The planned commands not applied yet (exact ones first).
+    pub fn planned(&self) -> impl Iterator<Item = Planned> + '_ {
+        self.plan_exact.iter().cloned().map(Planned::Exact).chain(
+            self.plan_timed
+                .iter()
+                .map(|(at, c)| Planned::At(*at, c.clone())),
+        )
+    }
+
+    /// Drops every planned command not applied yet.
+    pub fn clear_plan(&mut self) {
+        self.plan_exact.clear();
+        self.plan_timed.clear();
+    }
+
+    /// Takes the messages of planned commands refused since the last call.
+    pub fn take_plan_refusals(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.plan_refused)
+    }
+
+    /// Applies every planned command due before time may pass `horizon`: exact
+    /// ones whose event count has been reached (and whose time is within the
+    /// horizon), timed ones at or before it.
+    #[inline]
+    fn apply_due(&mut self, horizon: Micros) {
+        if self.plan_exact.is_empty() && self.plan_timed.is_empty() {
+            return;
+        }
+        self.apply_due_slow(horizon);
+    }
+
+    #[cold]
+    fn apply_due_slow(&mut self, horizon: Micros) {
+        loop {
+            if let Some(rc) = self.plan_exact.front() {
+                if rc.after_events <= self.stats.events && rc.at <= horizon.max(self.now) {
+                    let rc = self.plan_exact.pop_front().expect("front");
+                    self.now = self.now.max(rc.at);
+                    self.apply_planned(rc.cmd);
+                    continue;
+                }
+            }
+            if let Some(&(at, _)) = self.plan_timed.front() {
+                if at <= horizon {
+                    let (at, cmd) = self.plan_timed.pop_front().expect("front");
+                    self.now = self.now.max(at);
+                    self.apply_planned(cmd);
+                    continue;
+                }
+            }
+            break;
+        }
+    }
+
+    fn apply_planned(&mut self, cmd: Command) {
+        let what = cmd.to_string();
+        if let Err(e) = self.apply(cmd) {
+            self.plan_refused.push(format!(
+                "skipped \"{what}\" at {:.3} s: {e}",
+                self.now as f64 / 1e6
+            ));
+        }
     }
 
     /// Processes events until `events` have been processed in all (or until idle).
@@ -702,13 +807,26 @@ impl<P: Protocol> Sim<P> {
     /// Processes exactly one event (skipping cancelled timers, which are not events),
     /// advancing time to it.
     pub fn step(&mut self) -> StepOutcome {
-        while let Some(e) = self.queue.pop() {
+        loop {
+            let next = match self.queue.peek() {
+                Some(e) => e.time,
+                None => {
+                    // Nothing queued: a planned command is the only thing left.
+                    let before = self.commands.len();
+                    self.apply_due(Micros::MAX);
+                    if self.commands.len() > before || !self.queue.is_empty() {
+                        continue;
+                    }
+                    return StepOutcome::Idle;
+                }
+            };
+            self.apply_due(next);
+            let Some(e) = self.queue.pop() else { continue };
             if self.handle(e) {
                 self.stats.events += 1;
                 return StepOutcome::Processed(e.time);
             }
         }
-        StepOutcome::Idle
     }
 
     /// Processes every event due at or before `t`, then sets the time to `t`.
@@ -723,18 +841,23 @@ impl<P: Protocol> Sim<P> {
     /// frame's work bounded at high speeds without changing the run.
     pub fn run_until_limited(&mut self, t: Micros, max_events: u64) -> bool {
         let limit = self.stats.events.saturating_add(max_events);
-        while let Some(e) = self.queue.peek() {
-            if e.time > t {
+        loop {
+            let Some(next) = self.queue.peek().map(|e| e.time) else {
+                break;
+            };
+            if next > t {
                 break;
             }
             if self.stats.events >= limit {
                 return false;
             }
-            let e = self.queue.pop().expect("peeked");
+            self.apply_due(next);
+            let Some(e) = self.queue.pop() else { continue };
             if self.handle(e) {
                 self.stats.events += 1;
             }
         }
+        self.apply_due(t);
         self.now = self.now.max(t);
         true
     }

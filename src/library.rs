@@ -1,0 +1,83 @@
+//! The built-in scenario library: one scenario per idea the app teaches, in
+//! the order a course meets them. Each is an ordinary scenario file in
+//! `scenarios/`, compiled in, so the menu, `?scenario=ID` and the files a
+//! teacher downloads are the same thing.
+
+use crate::scenario::Scenario;
+
+/// `(id, file)` in menu order.
+pub const LIBRARY: &[(&str, &str)] = &[
+    ("crash", include_str!("../scenarios/crash.json")),
+    ("loss", include_str!("../scenarios/loss.json")),
+    ("latency", include_str!("../scenarios/latency.json")),
+    ("bandwidth", include_str!("../scenarios/bandwidth.json")),
+    ("partition", include_str!("../scenarios/partition.json")),
+    ("clocks", include_str!("../scenarios/clocks.json")),
+    ("fail-stop", include_str!("../scenarios/fail-stop.json")),
+    ("omission", include_str!("../scenarios/omission.json")),
+    ("byzantine", include_str!("../scenarios/byzantine.json")),
+    (
+        "perfect-detector",
+        include_str!("../scenarios/perfect-detector.json"),
+    ),
+    ("phi", include_str!("../scenarios/phi.json")),
+    (
+        "partial-synchrony",
+        include_str!("../scenarios/partial-synchrony.json"),
+    ),
+    (
+        "at-most-once",
+        include_str!("../scenarios/at-most-once.json"),
+    ),
+    (
+        "at-least-once",
+        include_str!("../scenarios/at-least-once.json"),
+    ),
+    ("idempotent", include_str!("../scenarios/idempotent.json")),
+    (
+        "exactly-once",
+        include_str!("../scenarios/exactly-once.json"),
+    ),
+    (
+        "stateful-crash",
+        include_str!("../scenarios/stateful-crash.json"),
+    ),
+    (
+        "safety-liveness",
+        include_str!("../scenarios/safety-liveness.json"),
+    ),
+    (
+        "availability",
+        include_str!("../scenarios/availability.json"),
+    ),
+    ("scale", include_str!("../scenarios/scale.json")),
+];
+
+/// What the page opens with when the URL names nothing: something happens
+/// within seconds (a crash, seen by failure detectors).
+pub const DEFAULT_ID: &str = "crash";
+
+/// The library scenario `id`, or a message listing the ids there are.
+pub fn get(id: &str) -> Result<Scenario, String> {
+    match LIBRARY.iter().find(|(i, _)| *i == id) {
+        Some((_, text)) => Scenario::from_json(text)
+            .map_err(|e| format!("built-in scenario {id} is broken: {}", e.join("; "))),
+        None => Err(format!(
+            "scenario: no built-in scenario {}; expected one of {}",
+            crate::params::show(id),
+            LIBRARY
+                .iter()
+                .map(|(i, _)| *i)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// `(id, title)` of every library scenario, for the menu.
+pub fn titles() -> Vec<(&'static str, String)> {
+    LIBRARY
+        .iter()
+        .map(|(id, _)| (*id, get(id).map(|s| s.title).unwrap_or_default()))
+        .collect()
+}

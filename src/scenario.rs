@@ -1,0 +1,881 @@
+//! Scenarios: a run's whole setup, in a form a teacher can share.
+//!
+//! A [`Scenario`] is the settings a run starts from, a title and description
+//! for the student, a script of timed actions ("crash n3 at 2 s"), and the
+//! commands a user recorded (each at its exact instant). It has two outside
+//! forms, and both read back to exactly the same scenario:
+//!
+//! - a URL query (`?nodes=5&seed=7&act=2:crash+3&cmd=120@2.5:cut+0+1`), what
+//!   "copy link" makes and what an embedding iframe points at;
+//! - a versioned JSON file (format `distsim-scenario`, version 1), what
+//!   "export" writes and the file picker, drag and drop and the built-in
+//!   library read.
+//!
+//! Every reader here validates everything and answers with messages naming
+//! the field and what was expected; nothing panics on any input, and nothing
+//! read is ever treated as markup (the page shows it as text). Plain Rust, so
+//! it is tested natively.
+
+use crate::params::{self, show, Settings, DELIVERY_KEYS, NETWORK_KEYS, SETTING_KEYS};
+use crate::sim::{
+    ByzMode, Command, Micros, NodeId, Payload, Planned, RecordedCommand, TraceEvent, TraceKind,
+};
+use serde_json::{json, Map, Value};
+
+/// The name in every scenario file's `format` field.
+pub const FORMAT: &str = "distsim-scenario";
+/// The scenario-file version this page writes and reads.
+pub const VERSION: u64 = 1;
+/// Longest title and description kept (characters).
+pub const MAX_TITLE: usize = 120;
+pub const MAX_DESCRIPTION: usize = 2000;
+/// Most script steps and recorded commands one scenario may hold.
+pub const MAX_ACTIONS: usize = 2000;
+/// Latest time a script step may name (seconds): one simulated day.
+pub const MAX_AT_S: f64 = 86_400.0;
+/// Largest scenario file read (bytes).
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
+/// A run's whole setup.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// Shown to the student above the picture (plain text).
+    pub title: String,
+    /// Shown under the title (plain text).
+    pub description: String,
+    /// The settings the run starts from.
+    pub settings: Settings,
+    /// Timed actions, applied at their simulated time (µs), in order.
+    pub script: Vec<(Micros, Command)>,
+    /// Commands recorded in a run, replayed at their exact instants.
+    pub recorded: Vec<RecordedCommand>,
+    /// Open the run paused at this point (events processed, time) instead of at 0.
+    pub upto: Option<(u64, Micros)>,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            title: String::new(),
+            description: String::new(),
+            settings: Settings::default(),
+            script: Vec::new(),
+            recorded: Vec::new(),
+            upto: None,
+        }
+    }
+}
+
+impl Scenario {
+    /// What the simulator should apply by itself as the run goes.
+    pub fn plan(&self) -> Vec<Planned> {
+        self.recorded
+            .iter()
+            .cloned()
+            .map(Planned::Exact)
+            .chain(
+                self.script
+                    .iter()
+                    .map(|(at, c)| Planned::At(*at, c.clone())),
+            )
+            .collect()
+    }
+
+    /// The URL query form (without the leading `?`).
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        if !self.title.is_empty() {
+            pairs.push(("title".into(), self.title.clone()));
+        }
+        if !self.description.is_empty() {
+            pairs.push(("desc".into(), self.description.clone()));
+        }
+        pairs.extend(self.settings.to_pairs());
+        for (at, c) in &self.script {
+            pairs.push((
+                "act".into(),
+                format!("{}:{}", params::us_to_s(*at), command_words(c)),
+            ));
+        }
+        for rc in &self.recorded {
+            pairs.push((
+                "cmd".into(),
+                format!(
+                    "{}@{}:{}",
+                    rc.after_events,
+                    params::us_to_s(rc.at),
+                    command_words(&rc.cmd)
+                ),
+            ));
+        }
+        if let Some((e, t)) = self.upto {
+            pairs.push(("upto".into(), format!("{e}@{}", params::us_to_s(t))));
+        }
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Reads the URL query form over `base` (the default, or a library
+    /// scenario named by `scenario=`). Bad values are reported, each naming its
+    /// parameter, and leave the base value in place; keys for the page itself
+    /// (`embed`, `controls`, ...) are the caller's and pass silently.
+    pub fn from_query(pairs: &[(String, String)], base: Scenario) -> (Scenario, Vec<String>) {
+        let mut sc = base;
+        let mut errors = Vec::new();
+        let setting_pairs: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(k, _)| SETTING_KEYS.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        errors.extend(
+            sc.settings
+                .apply_pairs(&setting_pairs)
+                .into_iter()
+                .map(|e| format!("URL parameter {e}")),
+        );
+        let n = sc.settings.nodes;
+        let mut script = Vec::new();
+        let mut recorded = Vec::new();
+        let mut replaced_script = false;
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            let r: Result<(), String> = match k.as_str() {
+                "title" => {
+                    sc.title = clip(v, MAX_TITLE);
+                    Ok(())
+                }
+                "desc" => {
+                    sc.description = clip(v, MAX_DESCRIPTION);
+                    Ok(())
+                }
+                "act" => {
+                    replaced_script = true;
+                    parse_act(v, n, &sc.settings).map(|a| script.push(a))
+                }
+                "cmd" => parse_cmd(v, n, &sc.settings).map(|c| recorded.push(c)),
+                "upto" => parse_upto(v).map(|u| sc.upto = Some(u)),
+                k if SETTING_KEYS.contains(&k) || PAGE_KEYS.contains(&k) => Ok(()),
+                _ => Err(format!(
+                    "{}: unknown parameter (known ones are listed in the README)",
+                    show(k)
+                )),
+            };
+            if let Err(e) = r {
+                errors.push(format!(
+                    "URL parameter {}{e}",
+                    if k == "act" || k == "cmd" {
+                        format!("{k} #{}: ", i + 1)
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
+        }
+        if script.len() + recorded.len() > MAX_ACTIONS {
+            errors.push(format!(
+                "URL: {} actions is too many; at most {MAX_ACTIONS} are read",
+                script.len() + recorded.len()
+            ));
+            script.truncate(MAX_ACTIONS);
+            recorded.truncate(MAX_ACTIONS.saturating_sub(script.len()));
+        }
+        if replaced_script {
+            sc.script = script;
+        }
+        sc.script.sort_by_key(|a| a.0);
+        if !recorded.is_empty() {
+            recorded.sort_by_key(|c| c.after_events);
+            sc.recorded = recorded;
+        }
+        (sc, errors)
+    }
+
+    /// The JSON file form, pretty-printed.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_value()).unwrap_or_default()
+    }
+
+    fn to_value(&self) -> Value {
+        let mut config = Map::new();
+        for (k, v) in self.settings.to_pairs() {
+            config.insert(k, pair_value(&v));
+        }
+        let mut top = Map::new();
+        top.insert("format".into(), json!(FORMAT));
+        top.insert("version".into(), json!(VERSION));
+        top.insert("title".into(), json!(self.title));
+        top.insert("description".into(), json!(self.description));
+        top.insert("config".into(), Value::Object(config));
+        top.insert(
+            "script".into(),
+            Value::Array(
+                self.script
+                    .iter()
+                    .map(|(at, c)| json!({ "at": *at as f64 / 1e6, "do": command_words(c) }))
+                    .collect(),
+            ),
+        );
+        if !self.recorded.is_empty() {
+            top.insert(
+                "recorded".into(),
+                Value::Array(
+                    self.recorded
+                        .iter()
+                        .map(|rc| {
+                            json!({ "after_events": rc.after_events, "at_us": rc.at, "do": command_words(&rc.cmd) })
+                        })
+                        .collect(),
+                ),
+            );
+        }
+        Value::Object(top)
+    }
+
+    /// Reads a scenario file. All or nothing: any problem rejects the whole
+    /// file, with one message per problem (naming the field and what was expected).
+    pub fn from_json(text: &str) -> Result<Scenario, Vec<String>> {
+        if text.len() > MAX_FILE_BYTES {
+            return Err(vec![format!(
+                "the file is {} KB; a scenario file may be at most {} KB",
+                text.len() / 1024,
+                MAX_FILE_BYTES / 1024
+            )]);
+        }
+        let v: Value =
+            serde_json::from_str(text).map_err(|e| vec![format!("not valid JSON: {e}")])?;
+        let Value::Object(top) = v else {
+            return Err(vec![format!(
+                "expected a JSON object {{\"format\": \"{FORMAT}\", ...}}, got {}",
+                kind(&v)
+            )]);
+        };
+        let mut errors = Vec::new();
+        match top.get("format") {
+            Some(Value::String(f)) if f == FORMAT => {}
+            Some(other) => errors.push(format!(
+                "format: expected \"{FORMAT}\", got {}",
+                shown(other)
+            )),
+            None => errors.push(format!("format: missing; expected \"{FORMAT}\"")),
+        }
+        match top.get("version") {
+            Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
+            Some(Value::Number(n)) => errors.push(format!(
+                "version: this file is version {n}, but this page reads version {VERSION}"
+            )),
+            Some(other) => errors.push(format!(
+                "version: expected the number {VERSION}, got {}",
+                shown(other)
+            )),
+            None => errors.push(format!("version: missing; expected {VERSION}")),
+        }
+        if !errors.is_empty() {
+            // Not a scenario file of ours: the rest would only add noise.
+            return Err(errors);
+        }
+        for k in top.keys() {
+            if ![
+                "format",
+                "version",
+                "title",
+                "description",
+                "config",
+                "script",
+                "recorded",
+            ]
+            .contains(&k.as_str())
+            {
+                errors.push(format!(
+                    "{}: unknown field; expected format, version, title, description, config, script or recorded",
+                    show(k)
+                ));
+            }
+        }
+        let mut sc = Scenario::default();
+        for (field, max, out) in [
+            ("title", MAX_TITLE, &mut sc.title),
+            ("description", MAX_DESCRIPTION, &mut sc.description),
+        ] {
+            match top.get(field) {
+                None | Some(Value::Null) => {}
+                Some(Value::String(t)) if t.chars().count() <= max => *out = t.clone(),
+                Some(Value::String(_)) => {
+                    errors.push(format!("{field}: too long; at most {max} characters"))
+                }
+                Some(other) => errors.push(format!("{field}: expected text, got {}", kind(other))),
+            }
+        }
+        match top.get("config") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(c)) => {
+                let mut pairs = Vec::new();
+                for (k, v) in c {
+                    if !SETTING_KEYS.contains(&k.as_str()) {
+                        errors.push(format!(
+                            "config.{}: unknown setting; expected one of {}",
+                            show(k),
+                            SETTING_KEYS.join(", ")
+                        ));
+                        continue;
+                    }
+                    match scalar_text(v) {
+                        Some(t) => pairs.push((k.clone(), t)),
+                        None => errors.push(format!(
+                            "config.{k}: expected a number, text or true/false, got {}",
+                            kind(v)
+                        )),
+                    }
+                }
+                errors.extend(
+                    sc.settings
+                        .apply_pairs(&pairs)
+                        .into_iter()
+                        .map(|e| format!("config.{e}")),
+                );
+            }
+            Some(other) => errors.push(format!("config: expected an object, got {}", kind(other))),
+        }
+        let n = sc.settings.nodes;
+        let list = |field: &str, errors: &mut Vec<String>| -> Vec<Map<String, Value>> {
+            match top.get(field) {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Array(a)) if a.len() > MAX_ACTIONS => {
+                    errors.push(format!("{field}: {} steps; at most {MAX_ACTIONS}", a.len()));
+                    Vec::new()
+                }
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, s)| match s {
+                        Value::Object(o) => Some(o.clone()),
+                        other => {
+                            errors.push(format!(
+                                "{field}[{i}]: expected an object such as {{\"at\": 2, \"do\": \"crash 3\"}}, got {}",
+                                kind(other)
+                            ));
+                            None
+                        }
+                    })
+                    .collect(),
+                Some(other) => {
+                    errors.push(format!("{field}: expected a list, got {}", kind(other)));
+                    Vec::new()
+                }
+            }
+        };
+        // Scripted network and delivery changes are relative to the settings
+        // as the script has left them so far.
+        let mut running = sc.settings.clone();
+        for (i, step) in list("script", &mut errors).iter().enumerate() {
+            let at = match step.get("at") {
+                Some(Value::Number(x)) => x
+                    .as_f64()
+                    .filter(|s| (0.0..=MAX_AT_S).contains(s))
+                    .map(params::s_to_us)
+                    .ok_or(format!(
+                        "script[{i}].at: {x} is out of range; expected seconds from 0 to {MAX_AT_S}"
+                    )),
+                Some(other) => Err(format!(
+                    "script[{i}].at: expected a number of seconds, got {}",
+                    shown(other)
+                )),
+                None => Err(format!(
+                    "script[{i}].at: missing; expected a number of seconds"
+                )),
+            };
+            let cmd = match step.get("do") {
+                Some(Value::String(w)) => {
+                    parse_command(w, n, &mut running).map_err(|e| format!("script[{i}].do: {e}"))
+                }
+                Some(other) => Err(format!(
+                    "script[{i}].do: expected an action such as \"crash 3\", got {}",
+                    shown(other)
+                )),
+                None => Err(format!(
+                    "script[{i}].do: missing; expected an action such as \"crash 3\""
+                )),
+            };
+            for k in step.keys() {
+                if k != "at" && k != "do" {
+                    errors.push(format!(
+                        "script[{i}].{}: unknown field; expected at and do",
+                        show(k)
+                    ));
+                }
+            }
+            match (at, cmd) {
+                (Ok(at), Ok(cmd)) => sc.script.push((at, cmd)),
+                (a, c) => errors.extend(a.err().into_iter().chain(c.err())),
+            }
+        }
+        if sc.script.windows(2).any(|w| w[0].0 > w[1].0) {
+            errors.push(
+                "script: steps must be in time order (each \"at\" no earlier than the one before)"
+                    .into(),
+            );
+        }
+        let mut running = sc.settings.clone();
+        for (i, rec) in list("recorded", &mut errors).iter().enumerate() {
+            let num = |k: &str| match rec.get(k) {
+                Some(Value::Number(x)) => x.as_u64().ok_or(format!(
+                    "recorded[{i}].{k}: expected a whole number ≥ 0, got {x}"
+                )),
+                Some(other) => Err(format!(
+                    "recorded[{i}].{k}: expected a whole number, got {}",
+                    shown(other)
+                )),
+                None => Err(format!("recorded[{i}].{k}: missing")),
+            };
+            let cmd = match rec.get("do") {
+                Some(Value::String(w)) => {
+                    parse_command(w, n, &mut running).map_err(|e| format!("recorded[{i}].do: {e}"))
+                }
+                Some(other) => Err(format!(
+                    "recorded[{i}].do: expected an action, got {}",
+                    shown(other)
+                )),
+                None => Err(format!("recorded[{i}].do: missing")),
+            };
+            match (num("after_events"), num("at_us"), cmd) {
+                (Ok(after_events), Ok(at), Ok(cmd)) => sc.recorded.push(RecordedCommand {
+                    at,
+                    after_events,
+                    cmd,
+                }),
+                (a, b, c) => errors.extend(a.err().into_iter().chain(b.err()).chain(c.err())),
+            }
+        }
+        if sc
+            .recorded
+            .windows(2)
+            .any(|w| w[0].after_events > w[1].after_events)
+        {
+            errors.push("recorded: commands must be in the order they were recorded".into());
+        }
+        if errors.is_empty() {
+            Ok(sc)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// URL keys that belong to the page, not to the scenario.
+pub const PAGE_KEYS: &[&str] = &[
+    "scenario",
+    "scenario_url",
+    "embed",
+    "controls",
+    "autoplay",
+    "theme",
+];
+
+/// A command in words: the script and URL form (`crash 3`, `cut 1 4`,
+/// `network loss=0.1 ...`). [`parse_command`] reads it back exactly.
+pub fn command_words(c: &Command) -> String {
+    match c {
+        Command::Crash(n) => format!("crash {}", n.0),
+        Command::FailStop(n) => format!("failstop {}", n.0),
+        Command::CrashRecover {
+            node,
+            after,
+            stable,
+        } => format!(
+            "crashrecover {} {} {}",
+            node.0,
+            params::us_to_s(*after),
+            if *stable { "stable" } else { "volatile" }
+        ),
+        Command::Recover(n) => format!("recover {}", n.0),
+        Command::SetOmission { node, send, recv } => format!("omission {} {send} {recv}", node.0),
+        Command::SetByzantine { node, mode } => {
+            format!("byzantine {} {}", node.0, mode.map_or("none", |m| m.name()))
+        }
+        Command::CutLink(a, b) => format!("cut {} {}", a.0, b.0),
+        Command::HealLink(a, b) => format!("heal {} {}", a.0, b.0),
+        Command::Partition(g) => format!(
+            "partition {}",
+            g.iter()
+                .map(|n| n.0.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        Command::HealAll => "healall".into(),
+        Command::SetNetwork(net) => {
+            let mut w = "network".to_string();
+            for (k, v) in params::net_pairs(net) {
+                w.push_str(&format!(" {k}={v}"));
+            }
+            w
+        }
+        Command::SetRpc(rpc) => {
+            let mut w = "delivery".to_string();
+            for (k, v) in params::rpc_pairs(rpc) {
+                w.push_str(&format!(" {k}={v}"));
+            }
+            w
+        }
+    }
+}
+
+/// The actions a script may name, for messages and the README.
+pub const ACTIONS: &str =
+    "crash N, failstop N, crashrecover N SECONDS stable|volatile, recover N, \
+omission N SEND RECV, byzantine N corrupt|equivocate|replay|lie|none, cut A B, heal A B, \
+partition A,B,..., healall, network KEY=VALUE..., delivery KEY=VALUE...";
+
+/// Reads one action in words for a cluster of `n` nodes. `running` is the
+/// settings as earlier actions left them: a `network` or `delivery` action
+/// changes only the keys it names, and updates `running`.
+pub fn parse_command(words: &str, n: u32, running: &mut Settings) -> Result<Command, String> {
+    let mut it = words.split_whitespace();
+    let verb = it.next().unwrap_or("").to_ascii_lowercase();
+    let rest: Vec<&str> = it.collect();
+    let node = |i: usize| -> Result<NodeId, String> {
+        let t = rest.get(i).copied().unwrap_or("");
+        let max = n.saturating_sub(1) as u64;
+        params::parse_int("node", t.trim_start_matches(['n', 'N']), 0, max)
+            .map(|v| NodeId(v as u32))
+            .map_err(|_| {
+                format!(
+                    "\"{verb}\": expected a node number from 0 to {max}, got {}",
+                    show(t)
+                )
+            })
+    };
+    let arity = |k: usize| -> Result<(), String> {
+        if rest.len() == k {
+            Ok(())
+        } else {
+            Err(format!(
+                "\"{verb}\" takes {k} argument{}, got {}",
+                if k == 1 { "" } else { "s" },
+                rest.len()
+            ))
+        }
+    };
+    let prob = |i: usize, what: &str| -> Result<f64, String> {
+        params::parse_num(what, rest.get(i).copied().unwrap_or(""), 0.0, 1.0)
+    };
+    match verb.as_str() {
+        "crash" => arity(1).and(node(0)).map(Command::Crash),
+        "failstop" | "fail-stop" => arity(1).and(node(0)).map(Command::FailStop),
+        "recover" => arity(1).and(node(0)).map(Command::Recover),
+        "crashrecover" | "crash-recover" => {
+            arity(3)?;
+            let after = params::parse_num("restart after (s)", rest[1], 0.000_001, 3600.0)?;
+            let stable = match rest[2] {
+                "stable" => true,
+                "volatile" => false,
+                other => {
+                    return Err(format!(
+                        "\"crashrecover\": expected stable or volatile, got {}",
+                        show(other)
+                    ))
+                }
+            };
+            Ok(Command::CrashRecover {
+                node: node(0)?,
+                after: params::s_to_us(after),
+                stable,
+            })
+        }
+        "omission" => {
+            arity(3)?;
+            Ok(Command::SetOmission {
+                node: node(0)?,
+                send: prob(1, "send omission")?,
+                recv: prob(2, "receive omission")?,
+            })
+        }
+        "byzantine" => {
+            arity(2)?;
+            let mode = match rest[1] {
+                "none" | "correct" => None,
+                m => Some(ByzMode::from_name(m).ok_or(format!(
+                    "\"byzantine\": expected corrupt, equivocate, replay, lie or none, got {}",
+                    show(m)
+                ))?),
+            };
+            Ok(Command::SetByzantine {
+                node: node(0)?,
+                mode,
+            })
+        }
+        "cut" | "heal" => {
+            arity(2)?;
+            let (a, b) = (node(0)?, node(1)?);
+            if a == b {
+                return Err(format!(
+                    "\"{verb}\": a link joins two different nodes, got {} twice",
+                    a.0
+                ));
+            }
+            Ok(if verb == "cut" {
+                Command::CutLink(a, b)
+            } else {
+                Command::HealLink(a, b)
+            })
+        }
+        "partition" => {
+            let text = rest.join("");
+            params::parse_group(&text, n)
+                .map(|g| Command::Partition(g.into_iter().map(NodeId).collect()))
+                .map_err(|e| format!("\"partition\": {e}"))
+        }
+        "healall" | "heal-all" => arity(0).map(|_| Command::HealAll),
+        "network" | "delivery" => {
+            let keys = if verb == "network" {
+                NETWORK_KEYS
+            } else {
+                DELIVERY_KEYS
+            };
+            if rest.is_empty() {
+                return Err(format!(
+                    "\"{verb}\": name at least one setting, such as {}=...",
+                    keys[0]
+                ));
+            }
+            let mut pairs = Vec::new();
+            for kv in &rest {
+                let Some((k, v)) = kv.split_once('=') else {
+                    return Err(format!("\"{verb}\": expected KEY=VALUE, got {}", show(kv)));
+                };
+                if !keys.contains(&k) {
+                    return Err(format!(
+                        "\"{verb}\": unknown setting {}; expected one of {}",
+                        show(k),
+                        keys.join(", ")
+                    ));
+                }
+                pairs.push((k.to_string(), v.to_string()));
+            }
+            let mut next = running.clone();
+            if let Some(e) = next.apply_pairs(&pairs).into_iter().next() {
+                return Err(format!("\"{verb}\": {e}"));
+            }
+            *running = next;
+            Ok(if verb == "network" {
+                Command::SetNetwork(running.net)
+            } else {
+                Command::SetRpc(running.rpc.clone())
+            })
+        }
+        "" => Err(format!("expected an action: {ACTIONS}")),
+        other => Err(format!(
+            "unknown action {}; expected one of: {ACTIONS}",
+            show(other)
+        )),
+    }
+}
+
+/// `T:words`: a script step at `T` seconds.
+fn parse_act(v: &str, n: u32, s: &Settings) -> Result<(Micros, Command), String> {
+    let (t, words) = v.split_once(':').ok_or(format!(
+        "expected SECONDS:ACTION such as 2:crash 3, got {}",
+        show(v)
+    ))?;
+    let at = params::parse_num("time (s)", t, 0.0, MAX_AT_S)?;
+    let mut running = s.clone();
+    Ok((params::s_to_us(at), parse_command(words, n, &mut running)?))
+}
+
+/// `E@T:words`: a recorded command after `E` events at `T` seconds.
+fn parse_cmd(v: &str, n: u32, s: &Settings) -> Result<RecordedCommand, String> {
+    let (point, words) = v
+        .split_once(':')
+        .ok_or(format!("expected EVENTS@SECONDS:ACTION, got {}", show(v)))?;
+    let (after_events, at) = parse_upto(point)?;
+    let mut running = s.clone();
+    Ok(RecordedCommand {
+        at,
+        after_events,
+        cmd: parse_command(words, n, &mut running)?,
+    })
+}
+
+/// `E@T`: a point in a run, `E` events in, at `T` seconds.
+fn parse_upto(v: &str) -> Result<(u64, Micros), String> {
+    let (e, t) = v.split_once('@').ok_or(format!(
+        "expected EVENTS@SECONDS such as 120@2.5, got {}",
+        show(v)
+    ))?;
+    let e = params::parse_int("events", e, 0, 1 << 50)?;
+    let t = params::parse_num("time (s)", t, 0.0, MAX_AT_S * 365.0)?;
+    Ok((e, params::s_to_us(t)))
+}
+
+/// A trace as JSON: the setup that made it (so it can be replayed), its
+/// digest, and one object per event.
+pub fn trace_json<M: Payload>(
+    setup: &Scenario,
+    digest: u64,
+    events: &[TraceEvent<M>],
+    total: u64,
+) -> String {
+    let evs: Vec<Value> = events.iter().map(event_value).collect();
+    let v = json!({
+        "format": "distsim-trace",
+        "version": VERSION,
+        "digest": format!("{digest:016x}"),
+        "events_total": total,
+        "events_included": events.len(),
+        "setup": setup.to_value(),
+        "events": evs,
+    });
+    serde_json::to_string(&v).unwrap_or_default()
+}
+
+fn event_value<M: Payload>(e: &TraceEvent<M>) -> Value {
+    let mut o = Map::new();
+    o.insert("i".into(), json!(e.index));
+    o.insert("t_us".into(), json!(e.time));
+    let mut put = |k: &str, v: Value| {
+        o.insert(k.into(), v);
+    };
+    match &e.kind {
+        TraceKind::Send {
+            id,
+            from,
+            to,
+            msg,
+            depart,
+            arrive,
+            dup,
+            deviant,
+            lost,
+        } => {
+            put("kind", json!("send"));
+            put("id", json!(id));
+            put("from", json!(from.0));
+            put("to", json!(to.0));
+            put("msg", json!(msg.to_string()));
+            put("depart_us", json!(depart));
+            put("arrive_us", json!(arrive));
+            put("dup", json!(dup));
+            put("deviant", json!(deviant));
+            if let Some((at, r)) = lost {
+                put("lost_at_us", json!(at));
+                put("lost", json!(r.label()));
+            }
+        }
+        TraceKind::Deliver { id, from, to, msg } => {
+            put("kind", json!("deliver"));
+            put("id", json!(id));
+            put("from", json!(from.0));
+            put("to", json!(to.0));
+            put("msg", json!(msg.to_string()));
+        }
+        TraceKind::Drop {
+            id,
+            from,
+            to,
+            msg,
+            reason,
+            ..
+        } => {
+            put("kind", json!("drop"));
+            put("id", json!(id));
+            put("from", json!(from.0));
+            put("to", json!(to.0));
+            put("msg", json!(msg.to_string()));
+            put("reason", json!(reason.label()));
+        }
+        TraceKind::TimerSet { node, tag, fire_at } => {
+            put("kind", json!("timer_set"));
+            put("node", json!(node.0));
+            put("tag", json!(tag.to_string()));
+            put("fire_at_us", json!(fire_at));
+        }
+        TraceKind::TimerFire { node, tag } => {
+            put("kind", json!("timer_fire"));
+            put("node", json!(node.0));
+            put("tag", json!(tag.to_string()));
+        }
+        TraceKind::Command(c) => {
+            put("kind", json!("command"));
+            put("do", json!(command_words(c)));
+        }
+        TraceKind::Notice { to, failed } => {
+            put("kind", json!("notice"));
+            put("to", json!(to.0));
+            put("failed", json!(failed.0));
+        }
+        TraceKind::Restart { node, from_stable } => {
+            put("kind", json!("restart"));
+            put("node", json!(node.0));
+            put("from_stable", json!(from_stable));
+        }
+        TraceKind::Note { node, note } => {
+            put("kind", json!("note"));
+            put("node", json!(node.0));
+            put("note", json!(note.to_string()));
+        }
+    }
+    Value::Object(o)
+}
+
+/// A pair's text as the JSON value a person would write: numbers as numbers,
+/// `1`/`0` flags as booleans where the key is a flag.
+fn pair_value(v: &str) -> Value {
+    if let Ok(i) = v.parse::<u64>() {
+        return json!(i);
+    }
+    match v.parse::<f64>() {
+        Ok(f) if f.is_finite() => serde_json::Number::from_f64(f).map_or(json!(v), Value::Number),
+        _ => json!(v),
+    }
+}
+
+/// A JSON scalar as the text the settings reader parses; `None` for lists and objects.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => Some(String::new()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A JSON value quoted back in a message, shortened.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => show(s),
+        Value::Array(_) | Value::Object(_) => kind(v).to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn clip(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// Percent-encodes a query component (RFC 3986 unreserved characters stay).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            b',' | b':' | b'@' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
