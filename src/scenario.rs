@@ -37,7 +37,7 @@ pub const MAX_AT_S: f64 = 86_400.0;
 pub const MAX_FILE_BYTES: usize = 1 << 20;
 
 /// A run's whole setup.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scenario {
     /// Shown to the student above the picture (plain text).
     pub title: String,
@@ -51,19 +51,6 @@ pub struct Scenario {
     pub recorded: Vec<RecordedCommand>,
     /// Open the run paused at this point (events processed, time) instead of at 0.
     pub upto: Option<(u64, Micros)>,
-}
-
-impl Default for Scenario {
-    fn default() -> Self {
-        Scenario {
-            title: String::new(),
-            description: String::new(),
-            settings: Settings::default(),
-            script: Vec::new(),
-            recorded: Vec::new(),
-            upto: None,
-        }
-    }
 }
 
 impl Scenario {

@@ -841,10 +841,7 @@ impl<P: Protocol> Sim<P> {
     /// frame's work bounded at high speeds without changing the run.
     pub fn run_until_limited(&mut self, t: Micros, max_events: u64) -> bool {
         let limit = self.stats.events.saturating_add(max_events);
-        loop {
-            let Some(next) = self.queue.peek().map(|e| e.time) else {
-                break;
-            };
+        while let Some(next) = self.queue.peek().map(|e| e.time) {
             if next > t {
                 break;
             }
