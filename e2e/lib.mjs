@@ -19,9 +19,12 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Serves `dir` on 127.0.0.1 at a free port. */
-export async function serve(dir = DIST) {
-  if (!fs.existsSync(path.join(dir, 'index.html'))) {
+/**
+ * Serves `dir` on 127.0.0.1 at a free port. Options: `cors` adds
+ * Access-Control-Allow-Origin: *; `rewrite(text, file)` edits HTML on the way out.
+ */
+export async function serve(dir = DIST, { cors = false, rewrite = null, needIndex = true } = {}) {
+  if (needIndex && !fs.existsSync(path.join(dir, 'index.html'))) {
     throw new Error(`${dir}/index.html is missing: run \`trunk build --release\` first`);
   }
   const server = http.createServer((req, res) => {
@@ -31,7 +34,10 @@ export async function serve(dir = DIST) {
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404); return res.end('not found'); }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' };
+      if (cors) headers['access-control-allow-origin'] = '*';
+      if (rewrite && file.endsWith('.html')) data = rewrite(data.toString('utf8'), file);
+      res.writeHead(200, headers);
       res.end(data);
     });
   });

@@ -152,10 +152,13 @@ impl Scenario {
             if let Err(e) = r {
                 errors.push(format!(
                     "URL parameter {}{e}",
-                    if k == "act" || k == "cmd" {
-                        format!("{k} #{}: ", i + 1)
-                    } else {
-                        String::new()
+                    match k.as_str() {
+                        "act" | "cmd" => format!(
+                            "{k} #{}: ",
+                            pairs[..=i].iter().filter(|(k2, _)| k2 == k).count()
+                        ),
+                        "upto" => "upto: ".to_string(),
+                        _ => String::new(),
                     }
                 ));
             }
@@ -865,4 +868,80 @@ pub fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// Colour scheme the page asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    /// Follow the reader's system setting (`prefers-color-scheme`).
+    Auto,
+    Light,
+    Dark,
+}
+
+/// How the page itself is shown: the keys of [`PAGE_KEYS`] other than the
+/// scenario's source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageOptions {
+    /// Only the picture and a minimal bar, filling the frame (for iframes).
+    pub embed: bool,
+    /// Show the bar (embed mode); without it, keys still work.
+    pub controls: bool,
+    /// Start playing (`Some(true)`), paused (`Some(false)`), or the default
+    /// (`None`: the full page plays, an embed waits for a click).
+    pub autoplay: Option<bool>,
+    pub theme: Theme,
+}
+
+impl PageOptions {
+    /// Reads the page keys, with a message per bad value (the default stays).
+    pub fn from_query(pairs: &[(String, String)]) -> (PageOptions, Vec<String>) {
+        let mut o = PageOptions {
+            embed: false,
+            controls: true,
+            autoplay: None,
+            theme: Theme::Auto,
+        };
+        let mut errors = Vec::new();
+        for (k, v) in pairs {
+            let r = match k.as_str() {
+                "embed" => params::parse_bool("embed", v).map(|b| o.embed = b),
+                "controls" => params::parse_bool("controls", v).map(|b| o.controls = b),
+                "autoplay" => params::parse_bool("autoplay", v).map(|b| o.autoplay = Some(b)),
+                "theme" => match v.trim() {
+                    "auto" => Ok(o.theme = Theme::Auto),
+                    "light" => Ok(o.theme = Theme::Light),
+                    "dark" => Ok(o.theme = Theme::Dark),
+                    _ => Err(format!("theme: expected auto, light or dark, got {}", show(v))),
+                },
+                _ => Ok(()),
+            };
+            if let Err(e) = r {
+                errors.push(format!("URL parameter {e}"));
+            }
+        }
+        (o, errors)
+    }
+
+    /// These options as query pairs (only those that differ from the default).
+    pub fn to_query(&self) -> String {
+        let mut q = Vec::new();
+        if self.embed {
+            q.push("embed=1".to_string());
+        }
+        if !self.controls {
+            q.push("controls=0".into());
+        }
+        match self.autoplay {
+            Some(true) => q.push("autoplay=1".into()),
+            Some(false) => q.push("autoplay=0".into()),
+            None => {}
+        }
+        match self.theme {
+            Theme::Auto => {}
+            Theme::Light => q.push("theme=light".into()),
+            Theme::Dark => q.push("theme=dark".into()),
+        }
+        q.join("&")
+    }
 }

@@ -302,97 +302,26 @@ fn scripted_network_changes_are_relative_to_the_script_so_far() {
     assert_eq!(sc.script[2], (4_000_000, Command::Crash(NodeId(3))));
 }
 
-/// The malformed corpus (also run end to end in e2e/tests/share.test.mjs):
-/// each file is refused with a message naming what is wrong.
+/// The malformed-input corpus in tests/corpus (also run end to end, in
+/// e2e/tests/share.test.mjs): each file is refused with a message naming what
+/// is wrong, each URL keeps its good parameters and names the bad one.
+fn corpus(name: &str) -> Vec<serde_json::Value> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    match serde_json::from_str(&text).unwrap() {
+        serde_json::Value::Array(a) => a,
+        _ => panic!("{name}: expected a list"),
+    }
+}
+
 #[test]
 fn malformed_scenario_files_are_refused_with_specific_messages() {
-    let cases: &[(&str, &str)] = &[
-        ("", "not valid JSON"),
-        (
-            "{\"format\": \"distsim-scenario\", \"version\": 1, \"config\": {\"nodes\": 5",
-            "not valid JSON",
-        ),
-        ("[1, 2, 3]", "expected a JSON object"),
-        ("{\"version\": 1}", "format: missing"),
-        (
-            "{\"format\": \"distsim-scenario\", \"version\": 2}",
-            "version 2, but this page reads version 1",
-        ),
-        (
-            "{\"format\": \"distsim-scenario\", \"version\": \"1\"}",
-            "version: expected the number 1",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"config":{"nodes":"five"}}"#,
-            "config.nodes: expected a whole number",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"config":{"nodes":-4}}"#,
-            "config.nodes: -4 is out of range",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"config":{"nodes":1e300}}"#,
-            "config.nodes",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"config":{"seed":99999999999999999999999}}"#,
-            "config.seed",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"config":{"loss":[0.1]}}"#,
-            "config.loss: expected a number, text or true/false, got a list",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"config":{"nodez":5}}"#,
-            "config.\"nodez\": unknown setting",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"config":{"latency":"uniform","lat_min":50,"lat_max":10}}"#,
-            "must not exceed",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"title":7}"#,
-            "title: expected text",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"script":{"at":1}}"#,
-            "script: expected a list",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"script":[{"at":-1,"do":"crash 1"}]}"#,
-            "script[0].at: -1 is out of range",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"script":[{"at":"soon","do":"crash 1"}]}"#,
-            "script[0].at: expected a number of seconds",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"script":[{"at":1,"do":"crash 9"}]}"#,
-            "script[0].do: \"crash\": expected a node number from 0 to 4",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"script":[{"at":1,"do":"explode 1"}]}"#,
-            "unknown action \"explode\"",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"script":[{"at":1,"do":"network loss=2"}]}"#,
-            "loss: 2 is out of range",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"script":[{"at":3,"do":"crash 1"},{"at":1,"do":"recover 1"}]}"#,
-            "time order",
-        ),
-        (
-            r#"{"format":"distsim-scenario","version":1,"script":[{"at":1,"do":"<img src=x onerror=alert(1)>"}]}"#,
-            "unknown action \"<img\"",
-        ),
-    ];
-    for (text, want) in cases {
-        let errs = Scenario::from_json(text).expect_err(text);
-        assert!(
-            errs.iter().any(|e| e.contains(want)),
-            "{text}\nwanted {want:?} in {errs:?}"
-        );
+    let cases = corpus("scenarios.json");
+    assert!(cases.len() >= 20);
+    for case in cases {
+        let (name, text, want) = (case["name"].as_str().unwrap(), case["text"].as_str().unwrap(), case["expect"].as_str().unwrap());
+        let errs = Scenario::from_json(text).expect_err(name);
+        assert!(errs.iter().any(|e| e.contains(want)), "{name}: wanted {want:?} in {errs:?}");
     }
     // Huge input is refused before parsing.
     let big = format!("{{\"title\": \"{}\"}}", "x".repeat(2 << 20));
@@ -401,28 +330,15 @@ fn malformed_scenario_files_are_refused_with_specific_messages() {
 
 #[test]
 fn malformed_urls_name_the_parameter_and_keep_the_rest() {
-    let cases: &[(&str, &str)] = &[
-        ("nodes=abc", "URL parameter nodes: expected a whole number"),
-        ("nodes=-3", "nodes: -3 is out of range"),
-        ("loss=1e999", "loss"),
-        ("act=2", "act #1: expected SECONDS:ACTION"),
-        ("act=-1:crash+1", "time (s): -1 is out of range"),
-        ("act=1:crash+77", "expected a node number from 0 to 4"),
-        ("cmd=12:crash+1", "cmd #1: expected EVENTS@SECONDS"),
-        ("cmd=x@1:crash+1", "events"),
-        ("upto=5", "expected EVENTS@SECONDS"),
-        ("nodez=5", "\"nodez\": unknown parameter"),
-        ("seed=%3Cscript%3E", "seed: expected a whole number"),
-    ];
-    for (q, want) in cases {
-        let (sc, errs) = Scenario::from_query(
-            &parse_query(&format!("{q}&nodes=5&seed=9")),
-            Scenario::default(),
-        );
-        assert!(
-            errs.iter().any(|e| e.contains(want)),
-            "{q}: wanted {want:?} in {errs:?}"
-        );
+    for case in corpus("urls.json") {
+        let (q, want) = (case["query"].as_str().unwrap(), case["expect"].as_str().unwrap());
+        let pairs = parse_query(q);
+        let (sc, mut errs) = Scenario::from_query(&pairs, Scenario::default());
+        errs.extend(distsim::scenario::PageOptions::from_query(&pairs).1);
+        if let Some((_, id)) = pairs.iter().find(|(k, _)| k == "scenario") {
+            errs.extend(distsim::library::get(id).err());
+        }
+        assert!(errs.iter().any(|e| e.contains(want)), "{q}: wanted {want:?} in {errs:?}");
         assert_eq!(sc.settings.seed, 9, "{q}: the good parameters still apply");
     }
 }

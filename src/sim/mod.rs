@@ -32,8 +32,8 @@ pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
 pub use trace::{Digest, Trace, TraceEvent, TraceKind};
 pub use workload::{AnyMsg, AnyState, Workload};
 pub use world::{
-    ClockConfig, Flight, NodeSlot, PendingTimer, Planned, RecordedCommand, Sim, SimConfig, Stats,
-    StepOutcome, NOTICE_DELAY,
+    ClockConfig, Flight, NodeSlot, PendingTimer, Planned, RecordedCommand, Sim, SimConfig, Source,
+    Stats, StepOutcome, NOTICE_DELAY,
 };
 
 use std::fmt;

@@ -193,6 +193,16 @@ pub enum Planned {
     Exact(RecordedCommand),
 }
 
+/// Where a recorded command came from: the user now, a scenario's timed
+/// script, or the replay of an earlier recording. Exports keep a script as a
+/// script and everything else as recorded commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    User,
+    Script,
+    Replay,
+}
+
 /// What one [`Sim::step`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepOutcome {
@@ -344,6 +354,8 @@ pub struct Sim<P: Protocol> {
     plan_timed: VecDeque<(Micros, Command)>,
     /// Planned commands the simulator refused when their time came, with why.
     plan_refused: Vec<String>,
+    /// Where each recorded command came from (parallel to `commands`).
+    sources: Vec<Source>,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -397,6 +409,7 @@ impl<P: Protocol> Sim<P> {
             plan_exact: VecDeque::new(),
             plan_timed: VecDeque::new(),
             plan_refused: Vec::new(),
+            sources: Vec::new(),
             metrics: DeliveryMetrics::checking(checked),
             fd_metrics: DetectorMetrics::new(n),
         };
@@ -507,7 +520,7 @@ impl<P: Protocol> Sim<P> {
                 if rc.after_events <= self.stats.events && rc.at <= horizon.max(self.now) {
                     let rc = self.plan_exact.pop_front().expect("front");
                     self.now = self.now.max(rc.at);
-                    self.apply_planned(rc.cmd);
+                    self.apply_planned(rc.cmd, Source::Replay);
                     continue;
                 }
             }
@@ -515,7 +528,7 @@ impl<P: Protocol> Sim<P> {
                 if at <= horizon {
                     let (at, cmd) = self.plan_timed.pop_front().expect("front");
                     self.now = self.now.max(at);
-                    self.apply_planned(cmd);
+                    self.apply_planned(cmd, Source::Script);
                     continue;
                 }
             }
@@ -523,13 +536,18 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
-    fn apply_planned(&mut self, cmd: Command) {
+    fn apply_planned(&mut self, cmd: Command, source: Source) {
         let what = cmd.to_string();
-        if let Err(e) = self.apply(cmd) {
-            self.plan_refused.push(format!(
+        match self.apply(cmd) {
+            Ok(()) => {
+                if let Some(last) = self.sources.last_mut() {
+                    *last = source;
+                }
+            }
+            Err(e) => self.plan_refused.push(format!(
                 "skipped \"{what}\" at {:.3} s: {e}",
                 self.now as f64 / 1e6
-            ));
+            )),
         }
     }
 
@@ -1034,6 +1052,7 @@ impl<P: Protocol> Sim<P> {
     /// crashing a crashed node) are refused with a message and change nothing.
     pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
         self.validate(&cmd)?;
+        self.sources.push(Source::User);
         self.commands.push(RecordedCommand {
             at: self.now,
             after_events: self.stats.events,
@@ -1245,6 +1264,11 @@ impl<P: Protocol> Sim<P> {
         self.trace.digest()
     }
     /// Every command applied so far, with its instant.
+    /// Where each of [`Sim::commands`] came from.
+    pub fn command_sources(&self) -> &[Source] {
+        &self.sources
+    }
+
     pub fn commands(&self) -> &[RecordedCommand] {
         &self.commands
     }

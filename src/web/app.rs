@@ -2,10 +2,12 @@
 //! the panels. Yew renders controls and panels a few times per second; the moving
 //! picture is painted on a canvas every animation frame (see `draw.rs`).
 
-use super::draw::{self, Fade, FadeKind, Highlight, LIGHT};
+use super::draw::{self, Fade, FadeKind, Highlight, DARK, LIGHT};
 use super::nodes::{NodeButton, NodeLayer};
 use crate::layout::{Pt, RingLayout};
 use crate::params::{self, Settings, SPEED_RANGE};
+use crate::scenario::{PageOptions, Scenario, Theme};
+use super::share;
 use crate::sim::{
     AnyMsg, ByzMode, Command, DeliveryMode, DetectorKind, DropReason, Flight, LatencyModel,
     NetConfig, NodeId, Payload, Protocol, RpcConfig, Sim, StepOutcome, SystemModel, TraceKind,
@@ -102,6 +104,23 @@ pub enum Msg {
     HealAll,
     Key(KeyboardEvent),
     DismissErrors,
+    /// Load a built-in scenario by id.
+    LoadLibrary(String),
+    /// A file was picked or dropped.
+    OpenFile(web_sys::File),
+    /// A scenario's text arrived (from a file or a URL): its name and content.
+    Loaded(String, Result<String, String>),
+    /// Copy a link: to this moment (true) or to replay from the start.
+    CopyLink(bool),
+    CopyEmbed,
+    /// The clipboard answered.
+    Copied(Result<(), String>),
+    ExportSetup,
+    ExportTrace,
+    Dragging(bool),
+    ToggleAbout,
+    /// The reader's colour scheme changed.
+    SchemeChanged(bool),
 }
 
 pub struct App {
@@ -144,8 +163,27 @@ pub struct App {
     lagging: bool,
     /// Simulated seconds per wall second actually achieved (smoothed).
     effective_speed: f64,
-    /// The workload as the current run started (replays start from it).
-    run_start: Workload,
+    /// Where the current run started: its settings, the scenario's title,
+    /// description and script, and recorded commands being replayed.
+    setup: Scenario,
+    /// How the page is shown (embed mode, controls, autoplay, theme).
+    page: PageOptions,
+    /// Dark colours (from `theme` or the reader's system setting).
+    dark: bool,
+    _scheme: Option<EventListener>,
+    /// Problems found in the URL or in a scenario file, with a heading.
+    problems_title: String,
+    /// The last link or code copied, shown for copying by hand, and what happened.
+    share_text: String,
+    share_status: Option<String>,
+    /// A file is being dragged over the page.
+    dragging: bool,
+    /// The embed's "about this scenario" panel is open.
+    about: bool,
+    /// Which library scenario the menu shows.
+    library_id: String,
+    /// Recorded commands already reflected in the picture (planned ones apply by themselves).
+    commands_seen: usize,
     /// Whether crash-recovery keeps stable storage.
     stable_storage: bool,
     /// The failure the "inject" button injects.
@@ -288,9 +326,13 @@ impl App {
         self.drafts.get(&f).cloned().unwrap_or_default()
     }
 
+    /// Starts the run again from its setup: same settings, and the scenario's
+    /// script and any recorded commands being replayed, applied at their instants.
     fn reset(&mut self) {
+        self.setup.settings = self.settings.clone();
         self.sim = Self::new_sim(&self.settings);
-        self.run_start = self.settings.workload();
+        self.sim.plan(self.setup.plan());
+        self.commands_seen = 0;
         self.carry_us = 0.0;
         self.fades.clear();
         self.trace_seen = 0;
@@ -303,6 +345,164 @@ impl App {
         self.dirty = true;
     }
 
+    /// Puts text on the clipboard, and in a field on the page in case the
+    /// browser refuses (an iframe without permission, an insecure page).
+    fn copy(&mut self, ctx: &Context<Self>, text: String, done: &str) {
+        self.share_text = text.clone();
+        self.share_status = Some(done.to_string());
+        let link = ctx.link().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let r = share::copy(text).await;
+            link.send_message(Msg::Copied(r));
+        });
+    }
+
+    /// Starts the scenario again from the settings it started with, undoing
+    /// network and delivery changes made during the run (speed stays).
+    fn restart(&mut self) {
+        self.settings = self.setup.settings.clone();
+        self.drafts = Self::drafts_from(&self.settings);
+        self.errors.clear();
+        self.lat_kind = self.settings.net.latency.kind().to_string();
+        self.notice = None;
+        self.reset();
+    }
+
+    /// Reflects commands the simulator applied by itself (a script step, a
+    /// replayed command) and reports planned steps it had to skip.
+    fn after_advance(&mut self) {
+        let n = self.sim.commands().len();
+        if n != self.commands_seen {
+            self.commands_seen = n;
+            self.refresh_cuts();
+            self.dirty = true;
+        }
+        let refused = self.sim.take_plan_refusals();
+        if !refused.is_empty() {
+            self.notice = Some(format!("Scenario step {}", refused.join("; ")));
+        }
+    }
+
+    /// A new run after the user changed a setting: the scenario's timed script
+    /// still applies (steps that no longer fit are skipped, with a notice), but
+    /// recorded commands belonged to the old run and are dropped.
+    fn new_run(&mut self) {
+        self.setup.recorded.clear();
+        self.reset();
+    }
+
+    /// Makes `sc` the current setup and starts it: from time 0, or at its
+    /// `upto` point, paused, when it is a link to a moment.
+    fn load(&mut self, sc: Scenario) {
+        self.settings = sc.settings.clone();
+        self.drafts = Self::drafts_from(&self.settings);
+        self.errors.clear();
+        self.lat_kind = self.settings.net.latency.kind().to_string();
+        self.speed = self.settings.speed;
+        let upto = sc.upto;
+        self.setup = Scenario { upto: None, ..sc };
+        self.playing = if self.page.embed {
+            self.page.autoplay == Some(true)
+        } else {
+            self.page.autoplay.unwrap_or(!self.settings.paused)
+        };
+        self.chart_target = None;
+        self.notice = None;
+        self.reset();
+        if let Some((events, at)) = upto {
+            self.sim.run_to_point(events, at);
+            self.playing = false;
+            self.trace_seen = self.sim.trace().len();
+            self.commands_seen = self.sim.commands().len();
+            self.refresh_cuts();
+            self.notice = Some(format!(
+                "Opened at {:.3} s, the moment this link was copied. Press play to go on, or reset to watch from the start.",
+                self.sim.now() as f64 / 1e6
+            ));
+        }
+        self.last_frame = None;
+    }
+
+    /// The setup as it stands now, for sharing: the settings the run started
+    /// from, every command so far (exact), and what is still planned. With
+    /// `at_moment`, the link opens paused where the run is now.
+    fn share_scenario(&self, at_moment: bool) -> Scenario {
+        let mut recorded = self.sim.commands().to_vec();
+        let mut script = Vec::new();
+        for p in self.sim.planned() {
+            match p {
+                crate::sim::Planned::Exact(rc) => recorded.push(rc),
+                crate::sim::Planned::At(at, c) => script.push((at, c)),
+            }
+        }
+        Scenario {
+            title: self.setup.title.clone(),
+            description: self.setup.description.clone(),
+            settings: Settings {
+                speed: self.speed,
+                // A replay link plays; a link to a moment opens paused anyway.
+                paused: false,
+                ..self.setup.settings.clone()
+            },
+            script,
+            recorded,
+            upto: at_moment.then(|| (self.sim.stats().events, self.sim.now())),
+        }
+    }
+
+    /// The setup as a file: the script as a script, other commands (the
+    /// user's, and replayed ones) as recorded commands.
+    fn export_scenario(&self) -> Scenario {
+        let sources = self.sim.command_sources();
+        let mut recorded: Vec<_> = self
+            .sim
+            .commands()
+            .iter()
+            .zip(sources)
+            .filter(|(_, s)| **s != crate::sim::Source::Script)
+            .map(|(c, _)| c.clone())
+            .collect();
+        recorded.extend(self.sim.planned().filter_map(|p| match p {
+            crate::sim::Planned::Exact(rc) => Some(rc),
+            _ => None,
+        }));
+        Scenario {
+            settings: Settings {
+                speed: self.speed,
+                ..self.setup.settings.clone()
+            },
+            recorded,
+            upto: None,
+            ..self.setup.clone()
+        }
+    }
+
+    /// The whole trace of the run so far as JSON. The page keeps only recent
+    /// events, so this replays the run (deterministically) with the full trace on.
+    fn trace_export(&self) -> Result<String, String> {
+        const MAX_ENTRIES: u64 = 400_000;
+        let entries = self.sim.trace().len();
+        if entries > MAX_ENTRIES {
+            return Err(format!("the run has {entries} trace entries; export takes at most {MAX_ENTRIES}. Export earlier in the run, or with fewer nodes."));
+        }
+        let mut config = self.setup.settings.sim_config();
+        config.trace_ring = 0;
+        config.trace_all = true;
+        let mut full = Sim::new(config, self.setup.settings.workload());
+        full.plan(self.sim.commands().iter().cloned().map(crate::sim::Planned::Exact));
+        full.run_to_point(self.sim.stats().events, self.sim.now());
+        if full.digest() != self.sim.digest() {
+            return Err("the replay for the export did not match this run (a bug: please report the seed)".into());
+        }
+        let events = full.trace().all().unwrap_or(&[]);
+        Ok(crate::scenario::trace_json(
+            &self.export_scenario(),
+            full.digest(),
+            events,
+            full.trace().len(),
+        ))
+    }
+
     /// Applies a user action to the simulator (recorded in its trace); a refusal
     /// becomes a notice instead of an error.
     fn command(&mut self, cmd: Command) {
@@ -310,6 +510,7 @@ impl App {
             Ok(()) => self.notice = None,
             Err(e) => self.notice = Some(e),
         }
+        self.commands_seen = self.sim.commands().len();
         self.refresh_cuts();
         self.dirty = true;
     }
@@ -475,7 +676,7 @@ impl App {
         if det != self.settings.detector {
             self.settings.detector = det;
             self.settings.net = self.sim.network().config;
-            self.reset();
+            self.new_run();
         }
     }
 
@@ -671,13 +872,14 @@ impl App {
         let Some(v) = self.sim.metrics().first_violation.clone() else {
             return;
         };
-        let commands = self.sim.commands().to_vec();
-        self.sim = Sim::replay_to_event(
-            self.settings.sim_config(),
-            self.run_start.clone(),
-            &commands,
-            v.after_events + 1,
-        );
+        // The run again, every command and plan step replayed at its instant,
+        // stopped right after the event; playing on replays the rest.
+        let mut sim = Sim::new(self.setup.settings.sim_config(), self.setup.settings.workload());
+        sim.plan(self.sim.commands().iter().cloned().map(crate::sim::Planned::Exact));
+        sim.plan(self.sim.planned());
+        sim.run_to_point(v.after_events + 1, 0);
+        self.sim = sim;
+        self.commands_seen = self.sim.commands().len();
         self.playing = false;
         self.fades.clear();
         self.trace_seen = self.sim.trace().len();
@@ -715,7 +917,7 @@ impl App {
                     // Keep the network the user set during the run.
                     s.net = self.sim.network().config;
                     self.settings = s;
-                    self.reset();
+                    self.new_run();
                 }
             }
             Err(e) => {
@@ -775,6 +977,7 @@ impl App {
             if self.lagging != !reached {
                 self.lagging = !reached;
             }
+            self.after_advance();
         }
         self.collect_drops(ts);
         self.sample_chart();
@@ -1034,7 +1237,7 @@ impl App {
             &self.fades,
             ts,
             hl,
-            &LIGHT,
+            if self.dark { &DARK } else { &LIGHT },
         );
         super::count_paint();
     }
@@ -1108,14 +1311,58 @@ impl Component for App {
             .and_then(|w| w.location().search().ok())
             .unwrap_or_default();
         let pairs = params::parse_query(&search);
-        let (mut settings, url_errors) = Settings::from_query(&pairs);
-        if !pairs.iter().any(|(k, _)| k == "seed") {
+        let (page, mut url_errors) = PageOptions::from_query(&pairs);
+        let has = |k: &str| pairs.iter().any(|(key, _)| key == k);
+        // The base the URL's parameters apply over: a named library scenario;
+        // with nothing at all, the default one (something happens at once).
+        let scenario_only = pairs.iter().all(|(k, _)| crate::scenario::PAGE_KEYS.contains(&k.as_str()));
+        let mut library_id = String::new();
+        let base = match pairs.iter().rev().find(|(k, _)| k == "scenario") {
+            Some((_, id)) => match crate::library::get(id.trim()) {
+                Ok(sc) => {
+                    library_id = id.trim().to_string();
+                    sc
+                }
+                Err(e) => {
+                    url_errors.push(format!("URL parameter {e}"));
+                    Scenario::default()
+                }
+            },
+            None if scenario_only && !has("scenario_url") => {
+                library_id = crate::library::DEFAULT_ID.to_string();
+                crate::library::get(crate::library::DEFAULT_ID).unwrap_or_default()
+            }
+            None => Scenario::default(),
+        };
+        let from_library = !library_id.is_empty();
+        let (mut scenario, errs) = Scenario::from_query(&pairs, base);
+        url_errors.extend(errs);
+        if !has("seed") && !from_library {
             // No seed asked for: pick one (shown and editable, so the run can be shared).
-            settings.seed = (js_sys::Math::random() * 1e9) as u64;
+            scenario.settings.seed = (js_sys::Math::random() * 1e9) as u64;
         }
+        if let Some((_, url)) = pairs.iter().rev().find(|(k, _)| k == "scenario_url") {
+            let link = ctx.link().clone();
+            let url = url.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let r = share::fetch_text(url.clone(), crate::scenario::MAX_FILE_BYTES).await;
+                link.send_message(Msg::Loaded(url, r));
+            });
+        }
+        let settings = scenario.settings.clone();
+        let dark_query = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+        let system_dark = dark_query.as_ref().is_some_and(|m| m.matches());
+        let scheme = dark_query.map(|m| {
+            let link = ctx.link().clone();
+            let m2 = m.clone();
+            EventListener::new(&m, "change", move |_| link.send_message(Msg::SchemeChanged(m2.matches())))
+        });
         let keys = web_sys::window().and_then(|w| w.document()).map(|doc| {
             let link = ctx.link().clone();
-            EventListener::new(&doc, "keydown", move |e| {
+            // Not passive: Space must not scroll the page while it plays and pauses.
+            let opts = gloo_events::EventListenerOptions::enable_prevent_default();
+            EventListener::new_with_options(&doc, "keydown", opts, move |e| {
                 if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
                     link.send_message(Msg::Key(k.clone()));
                 }
@@ -1146,6 +1393,7 @@ impl Component for App {
             errors: BTreeMap::new(),
             lat_kind,
             url_errors,
+            problems_title: "Some URL parameters were ignored:".into(),
             notice: None,
             last_panel_ms: 0.0,
             dirty: true,
@@ -1156,10 +1404,20 @@ impl Component for App {
             on_select: ctx.link().callback(Msg::SelectNode),
             lagging: false,
             effective_speed: 0.0,
-            run_start: Workload::Heartbeat(crate::sim::Heartbeat {
-                interval: 1,
-                detector: None,
-            }),
+            setup: Scenario::default(),
+            dark: match page.theme {
+                Theme::Dark => true,
+                Theme::Light => false,
+                Theme::Auto => system_dark,
+            },
+            page,
+            _scheme: scheme,
+            share_text: String::new(),
+            share_status: None,
+            dragging: false,
+            about: false,
+            library_id,
+            commands_seen: 0,
             stable_storage: true,
             inject_kind: "crash".to_string(),
             chart_target: None,
@@ -1179,7 +1437,7 @@ impl Component for App {
             buttons: Default::default(),
         };
         app.layout = RingLayout::new(app.settings.nodes, 1.0, 1.0);
-        app.run_start = app.settings.workload();
+        app.load(scenario);
         app
     }
 
@@ -1236,9 +1494,10 @@ impl Component for App {
                     self.notice =
                         Some("Nothing left to happen: every node is down or silent.".into());
                 }
+                self.after_advance();
                 self.dirty = true;
             }
-            Msg::Reset => self.reset(),
+            Msg::Reset => self.restart(),
             Msg::Speed(s) => self.speed = s.clamp(SPEED_RANGE.0, SPEED_RANGE.1),
             Msg::Draft(f, v) => {
                 self.drafts.insert(f, v);
@@ -1366,7 +1625,7 @@ impl Component for App {
                         self.settings.nodes = 4;
                         self.drafts.insert(Field::Nodes, "4".into());
                     }
-                    self.reset();
+                    self.new_run();
                 }
             }
             Msg::RpcMode(m) => {
@@ -1464,6 +1723,104 @@ impl Component for App {
                 return false;
             }
             Msg::DismissErrors => self.url_errors.clear(),
+            Msg::LoadLibrary(id) => match crate::library::get(&id) {
+                Ok(sc) => {
+                    self.library_id = id.clone();
+                    self.url_errors.clear();
+                    self.load(sc);
+                    let extra = self.page.to_query();
+                    share::set_query(&if extra.is_empty() {
+                        format!("scenario={id}")
+                    } else {
+                        format!("scenario={id}&{extra}")
+                    });
+                    self.pending_speech.push(format!("scenario loaded: {}", self.setup.title));
+                }
+                Err(e) => self.notice = Some(e),
+            },
+            Msg::OpenFile(file) => {
+                let link = ctx.link().clone();
+                let name = file.name();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let r = share::read_file(file, crate::scenario::MAX_FILE_BYTES).await;
+                    link.send_message(Msg::Loaded(name, r));
+                });
+                return false;
+            }
+            Msg::Loaded(name, text) => {
+                match text.map_err(|e| vec![e]).and_then(|t| Scenario::from_json(&t)) {
+                    Ok(sc) => {
+                        self.url_errors.clear();
+                        self.library_id.clear();
+                        self.load(sc);
+                        self.notice = Some(format!("Loaded scenario \u{201c}{}\u{201d} from {}.", self.setup.title, crate::params::show(&name)));
+                        self.pending_speech.push(format!("scenario loaded: {}", self.setup.title));
+                    }
+                    Err(errors) => {
+                        self.problems_title = format!(
+                            "Could not load the scenario {}; nothing was changed:",
+                            crate::params::show(&name)
+                        );
+                        self.url_errors = errors;
+                    }
+                }
+            }
+            Msg::CopyLink(at_moment) => {
+                let sc = self.share_scenario(at_moment);
+                let extra = self.page.to_query();
+                let mut url = format!("{}?{}", share::page_base(), sc.to_query());
+                if !extra.is_empty() {
+                    url.push('&');
+                    url.push_str(&extra);
+                }
+                self.copy(ctx, url, if at_moment { "Link to this moment copied." } else { "Link to replay from the start copied." });
+            }
+            Msg::CopyEmbed => {
+                let sc = self.share_scenario(false);
+                let url = format!("{}?{}&embed=1", share::page_base(), sc.to_query());
+                let title = if self.setup.title.is_empty() { "distsim simulation".to_string() } else { format!("distsim: {}", self.setup.title) };
+                let code = format!(
+                    "<iframe src=\"{}\" title=\"{}\" width=\"640\" height=\"420\" style=\"border:0\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>",
+                    url.replace('&', "&amp;").replace('"', "&quot;"),
+                    title.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+                );
+                self.copy(ctx, code, "Embed code copied: paste it into your course page.");
+            }
+            Msg::Copied(r) => {
+                self.share_status = Some(match r {
+                    Ok(()) => self.share_status.clone().unwrap_or_default(),
+                    Err(e) => format!("Could not copy ({e}); select the text below and copy it by hand."),
+                });
+            }
+            Msg::ExportSetup => {
+                let json = self.export_scenario().to_json();
+                match share::download("distsim-scenario.json", "application/json", &json) {
+                    Ok(()) => self.share_status = Some("Scenario file saved (distsim-scenario.json).".into()),
+                    Err(e) => self.share_status = Some(format!("Could not save the file: {e}")),
+                }
+            }
+            Msg::ExportTrace => {
+                let r = self.trace_export().and_then(|json| {
+                    share::download("distsim-trace.json", "application/json", &json)
+                });
+                self.share_status = Some(match r {
+                    Ok(()) => format!("Trace saved (distsim-trace.json): {} entries.", self.sim.trace().len()),
+                    Err(e) => format!("Could not export the trace: {e}"),
+                });
+            }
+            Msg::Dragging(on) => {
+                if on == self.dragging {
+                    return false;
+                }
+                self.dragging = on;
+            }
+            Msg::ToggleAbout => self.about = !self.about,
+            Msg::SchemeChanged(dark) => {
+                if self.page.theme == Theme::Auto {
+                    self.dark = dark;
+                    self.dirty = true;
+                }
+            }
         }
         self.kick(ctx);
         true
@@ -1471,15 +1828,52 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
+        let ondragover = link.callback(|e: DragEvent| {
+            e.prevent_default();
+            Msg::Dragging(true)
+        });
+        let ondragleave = link.callback(|_: DragEvent| Msg::Dragging(false));
+        let ondrop = link.batch_callback(|e: DragEvent| {
+            e.prevent_default();
+            let file = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+            let mut msgs = vec![Msg::Dragging(false)];
+            msgs.extend(file.map(Msg::OpenFile));
+            msgs
+        });
+        let class = classes!(
+            "app",
+            self.page.embed.then_some("embed"),
+            if self.dark { "dark" } else { "light" },
+            self.dragging.then_some("dragging")
+        );
+        if self.page.embed {
+            return html! {
+                <div class={class} {ondragover} {ondragleave} {ondrop}>
+                    { self.view_embed(ctx) }
+                </div>
+            };
+        }
         html! {
-            <div class="app">
+            <div class={class} {ondragover} {ondragleave} {ondrop}>
                 { self.view_header(ctx) }
                 if !self.url_errors.is_empty() {
                     <div class="banner" role="alert" data-testid="url-errors">
-                        <strong>{ "Some URL parameters were ignored:" }</strong>
+                        <strong>{ self.problems_title.clone() }</strong>
                         <ul>{ for self.url_errors.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
                         <button onclick={link.callback(|_| Msg::DismissErrors)}>{ "Dismiss" }</button>
                     </div>
+                }
+                if !self.setup.title.is_empty() {
+                    <section class="story" aria-label="Scenario" data-testid="story">
+                        <h2 data-testid="story-title">{ self.setup.title.clone() }</h2>
+                        <p data-testid="story-text">{ self.setup.description.clone() }</p>
+                    </section>
+                }
+                if let Some(n) = &self.notice {
+                    <p class="notice-bar" role="status" data-testid="notice">{ n }</p>
+                }
+                if self.dragging {
+                    <div class="drop-hint" aria-hidden="true">{ "Drop a scenario file (.json) to load it" }</div>
                 }
                 <div class="sr-only" aria-live="polite" role="status" data-testid="live">{ self.live_text.clone() }</div>
                 if self.help {
@@ -1502,6 +1896,7 @@ impl Component for App {
                 <main class="main">
                     { self.view_stage(ctx) }
                     <aside class="panel" aria-label="Controls and inspector">
+                        { self.view_share(ctx) }
                         { self.view_run(ctx) }
                         if self.settings.rpc_workload { { self.view_delivery(ctx) } }
                         { self.view_detector(ctx) }
@@ -1518,6 +1913,115 @@ impl Component for App {
 }
 
 impl App {
+    /// The embed layout: the picture filling the frame, a one-line bar, and
+    /// the scenario's words behind an "about" button.
+    fn view_embed(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let full = {
+            let extra = PageOptions { embed: false, controls: true, ..self.page }.to_query();
+            let mut u = format!("{}?{}", share::page_base(), self.share_scenario(true).to_query());
+            if !extra.is_empty() {
+                u.push('&');
+                u.push_str(&extra);
+            }
+            u
+        };
+        let title = if self.setup.title.is_empty() { "distsim".to_string() } else { self.setup.title.clone() };
+        html! { <>
+            <main class="main">
+                { self.view_stage(ctx) }
+                if !self.playing && self.page.controls {
+                    <button class="big-play" data-testid="big-play" aria-label="Play (Space)" onclick={link.callback(|_| Msg::TogglePlay)}>{ "▶" }</button>
+                }
+            </main>
+            if self.page.controls {
+                <div class="embed-bar" role="group" aria-label="Simulation">
+                    <button class="primary" data-testid="play" aria-keyshortcuts="Space" onclick={link.callback(|_| Msg::TogglePlay)}
+                        aria-label={ if self.playing { "Pause (Space)" } else { "Play (Space)" } }>
+                        { if self.playing { "❚❚" } else { "▶" } }
+                    </button>
+                    <button data-testid="step" aria-keyshortcuts="S" aria-label="Step one event (S)" onclick={link.callback(|_| Msg::Step)}>{ "+1" }</button>
+                    <button data-testid="reset" aria-keyshortcuts="R" aria-label="Start again (R)" onclick={link.callback(|_| Msg::Reset)}>{ "↺" }</button>
+                    <span class="embed-time mono" data-testid="time">{ fmt_s(self.sim.now()) }</span>
+                    <button class="embed-title" data-testid="about" aria-expanded={self.about.to_string()} onclick={link.callback(|_| Msg::ToggleAbout)}
+                        aria-label={format!("About this scenario: {title}")}><span class="info-i" aria-hidden="true">{ "i" }</span>{ title.clone() }</button>
+                    <a class="embed-open" href={full} target="_blank" rel="noopener" data-testid="open-full">{ "Open ↗" }<span class="sr-only">{ " in the full simulator (new tab)" }</span></a>
+                </div>
+            }
+            if self.about {
+                <div class="about" role="dialog" aria-label="About this scenario" data-testid="about-panel">
+                    <h2>{ title.clone() }</h2>
+                    <p>{ self.setup.description.clone() }</p>
+                    <p class="hint">{ "Keys: Space play/pause · S step · R start again · +/− speed · ? help" }</p>
+                    <button onclick={link.callback(|_| Msg::ToggleAbout)}>{ "Close" }</button>
+                </div>
+            }
+            if let Some(n) = &self.notice {
+                <p class="embed-notice" role="status" data-testid="notice">{ n }</p>
+            }
+            if !self.url_errors.is_empty() {
+                <div class="banner embed-banner" role="alert" data-testid="url-errors">
+                    <strong>{ self.problems_title.clone() }</strong>
+                    <ul>{ for self.url_errors.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
+                    <button onclick={link.callback(|_| Msg::DismissErrors)}>{ "Dismiss" }</button>
+                </div>
+            }
+            <div class="sr-only" aria-live="polite" role="status" data-testid="live">{ self.live_text.clone() }</div>
+            <span class="sr-only" data-testid="digest">{ format!("{:016x}", self.sim.digest()) }</span>
+        </> }
+    }
+
+    /// Scenarios and sharing: the library, files in and out, links and embed code.
+    fn view_share(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let onfile = link.batch_callback(|e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let file = input.files().and_then(|f| f.get(0));
+            input.set_value("");
+            file.map(Msg::OpenFile)
+        });
+        html! {
+            <section class="card" aria-labelledby="h-share">
+                <h2 id="h-share">{ "Scenario" }</h2>
+                <div class="field">
+                    <label for="f-library">{ "Built-in scenarios" }</label>
+                    <select id="f-library" data-testid="f-library" onchange={link.callback(|e: Event| Msg::LoadLibrary(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
+                        <option value="" selected={self.library_id.is_empty()} disabled=true>{ "Choose an idea to see…" }</option>
+                        { for crate::library::titles().into_iter().map(|(id, title)| html! {
+                            <option value={id} selected={self.library_id == id}>{ title }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-file">{ "Open a scenario file (.json)" }</label>
+                    <input id="f-file" data-testid="f-file" type="file" accept=".json,application/json" onchange={onfile} />
+                    <p class="hint">{ "…or drop one anywhere on the page." }</p>
+                </div>
+                <div class="btns wrap">
+                    <button data-testid="copy-link" onclick={link.callback(|_| Msg::CopyLink(true))}
+                        title="A link that opens this run at this moment, paused">{ "Copy link to this moment" }</button>
+                    <button data-testid="copy-link-start" onclick={link.callback(|_| Msg::CopyLink(false))}
+                        title="A link that replays this run from the start, your actions included">{ "Copy link to replay" }</button>
+                    <button data-testid="copy-embed" onclick={link.callback(|_| Msg::CopyEmbed)}
+                        title="An iframe for a course page">{ "Copy embed code" }</button>
+                </div>
+                <div class="btns wrap">
+                    <button data-testid="export-setup" onclick={link.callback(|_| Msg::ExportSetup)}>{ "Save scenario file" }</button>
+                    <button data-testid="export-trace" onclick={link.callback(|_| Msg::ExportTrace)}>{ "Save trace (JSON)" }</button>
+                </div>
+                if let Some(st) = &self.share_status {
+                    <p class="hint" role="status" data-testid="share-status">{ st }</p>
+                }
+                if !self.share_text.is_empty() {
+                    <div class="field">
+                        <label for="f-share">{ "Copied text" }</label>
+                        <textarea id="f-share" data-testid="share-text" readonly=true rows="3" value={self.share_text.clone()} />
+                    </div>
+                }
+            </section>
+        }
+    }
+
     fn view_header(&self, ctx: &Context<Self>) -> Html {
         let s = self.sim.stats();
         let link = ctx.link();
@@ -1591,7 +2095,7 @@ impl App {
                     <span><i class="lg-byz">{ "✸" }</i>{ "Byzantine node" }</span>
                     <span><i class="lg-cut"></i>{ "cut link" }</span>
                 </div>
-                <p class="caption">
+                <p class="caption" hidden={!self.setup.title.is_empty()}>
                     if self.settings.rpc_workload {
                         <strong>{ "Clients and a server. " }</strong>
                         { format!("Each client sends a request to the server every {:.1} s; mode: {}. Circles are requests, triangles retransmissions, diamonds replies. Click anything to inspect it.", self.settings.rpc.request_every as f64 / 1e6, self.settings.rpc.mode) }
@@ -2041,9 +2545,6 @@ impl App {
                     </div>
                 </div>
                 <p class="hint" data-testid="cut-count">{ format!("{} link(s) cut", self.cut_pairs.len()) }</p>
-                if let Some(n) = &self.notice {
-                    <p class="notice" role="status" data-testid="notice">{ n }</p>
-                }
             </section>
         }
     }

@@ -32,6 +32,16 @@ pub struct Palette {
     pub restart: &'static str,
     pub cut: &'static str,
     pub select: &'static str,
+    /// A down node's disc, its outline and marks, and its label.
+    pub down_fill: &'static str,
+    pub down_ink: &'static str,
+    /// Small text on the background (clocks, statuses, node numbers).
+    pub label: &'static str,
+    /// The track of a suspicion gauge, and the threshold tick.
+    pub track: &'static str,
+    pub tick: &'static str,
+    /// Text and dots drawn on a coloured badge.
+    pub on_badge: &'static str,
 }
 
 /// The light palette (WCAG AA contrast for text on `bg`).
@@ -54,6 +64,41 @@ pub const LIGHT: Palette = Palette {
     restart: "#2563eb",
     cut: "#dc2626",
     select: "#7c3aed",
+    down_fill: "#e5e7eb",
+    down_ink: "#374151",
+    label: "#475569",
+    track: "rgba(148, 163, 184, 0.35)",
+    tick: "#111827",
+    on_badge: "#ffffff",
+};
+
+/// The dark palette (`prefers-color-scheme: dark`, or `theme=dark`): light
+/// strokes on a near-black slate, each colour lifted to keep AA contrast.
+pub const DARK: Palette = Palette {
+    bg: "#0f172a",
+    edge: "rgba(148, 163, 184, 0.20)",
+    ring: "rgba(148, 163, 184, 0.12)",
+    node: "#3b82f6",
+    node_text: "#0b1120",
+    down: "#94a3b8",
+    ping: "#60a5fa",
+    pong: "#34d399",
+    dup: "#fb923c",
+    lost: "#f87171",
+    timer: "#fbbf24",
+    retry: "#c4b5fd",
+    omit: "#fcd34d",
+    byz: "#f8fafc",
+    notice: "#22d3ee",
+    restart: "#60a5fa",
+    cut: "#f87171",
+    select: "#c4b5fd",
+    down_fill: "#334155",
+    down_ink: "#cbd5e1",
+    label: "#cbd5e1",
+    track: "rgba(148, 163, 184, 0.30)",
+    tick: "#f8fafc",
+    on_badge: "#0b1120",
 };
 
 /// A dropped message fading out where it died (UI-side, in wall-clock time).
@@ -278,7 +323,7 @@ pub fn paint(
         c.set_line_width(2.0);
         circles(c, &deviant, r + 1.5);
         c.stroke();
-        c.set_fill_style_str("#ffffff");
+        c.set_fill_style_str(pal.on_badge);
         circles(c, &deviant, 1.5);
         c.fill();
     }
@@ -399,17 +444,17 @@ pub fn paint(
             }
             continue;
         }
-        c.set_fill_style_str("#e5e7eb");
+        c.set_fill_style_str(pal.down_fill);
         match node.down {
             Some(DownKind::FailStop) => {
                 // Fail-stop: an octagon (a stop sign), solid outline.
-                c.set_stroke_style_str("#374151");
+                c.set_stroke_style_str(pal.down_ink);
                 c.set_line_width(2.5);
                 c.begin_path();
                 octagon_path(c, p, nr);
                 c.fill();
                 c.stroke();
-                c.set_fill_style_str("#374151");
+                c.set_fill_style_str(pal.down_ink);
                 c.fill_rect(p.x - nr * 0.45, p.y - nr * 0.12, nr * 0.9, nr * 0.24);
             }
             _ => {
@@ -422,7 +467,7 @@ pub fn paint(
                 c.fill();
                 c.stroke();
                 let _ = c.set_line_dash(&dash(&[]));
-                c.set_stroke_style_str("#4b5563");
+                c.set_stroke_style_str(pal.down_ink);
                 c.begin_path();
                 cross_path(c, p, nr * 0.5);
                 c.stroke();
@@ -460,14 +505,14 @@ pub fn paint(
                 c.set_fill_style_str(pal.node_text);
                 let _ = c.fill_text(&name, p.x, p.y);
             } else {
-                c.set_fill_style_str("#374151");
+                c.set_fill_style_str(pal.down_ink);
                 let _ = c.fill_text(&name, p.x, p.y + nr + 14.0);
             }
         }
         // Each node's own clock: they disagree, because there is no global clock.
         if n <= 12 {
             c.set_font("11px ui-monospace, Menlo, Consolas, monospace");
-            c.set_fill_style_str("#475569");
+            c.set_fill_style_str(pal.label);
             for (i, node) in sim.nodes().iter().enumerate() {
                 let p = layout.pos[i];
                 if node.is_up() {
@@ -484,7 +529,7 @@ pub fn paint(
         c.set_font("11px system-ui, sans-serif");
         c.set_text_align("center");
         c.set_text_baseline("middle");
-        c.set_fill_style_str("#334155");
+        c.set_fill_style_str(pal.label);
         for i in (0..n).step_by(10) {
             let p = along(
                 layout.center,
@@ -513,7 +558,7 @@ pub fn paint(
                 let frac = (h.level(local, &kind) / (1.5 * thr)).clamp(0.0, 1.0);
                 let top = -PI / 2.0;
                 c.set_line_width(if n <= 16 { 5.0 } else { 2.5 });
-                c.set_stroke_style_str("rgba(148, 163, 184, 0.35)");
+                c.set_stroke_style_str(pal.track);
                 c.begin_path();
                 let _ = c.arc(p.x, p.y, gr, 0.0, 2.0 * PI);
                 c.stroke();
@@ -523,7 +568,7 @@ pub fn paint(
                 c.stroke();
                 // The threshold: a tick at two thirds of the ring.
                 let a = top + 2.0 * PI / 1.5;
-                c.set_stroke_style_str("#111827");
+                c.set_stroke_style_str(pal.tick);
                 c.set_line_width(2.0);
                 c.begin_path();
                 c.move_to(p.x + (gr - 5.0) * a.cos(), p.y + (gr - 5.0) * a.sin());
@@ -536,7 +581,7 @@ pub fn paint(
                     let (bx, by) = (p.x + gr * 0.75, p.y - gr * 0.75);
                     let _ = c.arc(bx, by, 8.0, 0.0, 2.0 * PI);
                     c.fill();
-                    c.set_fill_style_str("#ffffff");
+                    c.set_fill_style_str(pal.on_badge);
                     c.set_font("bold 12px system-ui, sans-serif");
                     c.set_text_align("center");
                     c.set_text_baseline("middle");

@@ -4,6 +4,7 @@
 mod app;
 mod draw;
 mod nodes;
+mod share;
 
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
