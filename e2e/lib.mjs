@@ -33,7 +33,7 @@ export async function serve(dir = DIST, { cors = false, rewrite = null, needInde
     if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); return res.end('not found'); }
+      if (err) { res.writeHead(404, cors ? { 'access-control-allow-origin': '*' } : {}); return res.end('not found'); }
       const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' };
       if (cors) headers['access-control-allow-origin'] = '*';
       if (rewrite && file.endsWith('.html')) data = rewrite(data.toString('utf8'), file);

@@ -909,11 +909,15 @@ impl PageOptions {
                 "controls" => params::parse_bool("controls", v).map(|b| o.controls = b),
                 "autoplay" => params::parse_bool("autoplay", v).map(|b| o.autoplay = Some(b)),
                 "theme" => match v.trim() {
-                    "auto" => Ok(o.theme = Theme::Auto),
-                    "light" => Ok(o.theme = Theme::Light),
-                    "dark" => Ok(o.theme = Theme::Dark),
-                    _ => Err(format!("theme: expected auto, light or dark, got {}", show(v))),
-                },
+                    "auto" => Ok(Theme::Auto),
+                    "light" => Ok(Theme::Light),
+                    "dark" => Ok(Theme::Dark),
+                    _ => Err(format!(
+                        "theme: expected auto, light or dark, got {}",
+                        show(v)
+                    )),
+                }
+                .map(|t| o.theme = t),
                 _ => Ok(()),
             };
             if let Err(e) = r {

@@ -306,7 +306,9 @@ fn scripted_network_changes_are_relative_to_the_script_so_far() {
 /// e2e/tests/share.test.mjs): each file is refused with a message naming what
 /// is wrong, each URL keeps its good parameters and names the bad one.
 fn corpus(name: &str) -> Vec<serde_json::Value> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     match serde_json::from_str(&text).unwrap() {
         serde_json::Value::Array(a) => a,
@@ -319,9 +321,16 @@ fn malformed_scenario_files_are_refused_with_specific_messages() {
     let cases = corpus("scenarios.json");
     assert!(cases.len() >= 20);
     for case in cases {
-        let (name, text, want) = (case["name"].as_str().unwrap(), case["text"].as_str().unwrap(), case["expect"].as_str().unwrap());
+        let (name, text, want) = (
+            case["name"].as_str().unwrap(),
+            case["text"].as_str().unwrap(),
+            case["expect"].as_str().unwrap(),
+        );
         let errs = Scenario::from_json(text).expect_err(name);
-        assert!(errs.iter().any(|e| e.contains(want)), "{name}: wanted {want:?} in {errs:?}");
+        assert!(
+            errs.iter().any(|e| e.contains(want)),
+            "{name}: wanted {want:?} in {errs:?}"
+        );
     }
     // Huge input is refused before parsing.
     let big = format!("{{\"title\": \"{}\"}}", "x".repeat(2 << 20));
@@ -331,14 +340,20 @@ fn malformed_scenario_files_are_refused_with_specific_messages() {
 #[test]
 fn malformed_urls_name_the_parameter_and_keep_the_rest() {
     for case in corpus("urls.json") {
-        let (q, want) = (case["query"].as_str().unwrap(), case["expect"].as_str().unwrap());
+        let (q, want) = (
+            case["query"].as_str().unwrap(),
+            case["expect"].as_str().unwrap(),
+        );
         let pairs = parse_query(q);
         let (sc, mut errs) = Scenario::from_query(&pairs, Scenario::default());
         errs.extend(distsim::scenario::PageOptions::from_query(&pairs).1);
         if let Some((_, id)) = pairs.iter().find(|(k, _)| k == "scenario") {
             errs.extend(distsim::library::get(id).err());
         }
-        assert!(errs.iter().any(|e| e.contains(want)), "{q}: wanted {want:?} in {errs:?}");
+        assert!(
+            errs.iter().any(|e| e.contains(want)),
+            "{q}: wanted {want:?} in {errs:?}"
+        );
         assert_eq!(sc.settings.seed, 9, "{q}: the good parameters still apply");
     }
 }

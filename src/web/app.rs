@@ -4,10 +4,10 @@
 
 use super::draw::{self, Fade, FadeKind, Highlight, DARK, LIGHT};
 use super::nodes::{NodeButton, NodeLayer};
+use super::share;
 use crate::layout::{Pt, RingLayout};
 use crate::params::{self, Settings, SPEED_RANGE};
 use crate::scenario::{PageOptions, Scenario, Theme};
-use super::share;
 use crate::sim::{
     AnyMsg, ByzMode, Command, DeliveryMode, DetectorKind, DropReason, Flight, LatencyModel,
     NetConfig, NodeId, Payload, Protocol, RpcConfig, Sim, StepOutcome, SystemModel, TraceKind,
@@ -489,10 +489,19 @@ impl App {
         config.trace_ring = 0;
         config.trace_all = true;
         let mut full = Sim::new(config, self.setup.settings.workload());
-        full.plan(self.sim.commands().iter().cloned().map(crate::sim::Planned::Exact));
+        full.plan(
+            self.sim
+                .commands()
+                .iter()
+                .cloned()
+                .map(crate::sim::Planned::Exact),
+        );
         full.run_to_point(self.sim.stats().events, self.sim.now());
         if full.digest() != self.sim.digest() {
-            return Err("the replay for the export did not match this run (a bug: please report the seed)".into());
+            return Err(
+                "the replay for the export did not match this run (a bug: please report the seed)"
+                    .into(),
+            );
         }
         let events = full.trace().all().unwrap_or(&[]);
         Ok(crate::scenario::trace_json(
@@ -874,8 +883,17 @@ impl App {
         };
         // The run again, every command and plan step replayed at its instant,
         // stopped right after the event; playing on replays the rest.
-        let mut sim = Sim::new(self.setup.settings.sim_config(), self.setup.settings.workload());
-        sim.plan(self.sim.commands().iter().cloned().map(crate::sim::Planned::Exact));
+        let mut sim = Sim::new(
+            self.setup.settings.sim_config(),
+            self.setup.settings.workload(),
+        );
+        sim.plan(
+            self.sim
+                .commands()
+                .iter()
+                .cloned()
+                .map(crate::sim::Planned::Exact),
+        );
         sim.plan(self.sim.planned());
         sim.run_to_point(v.after_events + 1, 0);
         self.sim = sim;
@@ -1315,7 +1333,9 @@ impl Component for App {
         let has = |k: &str| pairs.iter().any(|(key, _)| key == k);
         // The base the URL's parameters apply over: a named library scenario;
         // with nothing at all, the default one (something happens at once).
-        let scenario_only = pairs.iter().all(|(k, _)| crate::scenario::PAGE_KEYS.contains(&k.as_str()));
+        let scenario_only = pairs
+            .iter()
+            .all(|(k, _)| crate::scenario::PAGE_KEYS.contains(&k.as_str()));
         let mut library_id = String::new();
         let base = match pairs.iter().rev().find(|(k, _)| k == "scenario") {
             Some((_, id)) => match crate::library::get(id.trim()) {
@@ -1356,7 +1376,9 @@ impl Component for App {
         let scheme = dark_query.map(|m| {
             let link = ctx.link().clone();
             let m2 = m.clone();
-            EventListener::new(&m, "change", move |_| link.send_message(Msg::SchemeChanged(m2.matches())))
+            EventListener::new(&m, "change", move |_| {
+                link.send_message(Msg::SchemeChanged(m2.matches()))
+            })
         });
         let keys = web_sys::window().and_then(|w| w.document()).map(|doc| {
             let link = ctx.link().clone();
@@ -1734,7 +1756,8 @@ impl Component for App {
                     } else {
                         format!("scenario={id}&{extra}")
                     });
-                    self.pending_speech.push(format!("scenario loaded: {}", self.setup.title));
+                    self.pending_speech
+                        .push(format!("scenario loaded: {}", self.setup.title));
                 }
                 Err(e) => self.notice = Some(e),
             },
@@ -1748,18 +1771,26 @@ impl Component for App {
                 return false;
             }
             Msg::Loaded(name, text) => {
-                match text.map_err(|e| vec![e]).and_then(|t| Scenario::from_json(&t)) {
+                match text
+                    .map_err(|e| vec![e])
+                    .and_then(|t| Scenario::from_json(&t))
+                {
                     Ok(sc) => {
                         self.url_errors.clear();
                         self.library_id.clear();
                         self.load(sc);
-                        self.notice = Some(format!("Loaded scenario \u{201c}{}\u{201d} from {}.", self.setup.title, crate::params::show(&name)));
-                        self.pending_speech.push(format!("scenario loaded: {}", self.setup.title));
+                        self.notice = Some(format!(
+                            "Loaded scenario \u{201c}{}\u{201d} from {}.",
+                            self.setup.title,
+                            crate::params::show(&name)
+                        ));
+                        self.pending_speech
+                            .push(format!("scenario loaded: {}", self.setup.title));
                     }
                     Err(errors) => {
+                        let shown: String = name.chars().take(100).collect();
                         self.problems_title = format!(
-                            "Could not load the scenario {}; nothing was changed:",
-                            crate::params::show(&name)
+                            "Could not load the scenario \u{201c}{shown}\u{201d}; nothing was changed:"
                         );
                         self.url_errors = errors;
                     }
@@ -1773,29 +1804,50 @@ impl Component for App {
                     url.push('&');
                     url.push_str(&extra);
                 }
-                self.copy(ctx, url, if at_moment { "Link to this moment copied." } else { "Link to replay from the start copied." });
+                self.copy(
+                    ctx,
+                    url,
+                    if at_moment {
+                        "Link to this moment copied."
+                    } else {
+                        "Link to replay from the start copied."
+                    },
+                );
             }
             Msg::CopyEmbed => {
                 let sc = self.share_scenario(false);
                 let url = format!("{}?{}&embed=1", share::page_base(), sc.to_query());
-                let title = if self.setup.title.is_empty() { "distsim simulation".to_string() } else { format!("distsim: {}", self.setup.title) };
+                let title = if self.setup.title.is_empty() {
+                    "distsim simulation".to_string()
+                } else {
+                    format!("distsim: {}", self.setup.title)
+                };
                 let code = format!(
                     "<iframe src=\"{}\" title=\"{}\" width=\"640\" height=\"420\" style=\"border:0\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>",
                     url.replace('&', "&amp;").replace('"', "&quot;"),
                     title.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
                 );
-                self.copy(ctx, code, "Embed code copied: paste it into your course page.");
+                self.copy(
+                    ctx,
+                    code,
+                    "Embed code copied: paste it into your course page.",
+                );
             }
             Msg::Copied(r) => {
                 self.share_status = Some(match r {
                     Ok(()) => self.share_status.clone().unwrap_or_default(),
-                    Err(e) => format!("Could not copy ({e}); select the text below and copy it by hand."),
+                    Err(e) => {
+                        format!("Could not copy ({e}); select the text below and copy it by hand.")
+                    }
                 });
             }
             Msg::ExportSetup => {
                 let json = self.export_scenario().to_json();
                 match share::download("distsim-scenario.json", "application/json", &json) {
-                    Ok(()) => self.share_status = Some("Scenario file saved (distsim-scenario.json).".into()),
+                    Ok(()) => {
+                        self.share_status =
+                            Some("Scenario file saved (distsim-scenario.json).".into())
+                    }
                     Err(e) => self.share_status = Some(format!("Could not save the file: {e}")),
                 }
             }
@@ -1804,7 +1856,10 @@ impl Component for App {
                     share::download("distsim-trace.json", "application/json", &json)
                 });
                 self.share_status = Some(match r {
-                    Ok(()) => format!("Trace saved (distsim-trace.json): {} entries.", self.sim.trace().len()),
+                    Ok(()) => format!(
+                        "Trace saved (distsim-trace.json): {} entries.",
+                        self.sim.trace().len()
+                    ),
                     Err(e) => format!("Could not export the trace: {e}"),
                 });
             }
@@ -1835,7 +1890,10 @@ impl Component for App {
         let ondragleave = link.callback(|_: DragEvent| Msg::Dragging(false));
         let ondrop = link.batch_callback(|e: DragEvent| {
             e.prevent_default();
-            let file = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+            let file = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
             let mut msgs = vec![Msg::Dragging(false)];
             msgs.extend(file.map(Msg::OpenFile));
             msgs
@@ -1918,15 +1976,28 @@ impl App {
     fn view_embed(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let full = {
-            let extra = PageOptions { embed: false, controls: true, ..self.page }.to_query();
-            let mut u = format!("{}?{}", share::page_base(), self.share_scenario(true).to_query());
+            let extra = PageOptions {
+                embed: false,
+                controls: true,
+                ..self.page
+            }
+            .to_query();
+            let mut u = format!(
+                "{}?{}",
+                share::page_base(),
+                self.share_scenario(true).to_query()
+            );
             if !extra.is_empty() {
                 u.push('&');
                 u.push_str(&extra);
             }
             u
         };
-        let title = if self.setup.title.is_empty() { "distsim".to_string() } else { self.setup.title.clone() };
+        let title = if self.setup.title.is_empty() {
+            "distsim".to_string()
+        } else {
+            self.setup.title.clone()
+        };
         html! { <>
             <main class="main">
                 { self.view_stage(ctx) }
@@ -1940,11 +2011,11 @@ impl App {
                         aria-label={ if self.playing { "Pause (Space)" } else { "Play (Space)" } }>
                         { if self.playing { "❚❚" } else { "▶" } }
                     </button>
-                    <button data-testid="step" aria-keyshortcuts="S" aria-label="Step one event (S)" onclick={link.callback(|_| Msg::Step)}>{ "+1" }</button>
+                    <button data-testid="step" aria-keyshortcuts="S" aria-label="+1 step: one event (S)" onclick={link.callback(|_| Msg::Step)}>{ "+1" }</button>
                     <button data-testid="reset" aria-keyshortcuts="R" aria-label="Start again (R)" onclick={link.callback(|_| Msg::Reset)}>{ "↺" }</button>
                     <span class="embed-time mono" data-testid="time">{ fmt_s(self.sim.now()) }</span>
                     <button class="embed-title" data-testid="about" aria-expanded={self.about.to_string()} onclick={link.callback(|_| Msg::ToggleAbout)}
-                        aria-label={format!("About this scenario: {title}")}><span class="info-i" aria-hidden="true">{ "i" }</span>{ title.clone() }</button>
+                        ><span class="info-i" aria-hidden="true">{ "i" }</span><span class="sr-only">{ "About this scenario: " }</span>{ title.clone() }</button>
                     <a class="embed-open" href={full} target="_blank" rel="noopener" data-testid="open-full">{ "Open ↗" }<span class="sr-only">{ " in the full simulator (new tab)" }</span></a>
                 </div>
             }
@@ -2033,7 +2104,7 @@ impl App {
                         aria-label={ if self.playing { "Pause (Space)" } else { "Play (Space)" } }>
                         { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
                     </button>
-                    <button data-testid="step" aria-keyshortcuts="S" aria-label="Step one event (S)" onclick={link.callback(|_| Msg::Step)}>{ "+1 Step" }</button>
+                    <button data-testid="step" aria-keyshortcuts="S" aria-label="+1 Step: one event (S)" onclick={link.callback(|_| Msg::Step)}>{ "+1 Step" }</button>
                     <button data-testid="reset" aria-keyshortcuts="R" aria-label="Reset the run (R)" onclick={link.callback(|_| Msg::Reset)}>{ "↺ Reset" }</button>
                     <button data-testid="help" aria-keyshortcuts="?" aria-expanded={self.help.to_string()} aria-label="Keyboard shortcuts (?)" onclick={link.callback(|_| Msg::ToggleHelp)}>{ "?" }</button>
                     <label class="speed">

@@ -49,9 +49,12 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(js_message)?;
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(js_message)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_message)?;
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
     let a: web_sys::HtmlAnchorElement = doc
         .create_element("a")
         .map_err(js_message)?
@@ -74,7 +77,8 @@ pub async fn read_file(file: web_sys::File, max_bytes: usize) -> Result<String, 
         ));
     }
     let text = JsFuture::from(file.text()).await.map_err(js_message)?;
-    text.as_string().ok_or_else(|| "the file is not text".into())
+    text.as_string()
+        .ok_or_else(|| "the file is not text".into())
 }
 
 /// Fetches a scenario file from a URL (subject to the browser's CORS rules).
@@ -85,14 +89,22 @@ pub async fn fetch_text(url: String, max_bytes: usize) -> Result<String, String>
         .map_err(|e| format!("could not fetch it ({}); is the address right, and does its server allow other sites to read it (CORS)?", js_message(e)))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
     if !resp.ok() {
-        return Err(format!("the server answered {} {}", resp.status(), resp.status_text()));
+        return Err(format!(
+            "the server answered {} {}",
+            resp.status(),
+            resp.status_text()
+        ));
     }
     let text = JsFuture::from(resp.text().map_err(js_message)?)
         .await
         .map_err(js_message)?;
     let text = text.as_string().ok_or("the answer is not text")?;
     if text.len() > max_bytes {
-        return Err(format!("the file is {} KB; at most {} KB", text.len() / 1024, max_bytes / 1024));
+        return Err(format!(
+            "the file is {} KB; at most {} KB",
+            text.len() / 1024,
+            max_bytes / 1024
+        ));
     }
     Ok(text)
 }
