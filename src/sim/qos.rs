@@ -141,6 +141,13 @@ impl DetectorMetrics {
             return;
         }
         self.advance(now);
+        if up {
+            // A restarted observer starts afresh: it suspects nobody. (Reset
+            // before counting its pairs as trusted, or the count drifts.)
+            for q in 0..self.n {
+                self.suspect[x * self.n + q] = false;
+            }
+        }
         // Pairs involving x stop (or start) counting for accuracy.
         for y in 0..self.n {
             for (p, q) in [(x, y), (y, x)] {
@@ -160,10 +167,6 @@ impl DetectorMetrics {
         }
         self.up[x] = up;
         if up {
-            // A restarted observer starts afresh: it suspects nobody.
-            for q in 0..self.n {
-                self.suspect[x * self.n + q] = false;
-            }
             for d in self.detections.iter_mut().filter(|d| d.target.0 == node) {
                 d.recovered = true;
             }

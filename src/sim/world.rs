@@ -450,7 +450,7 @@ impl<P: Protocol> Sim<P> {
                 .map(Planned::Exact),
         );
         sim.step_until_events(events);
-        sim.apply_due(sim.now);
+        while sim.apply_next_due(sim.now) {}
         sim
     }
 
@@ -459,7 +459,7 @@ impl<P: Protocol> Sim<P> {
     /// link opens at the moment it was copied.
     pub fn run_to_point(&mut self, events: u64, at: Micros) {
         self.step_until_events(events);
-        self.apply_due(at);
+        while self.apply_next_due(at) {}
         self.now = self.now.max(at);
     }
 
@@ -502,38 +502,37 @@ impl<P: Protocol> Sim<P> {
         std::mem::take(&mut self.plan_refused)
     }
 
-    /// Applies every planned command due before time may pass `horizon`: exact
-    /// ones whose event count has been reached (and whose time is within the
-    /// horizon), timed ones at or before it.
+    /// Applies the next planned command if it is due before time may pass
+    /// `horizon` (an exact one whose event count has been reached, a timed one
+    /// at or before it). One at a time: a command may queue events that must
+    /// run before the next command's time. Returns whether one was taken.
     #[inline]
-    fn apply_due(&mut self, horizon: Micros) {
+    fn apply_next_due(&mut self, horizon: Micros) -> bool {
         if self.plan_exact.is_empty() && self.plan_timed.is_empty() {
-            return;
+            return false;
         }
-        self.apply_due_slow(horizon);
+        self.apply_next_due_slow(horizon)
     }
 
     #[cold]
-    fn apply_due_slow(&mut self, horizon: Micros) {
-        loop {
-            if let Some(rc) = self.plan_exact.front() {
-                if rc.after_events <= self.stats.events && rc.at <= horizon.max(self.now) {
-                    let rc = self.plan_exact.pop_front().expect("front");
-                    self.now = self.now.max(rc.at);
-                    self.apply_planned(rc.cmd, Source::Replay);
-                    continue;
-                }
+    fn apply_next_due_slow(&mut self, horizon: Micros) -> bool {
+        if let Some(rc) = self.plan_exact.front() {
+            if rc.after_events <= self.stats.events && rc.at <= horizon.max(self.now) {
+                let rc = self.plan_exact.pop_front().expect("front");
+                self.now = self.now.max(rc.at);
+                self.apply_planned(rc.cmd, Source::Replay);
+                return true;
             }
-            if let Some(&(at, _)) = self.plan_timed.front() {
-                if at <= horizon {
-                    let (at, cmd) = self.plan_timed.pop_front().expect("front");
-                    self.now = self.now.max(at);
-                    self.apply_planned(cmd, Source::Script);
-                    continue;
-                }
-            }
-            break;
         }
+        if let Some(&(at, _)) = self.plan_timed.front() {
+            if at <= horizon {
+                let (at, cmd) = self.plan_timed.pop_front().expect("front");
+                self.now = self.now.max(at);
+                self.apply_planned(cmd, Source::Script);
+                return true;
+            }
+        }
+        false
     }
 
     fn apply_planned(&mut self, cmd: Command, source: Source) {
@@ -830,15 +829,15 @@ impl<P: Protocol> Sim<P> {
                 Some(e) => e.time,
                 None => {
                     // Nothing queued: a planned command is the only thing left.
-                    let before = self.commands.len();
-                    self.apply_due(Micros::MAX);
-                    if self.commands.len() > before || !self.queue.is_empty() {
+                    if self.apply_next_due(Micros::MAX) {
                         continue;
                     }
                     return StepOutcome::Idle;
                 }
             };
-            self.apply_due(next);
+            if self.apply_next_due(next) {
+                continue;
+            }
             let Some(e) = self.queue.pop() else { continue };
             if self.handle(e) {
                 self.stats.events += 1;
@@ -859,20 +858,27 @@ impl<P: Protocol> Sim<P> {
     /// frame's work bounded at high speeds without changing the run.
     pub fn run_until_limited(&mut self, t: Micros, max_events: u64) -> bool {
         let limit = self.stats.events.saturating_add(max_events);
-        while let Some(next) = self.queue.peek().map(|e| e.time) {
-            if next > t {
+        loop {
+            while let Some(next) = self.queue.peek().map(|e| e.time) {
+                if next > t {
+                    break;
+                }
+                if self.stats.events >= limit {
+                    return false;
+                }
+                if self.apply_next_due(next) {
+                    continue;
+                }
+                let Some(e) = self.queue.pop() else { continue };
+                if self.handle(e) {
+                    self.stats.events += 1;
+                }
+            }
+            // A planned command due by `t` may queue events due by `t`: go on with them.
+            if !self.apply_next_due(t) {
                 break;
             }
-            if self.stats.events >= limit {
-                return false;
-            }
-            self.apply_due(next);
-            let Some(e) = self.queue.pop() else { continue };
-            if self.handle(e) {
-                self.stats.events += 1;
-            }
         }
-        self.apply_due(t);
         self.now = self.now.max(t);
         true
     }
