@@ -409,6 +409,11 @@ impl App {
         self.chart_target = None;
         self.notice = None;
         self.reset();
+        if self.settings.detector.is_some() && !self.settings.rpc_workload && self.settings.nodes > 1 {
+            // Show a detector at work from the start: node 0's suspicion of the others.
+            self.selection = Selection::Node(0);
+            self.chart_target = Some(1);
+        }
         if let Some((events, at)) = upto {
             self.sim.run_to_point(events, at);
             self.playing = false;
