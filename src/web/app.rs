@@ -409,7 +409,10 @@ impl App {
         self.chart_target = None;
         self.notice = None;
         self.reset();
-        if self.settings.detector.is_some() && !self.settings.rpc_workload && self.settings.nodes > 1 {
+        if self.settings.detector.is_some()
+            && !self.settings.rpc_workload
+            && self.settings.nodes > 1
+        {
             // Show a detector at work from the start: node 0's suspicion of the others.
             self.selection = Selection::Node(0);
             self.chart_target = Some(1);
