@@ -416,13 +416,19 @@ pub fn rpc_pairs(rpc: &RpcConfig) -> Vec<(&'static str, String)> {
 
 /// Integer microseconds as milliseconds text that [`ms_to_us`] reads back exactly.
 pub fn us_to_ms(us: Micros) -> String {
-    let whole = us / 1000;
-    match us % 1000 {
-        0 => whole.to_string(),
-        frac => format!("{whole}.{frac:03}")
-            .trim_end_matches('0')
-            .to_string(),
+    decimal(us, 1000)
+}
+
+/// `value / unit` as exact decimal text, without trailing zeros.
+fn decimal(value: u64, unit: u64) -> String {
+    let (whole, frac) = (value / unit, value % unit);
+    if frac == 0 {
+        return whole.to_string();
     }
+    let digits = unit.ilog10() as usize;
+    format!("{whole}.{frac:0digits$}")
+        .trim_end_matches('0')
+        .to_string()
 }
 
 /// Splits a URL query string (`?a=1&b=x%20y`) into decoded pairs. Never fails:
@@ -504,13 +510,7 @@ pub fn s_to_us(s: f64) -> Micros {
 
 /// Integer microseconds as seconds text that [`s_to_us`] reads back exactly.
 pub fn us_to_s(us: Micros) -> String {
-    let whole = us / 1_000_000;
-    match us % 1_000_000 {
-        0 => whole.to_string(),
-        frac => format!("{whole}.{frac:06}")
-            .trim_end_matches('0')
-            .to_string(),
-    }
+    decimal(us, 1_000_000)
 }
 
 /// User text quoted back in a message: shortened, always as text.

@@ -719,13 +719,17 @@ pub fn trace_json<M: Payload>(
 }
 
 fn event_value<M: Payload>(e: &TraceEvent<M>) -> Value {
-    let mut o = Map::new();
-    o.insert("i".into(), json!(e.index));
-    o.insert("t_us".into(), json!(e.time));
-    let mut put = |k: &str, v: Value| {
-        o.insert(k.into(), v);
+    // The fields every message event has.
+    let message = |kind: &str, id: &u64, from: &NodeId, to: &NodeId, msg: &M| {
+        vec![
+            ("kind", json!(kind)),
+            ("id", json!(id)),
+            ("from", json!(from.0)),
+            ("to", json!(to.0)),
+            ("msg", json!(msg.to_string())),
+        ]
     };
-    match &e.kind {
+    let fields: Vec<(&str, Value)> = match &e.kind {
         TraceKind::Send {
             id,
             from,
@@ -737,27 +741,19 @@ fn event_value<M: Payload>(e: &TraceEvent<M>) -> Value {
             deviant,
             lost,
         } => {
-            put("kind", json!("send"));
-            put("id", json!(id));
-            put("from", json!(from.0));
-            put("to", json!(to.0));
-            put("msg", json!(msg.to_string()));
-            put("depart_us", json!(depart));
-            put("arrive_us", json!(arrive));
-            put("dup", json!(dup));
-            put("deviant", json!(deviant));
+            let mut f = message("send", id, from, to, msg);
+            f.extend([
+                ("depart_us", json!(depart)),
+                ("arrive_us", json!(arrive)),
+                ("dup", json!(dup)),
+                ("deviant", json!(deviant)),
+            ]);
             if let Some((at, r)) = lost {
-                put("lost_at_us", json!(at));
-                put("lost", json!(r.label()));
+                f.extend([("lost_at_us", json!(at)), ("lost", json!(r.label()))]);
             }
+            f
         }
-        TraceKind::Deliver { id, from, to, msg } => {
-            put("kind", json!("deliver"));
-            put("id", json!(id));
-            put("from", json!(from.0));
-            put("to", json!(to.0));
-            put("msg", json!(msg.to_string()));
-        }
+        TraceKind::Deliver { id, from, to, msg } => message("deliver", id, from, to, msg),
         TraceKind::Drop {
             id,
             from,
@@ -766,43 +762,43 @@ fn event_value<M: Payload>(e: &TraceEvent<M>) -> Value {
             reason,
             ..
         } => {
-            put("kind", json!("drop"));
-            put("id", json!(id));
-            put("from", json!(from.0));
-            put("to", json!(to.0));
-            put("msg", json!(msg.to_string()));
-            put("reason", json!(reason.label()));
+            let mut f = message("drop", id, from, to, msg);
+            f.push(("reason", json!(reason.label())));
+            f
         }
-        TraceKind::TimerSet { node, tag, fire_at } => {
-            put("kind", json!("timer_set"));
-            put("node", json!(node.0));
-            put("tag", json!(tag.to_string()));
-            put("fire_at_us", json!(fire_at));
-        }
-        TraceKind::TimerFire { node, tag } => {
-            put("kind", json!("timer_fire"));
-            put("node", json!(node.0));
-            put("tag", json!(tag.to_string()));
-        }
-        TraceKind::Command(c) => {
-            put("kind", json!("command"));
-            put("do", json!(command_words(c)));
-        }
-        TraceKind::Notice { to, failed } => {
-            put("kind", json!("notice"));
-            put("to", json!(to.0));
-            put("failed", json!(failed.0));
-        }
-        TraceKind::Restart { node, from_stable } => {
-            put("kind", json!("restart"));
-            put("node", json!(node.0));
-            put("from_stable", json!(from_stable));
-        }
-        TraceKind::Note { node, note } => {
-            put("kind", json!("note"));
-            put("node", json!(node.0));
-            put("note", json!(note.to_string()));
-        }
+        TraceKind::TimerSet { node, tag, fire_at } => vec![
+            ("kind", json!("timer_set")),
+            ("node", json!(node.0)),
+            ("tag", json!(tag.to_string())),
+            ("fire_at_us", json!(fire_at)),
+        ],
+        TraceKind::TimerFire { node, tag } => vec![
+            ("kind", json!("timer_fire")),
+            ("node", json!(node.0)),
+            ("tag", json!(tag.to_string())),
+        ],
+        TraceKind::Command(c) => vec![("kind", json!("command")), ("do", json!(command_words(c)))],
+        TraceKind::Notice { to, failed } => vec![
+            ("kind", json!("notice")),
+            ("to", json!(to.0)),
+            ("failed", json!(failed.0)),
+        ],
+        TraceKind::Restart { node, from_stable } => vec![
+            ("kind", json!("restart")),
+            ("node", json!(node.0)),
+            ("from_stable", json!(from_stable)),
+        ],
+        TraceKind::Note { node, note } => vec![
+            ("kind", json!("note")),
+            ("node", json!(node.0)),
+            ("note", json!(note.to_string())),
+        ],
+    };
+    let mut o = Map::new();
+    o.insert("i".into(), json!(e.index));
+    o.insert("t_us".into(), json!(e.time));
+    for (k, v) in fields {
+        o.insert(k.into(), v);
     }
     Value::Object(o)
 }

@@ -6,7 +6,7 @@ use super::draw::{self, Fade, FadeKind, Highlight, DARK, LIGHT};
 use super::nodes::{NodeButton, NodeLayer};
 use super::share;
 use crate::layout::{Pt, RingLayout};
-use crate::params::{self, Settings, SPEED_RANGE};
+use crate::params::{self, us_to_ms as ms, Settings, SPEED_RANGE};
 use crate::scenario::{PageOptions, Scenario, Theme};
 use crate::sim::{
     AnyMsg, ByzMode, Command, DeliveryMode, DetectorKind, DropReason, Flight, LatencyModel,
@@ -249,15 +249,6 @@ fn fmt_local(us: i64) -> String {
     format!("{:.3} s", us as f64 / 1e6)
 }
 
-fn ms(us: u64) -> String {
-    let v = us as f64 / 1000.0;
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}")
-    }
-}
-
 impl App {
     fn new_sim(settings: &Settings) -> Sim<Workload> {
         super::set_panic_seed(settings.seed);
@@ -360,12 +351,17 @@ impl App {
     /// Starts the scenario again from the settings it started with, undoing
     /// network and delivery changes made during the run (speed stays).
     fn restart(&mut self) {
-        self.settings = self.setup.settings.clone();
-        self.drafts = Self::drafts_from(&self.settings);
-        self.errors.clear();
-        self.lat_kind = self.settings.net.latency.kind().to_string();
+        self.adopt_settings(self.setup.settings.clone());
         self.notice = None;
         self.reset();
+    }
+
+    /// Makes `settings` current, with the form fields showing them (no run yet).
+    fn adopt_settings(&mut self, settings: Settings) {
+        self.drafts = Self::drafts_from(&settings);
+        self.errors.clear();
+        self.lat_kind = settings.net.latency.kind().to_string();
+        self.settings = settings;
     }
 
     /// Reflects commands the simulator applied by itself (a script step, a
@@ -394,10 +390,7 @@ impl App {
     /// Makes `sc` the current setup and starts it: from time 0, or at its
     /// `upto` point, paused, when it is a link to a moment.
     fn load(&mut self, sc: Scenario) {
-        self.settings = sc.settings.clone();
-        self.drafts = Self::drafts_from(&self.settings);
-        self.errors.clear();
-        self.lat_kind = self.settings.net.latency.kind().to_string();
+        self.adopt_settings(sc.settings.clone());
         self.speed = self.settings.speed;
         let upto = sc.upto;
         self.setup = Scenario { upto: None, ..sc };
@@ -715,7 +708,7 @@ impl App {
                     Ok(g) => {
                         self.errors.remove(&Field::Gst);
                         SystemModel::PartiallySynchronous {
-                            gst: (g * 1e6).round() as u64,
+                            gst: params::s_to_us(g),
                         }
                     }
                     Err(e) => {
@@ -818,7 +811,7 @@ impl App {
         ) {
             Ok(v) => {
                 self.errors.remove(&Field::RecoverAfter);
-                Some((v * 1e6).round() as u64)
+                Some(params::s_to_us(v))
             }
             Err(e) => {
                 self.errors.insert(Field::RecoverAfter, e);
@@ -1922,13 +1915,7 @@ impl Component for App {
         html! {
             <div class={class} {ondragover} {ondragleave} {ondrop}>
                 { self.view_header(ctx) }
-                if !self.url_errors.is_empty() {
-                    <div class="banner" role="alert" data-testid="url-errors">
-                        <strong>{ self.problems_title.clone() }</strong>
-                        <ul>{ for self.url_errors.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
-                        <button onclick={link.callback(|_| Msg::DismissErrors)}>{ "Dismiss" }</button>
-                    </div>
-                }
+                { self.view_problems(ctx) }
                 if !self.setup.title.is_empty() {
                     <section class="story" aria-label="Scenario" data-testid="story">
                         <h2 data-testid="story-title">{ self.setup.title.clone() }</h2>
@@ -2038,16 +2025,24 @@ impl App {
             if let Some(n) = &self.notice {
                 <p class="embed-notice" role="status" data-testid="notice">{ n }</p>
             }
-            if !self.url_errors.is_empty() {
-                <div class="banner embed-banner" role="alert" data-testid="url-errors">
-                    <strong>{ self.problems_title.clone() }</strong>
-                    <ul>{ for self.url_errors.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
-                    <button onclick={link.callback(|_| Msg::DismissErrors)}>{ "Dismiss" }</button>
-                </div>
-            }
+            { self.view_problems(ctx) }
             <div class="sr-only" aria-live="polite" role="status" data-testid="live">{ self.live_text.clone() }</div>
             <span class="sr-only" data-testid="digest">{ format!("{:016x}", self.sim.digest()) }</span>
         </> }
+    }
+
+    /// What was wrong with the URL or a scenario file, until dismissed.
+    fn view_problems(&self, ctx: &Context<Self>) -> Html {
+        if self.url_errors.is_empty() {
+            return Html::default();
+        }
+        html! {
+            <div class={classes!("banner", self.page.embed.then_some("embed-banner"))} role="alert" data-testid="url-errors">
+                <strong>{ self.problems_title.clone() }</strong>
+                <ul>{ for self.url_errors.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
+                <button onclick={ctx.link().callback(|_| Msg::DismissErrors)}>{ "Dismiss" }</button>
+            </div>
+        }
     }
 
     /// Scenarios and sharing: the library, files in and out, links and embed code.
