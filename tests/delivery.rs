@@ -532,7 +532,11 @@ fn replaying_to_the_violation_stops_right_after_it() {
         .first_violation
         .clone()
         .expect("duplication breaks at-most-once");
-    let at = Sim::replay_to_event(cfg, Rpc { config: rpc }, sim.commands(), v.after_events + 1);
+    // What the page's "Show the first" does: the same run, every recorded
+    // command planned at its exact instant, stopped right after the event.
+    let mut at = Sim::new(cfg, Rpc { config: rpc });
+    at.plan(sim.commands().iter().cloned().map(Planned::Exact));
+    at.run_to_point(v.after_events + 1, 0);
     assert_eq!(
         at.metrics().violations,
         1,

@@ -364,3 +364,68 @@ fn completeness_every_crashed_node_is_eventually_suspected_by_every_correct_node
         }
     }
 }
+
+/// The O(1) completeness and accuracy answers equal a full recount over all
+/// pairs after every single event, through crashes, fail-stops and restarts
+/// (with and without stable storage) in an asynchronous network.
+#[test]
+fn running_completeness_and_accuracy_equal_a_recount_after_every_event() {
+    for seed in 0u64..6 {
+        let net = NetConfig {
+            loss: 0.05,
+            spikes: SystemModel::Asynchronous.spikes(),
+            ..NetConfig::default()
+        };
+        let kind = DetectorKind::FixedTimeout { timeout: 1_200_000 };
+        let mut sim = hb_sim(5, seed, net, ClockConfig::default(), 400_000, kind);
+        let plan: [(Micros, Command); 5] = [
+            (2_000_000, Command::Crash(NodeId(1))),
+            (4_000_000, Command::FailStop(NodeId(3))),
+            (6_000_000, Command::Recover(NodeId(1))),
+            (
+                7_000_000,
+                Command::CrashRecover {
+                    node: NodeId(0),
+                    after: 2_500_000,
+                    stable: false,
+                },
+            ),
+            (12_000_000, Command::Recover(NodeId(3))),
+        ];
+        let (mut held_complete, mut broke_complete, mut broke_accuracy) = (0u32, 0u32, 0u32);
+        let mut next = 0;
+        while sim.now() < 16_000_000 {
+            if next < plan.len() && sim.now() >= plan[next].0 {
+                sim.apply(plan[next].1.clone()).unwrap();
+                next += 1;
+            }
+            sim.step();
+            let m = sim.detector_metrics();
+            let (complete, accurate) = m.recount();
+            assert_eq!(
+                m.complete(),
+                complete,
+                "seed {seed} at {} µs: completeness",
+                sim.now()
+            );
+            assert_eq!(
+                m.accurate_now(),
+                accurate,
+                "seed {seed} at {} µs: accuracy",
+                sim.now()
+            );
+            held_complete += complete as u32;
+            broke_complete += !complete as u32;
+            broke_accuracy += !accurate as u32;
+        }
+        // Both answers really changed during the run, so the check is not vacuous.
+        assert!(
+            held_complete > 0 && broke_complete > 0,
+            "seed {seed}: completeness never changed"
+        );
+        assert!(
+            broke_accuracy > 0,
+            "seed {seed}: no false suspicion to check accuracy on"
+        );
+    }
+}

@@ -6,8 +6,8 @@
 //! without a browser, and be drawn: every send and timer is visible to the core.
 
 use super::delivery::{DeliveryMode, Note};
-use super::rpc::RpcConfig;
 use super::{Micros, NodeId};
+use std::any::Any;
 use std::fmt;
 
 /// Identifies a node's timer. Setting a timer with a tag that is already pending
@@ -154,10 +154,13 @@ pub trait Protocol: Clone {
     fn delivery_mode(&self) -> Option<DeliveryMode> {
         None
     }
-    /// Changes the delivery settings of a client/server workload at run time.
-    /// Default: this workload has none.
-    fn set_rpc_config(&mut self, _config: &RpcConfig) -> Result<(), String> {
-        Err("this workload has no delivery settings".to_string())
+    /// Changes the protocol's own settings at run time (a recorded command).
+    /// `change` is whatever settings type the protocol defines (the client/server
+    /// workload takes an `RpcConfig`); the trait knows no protocol's settings, so
+    /// a new protocol adds its own without touching this file. A protocol refuses
+    /// a type it does not know, and invalid values, with a message.
+    fn reconfigure(&mut self, _change: &dyn Any) -> Result<(), String> {
+        Err("this workload has no such settings".to_string())
     }
     /// The node's state as label/value rows for the inspector.
     fn describe(&self, state: &Self::State, ctx: &Ctx) -> Vec<(String, String)>;

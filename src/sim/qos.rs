@@ -60,6 +60,9 @@ pub struct DetectorMetrics {
     pub recurrence: (u128, u64),
     observed_pairs: u64,
     trusted_pairs: u64,
+    /// Pairs (up observer, down target) where the observer does not suspect the
+    /// target: completeness holds exactly when this is zero.
+    unsuspected_down: u64,
     last_update: Micros,
     observed_time: u128,
     trusted_time: u128,
@@ -107,6 +110,13 @@ impl DetectorMetrics {
             return;
         }
         self.suspect[i] = suspected;
+        if self.up[p] && !self.up[q] {
+            if suspected {
+                self.unsuspected_down -= 1;
+            } else {
+                self.unsuspected_down += 1;
+            }
+        }
         if self.observed(p, q) {
             if suspected {
                 self.trusted_pairs -= 1;
@@ -146,6 +156,26 @@ impl DetectorMetrics {
             // before counting its pairs as trusted, or the count drifts.)
             for q in 0..self.n {
                 self.suspect[x * self.n + q] = false;
+            }
+        }
+        // Pairs between x and a down node stop (or start) counting for completeness.
+        for y in (0..self.n).filter(|&y| y != x) {
+            if self.up[y] {
+                // (y, x): an up observer of a target that goes down (or comes back).
+                let unsuspected = !self.suspect[y * self.n + x] as u64;
+                if up {
+                    self.unsuspected_down -= unsuspected;
+                } else {
+                    self.unsuspected_down += unsuspected;
+                }
+            } else {
+                // (x, y): x observes a down target while x is up.
+                let unsuspected = !self.suspect[x * self.n + y] as u64;
+                if up {
+                    self.unsuspected_down += unsuspected;
+                } else {
+                    self.unsuspected_down -= unsuspected;
+                }
             }
         }
         // Pairs involving x stop (or start) counting for accuracy.
@@ -202,21 +232,31 @@ impl DetectorMetrics {
     }
 
     /// Whether every down node is suspected by every up node now (completeness).
+    /// O(1): a running count, so panels may ask every render.
     pub fn complete(&self) -> bool {
-        (0..self.n).filter(|&q| !self.up[q]).all(|q| {
-            (0..self.n)
-                .filter(|&p| self.up[p])
-                .all(|p| self.suspect[p * self.n + q])
-        })
+        self.unsuspected_down == 0
     }
 
     /// Whether no up node is suspected by an up node now (accuracy, at this instant).
+    /// O(1): every observed pair is trusted.
     pub fn accurate_now(&self) -> bool {
-        (0..self.n).filter(|&q| self.up[q]).all(|q| {
+        self.trusted_pairs == self.observed_pairs
+    }
+
+    /// `complete()` and `accurate_now()` recomputed from scratch over all pairs,
+    /// to check the running counts against (tests).
+    pub fn recount(&self) -> (bool, bool) {
+        let complete = (0..self.n).filter(|&q| !self.up[q]).all(|q| {
+            (0..self.n)
+                .filter(|&p| self.up[p])
+                .all(|p| self.suspect[p * self.n + q])
+        });
+        let accurate = (0..self.n).filter(|&q| self.up[q]).all(|q| {
             (0..self.n)
                 .filter(|&p| p != q && self.up[p])
                 .all(|p| !self.suspect[p * self.n + q])
-        })
+        });
+        (complete, accurate)
     }
 
     /// Which nodes are up.

@@ -539,7 +539,10 @@ impl Protocol for Rpc {
         Some(self.config.mode)
     }
 
-    fn set_rpc_config(&mut self, config: &RpcConfig) -> Result<(), String> {
+    fn reconfigure(&mut self, change: &dyn std::any::Any) -> Result<(), String> {
+        let Some(config) = change.downcast_ref::<RpcConfig>() else {
+            return Err("the client/server workload takes delivery settings only".to_string());
+        };
         validate_rpc(config)?;
         self.config = config.clone();
         Ok(())

@@ -184,10 +184,10 @@ impl Protocol for Workload {
         }
     }
 
-    fn set_rpc_config(&mut self, config: &super::rpc::RpcConfig) -> Result<(), String> {
+    fn reconfigure(&mut self, change: &dyn std::any::Any) -> Result<(), String> {
         match self {
-            Workload::Heartbeat(p) => p.set_rpc_config(config),
-            Workload::Rpc(p) => p.set_rpc_config(config),
+            Workload::Heartbeat(p) => p.reconfigure(change),
+            Workload::Rpc(p) => p.reconfigure(change),
         }
     }
 

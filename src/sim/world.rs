@@ -432,28 +432,6 @@ impl<P: Protocol> Sim<P> {
         sim
     }
 
-    /// Rebuilds a run up to the moment right after its `events`-th event, applying
-    /// the recorded commands given before it. This is how the page jumps to the
-    /// event that broke a guarantee.
-    pub fn replay_to_event(
-        config: SimConfig,
-        protocol: P,
-        commands: &[RecordedCommand],
-        events: u64,
-    ) -> Self {
-        let mut sim = Sim::new(config, protocol);
-        sim.plan(
-            commands
-                .iter()
-                .filter(|c| c.after_events <= events)
-                .cloned()
-                .map(Planned::Exact),
-        );
-        sim.step_until_events(events);
-        while sim.apply_next_due(sim.now) {}
-        sim
-    }
-
     /// Brings the run to a point recorded earlier: `events` events processed and
     /// time `at` (planned commands due by then applied). This is how a copied
     /// link opens at the moment it was copied.
@@ -1121,7 +1099,7 @@ impl<P: Protocol> Sim<P> {
                 self.replay_log[node.0 as usize].clear();
             }
             Command::SetRpc(c) => {
-                self.protocol.set_rpc_config(&c).expect("validated");
+                self.protocol.reconfigure(&c).expect("validated");
                 self.metrics.mode = Some(c.mode);
             }
         }
@@ -1194,7 +1172,7 @@ impl<P: Protocol> Sim<P> {
             Command::SetRpc(c) => {
                 // Validate on a copy: a refused command changes nothing.
                 let mut probe = self.protocol.clone();
-                probe.set_rpc_config(c)
+                probe.reconfigure(c)
             }
         }
     }
