@@ -850,20 +850,25 @@ fn clip(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
 
-/// Percent-encodes a query component (RFC 3986 unreserved characters stay).
+/// What stays as typed in a query component: RFC 3986's unreserved
+/// characters, plus `,` `:` `@` so that commands (`cmd=120@12.5:crash+3`) stay
+/// readable in a link. Everything else is percent-encoded.
+const QUERY_KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b',')
+    .remove(b':')
+    .remove(b'@');
+
+/// Percent-encodes a query component, a space as `+` (form encoding, which
+/// [`crate::params::parse_query`] reads back).
 pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            b',' | b':' | b'@' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    // '%' itself is encoded, so "%20" in the output can only be a space.
+    percent_encoding::utf8_percent_encode(s, QUERY_KEEP)
+        .to_string()
+        .replace("%20", "+")
 }
 
 /// Colour scheme the page asks for.

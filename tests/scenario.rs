@@ -357,3 +357,46 @@ fn malformed_urls_name_the_parameter_and_keep_the_rest() {
         assert_eq!(sc.settings.seed, 9, "{q}: the good parameters still apply");
     }
 }
+
+/// The query encoder and reader (now the `percent-encoding` and
+/// `form_urlencoded` crates) write and read exactly what the hand-written ones
+/// did: readable commands, '+' for a space, malformed escapes kept as typed.
+#[test]
+fn query_components_encode_and_decode_as_before() {
+    use distsim::params::parse_query;
+    use distsim::scenario::encode;
+    assert_eq!(encode("120@12.5:crash 3"), "120@12.5:crash+3");
+    assert_eq!(
+        encode("a b,c:d@e~f/g%h&i=é+"),
+        "a+b,c:d@e~f%2Fg%25h%26i%3D%C3%A9%2B"
+    );
+    assert_eq!(encode("<script>"), "%3Cscript%3E");
+    assert_eq!(
+        parse_query("?a=1&b=x%20y+z&&c&d=%zz%4&e=%C3%A9&f=1=2"),
+        vec![
+            ("a".to_string(), "1".to_string()),
+            ("b".to_string(), "x y z".to_string()),
+            ("c".to_string(), String::new()),
+            ("d".to_string(), "%zz%4".to_string()),
+            ("e".to_string(), "é".to_string()),
+            ("f".to_string(), "1=2".to_string()),
+        ]
+    );
+    for s in [
+        "",
+        "plain",
+        "a b",
+        "100%",
+        "x&y=z",
+        "ünï ©ode",
+        "+ + +",
+        "%2B",
+    ] {
+        let q = format!("k={}", encode(s));
+        assert_eq!(
+            parse_query(&q),
+            vec![("k".to_string(), s.to_string())],
+            "{s:?}"
+        );
+    }
+}

@@ -1,9 +1,20 @@
 //! The browser side: the Yew app, the canvas painter, the panic overlay, and
 //! a few functions exported to JavaScript for benchmarks and tests.
 
+mod address;
 mod app;
 mod draw;
+mod form;
+mod frame;
+mod host;
+mod intent;
+mod keys;
+mod links;
+mod narrate;
 mod nodes;
+mod pair_chart;
+mod panels;
+mod picture;
 mod share;
 
 use std::cell::Cell;
@@ -22,6 +33,14 @@ pub(crate) fn count_paint() {
 #[wasm_bindgen]
 pub fn paint_count() -> u32 {
     PAINTS.with(|p| p.get())
+}
+
+/// Wall time in ms (the page's clock; never read by the simulator).
+pub(crate) fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
 }
 
 /// Remembers the seed of the current run, so a panic report can name it.

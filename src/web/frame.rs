@@ -1,0 +1,169 @@
+//! The frame loop: advances the run by each frame's wall time × speed, decides
+//! whether the picture needs painting, and when to wake up next.
+//!
+//! Pacing: animating a canvas costs CPU per painted frame, whatever it draws,
+//! so we paint only when something appeared or vanished, or when the fastest
+//! moving thing has moved `PAINT_STEP_PX`; between paints we sleep on a timer
+//! rather than on animation frames. Paused with nothing fading, we sleep until
+//! the user does something. With reduced motion, a few still pictures a second.
+
+use super::host::Host;
+use super::narrate::Narrator;
+use super::picture::Picture;
+use gloo_render::{request_animation_frame, AnimationFrame};
+use gloo_timers::callback::Timeout;
+use yew::Callback;
+
+/// Paint again once the fastest moving thing has moved this many CSS pixels.
+const PAINT_STEP_PX: f64 = 1.5;
+/// With reduced motion, paint at most this often (wall ms).
+const CALM_PAINT_MS: f64 = 250.0;
+/// Most events processed in one frame (about 8 ms of wasm at 4 M events/s).
+const FRAME_EVENT_BUDGET: u64 = 30_000;
+/// Panels refresh at most this often while running (wall ms).
+const PANEL_MS: f64 = 250.0;
+
+#[derive(Default)]
+pub struct FrameLoop {
+    /// Fractional simulated microseconds carried between frames.
+    carry_us: f64,
+    last_frame: Option<f64>,
+    /// When the canvas was last painted (wall ms) and the event count then.
+    last_paint_ms: f64,
+    events_at_paint: u64,
+    last_panel_ms: f64,
+    frame: Option<AnimationFrame>,
+    /// Sleeping until the next paint is due (instead of spinning on animation frames).
+    wake: Option<Timeout>,
+}
+
+impl FrameLoop {
+    /// Forget the last frame's time (after a pause or a new run), so the next
+    /// frame does not advance the run by the time spent away.
+    pub fn restart_clock(&mut self) {
+        self.last_frame = None;
+    }
+
+    /// A new run: no fractional time carried over.
+    pub fn new_run(&mut self) {
+        self.carry_us = 0.0;
+        self.last_frame = None;
+    }
+
+    /// One frame at wall time `ts` (ms). Returns whether the panels should
+    /// re-render, and in how many wall ms the next frame is due (None: sleep
+    /// until the user acts).
+    pub fn tick(
+        &mut self,
+        ts: f64,
+        host: &mut Host,
+        picture: &mut Picture,
+        narrator: &mut Narrator,
+    ) -> (bool, Option<f64>) {
+        self.frame = None;
+        // Clamped so a long stall (a hidden tab) does not jump the run ahead.
+        let dt = self.last_frame.map_or(0.0, |l| (ts - l).clamp(0.0, 1000.0));
+        self.last_frame = Some(ts);
+        let resized = picture.measure(host.settings.nodes);
+        if resized {
+            host.dirty = true;
+        }
+        if host.playing {
+            self.carry_us += dt * 1000.0 * host.speed;
+            let whole = self.carry_us.floor();
+            self.carry_us -= whole;
+            let before = host.sim.now();
+            // Bounded work per frame: at high speed on a big cluster the run falls
+            // behind wall-clock time instead of freezing the page (the run itself is
+            // unchanged; it just advances more slowly).
+            let reached = host
+                .sim
+                .run_until_limited(before + whole as u64, FRAME_EVENT_BUDGET);
+            if dt > 0.0 {
+                let inst = (host.sim.now() - before) as f64 / (dt * 1000.0);
+                host.effective_speed = 0.8 * host.effective_speed + 0.2 * inst;
+            }
+            host.lagging = !reached;
+            host.after_advance();
+        }
+        picture.collect_fades(host, ts);
+        narrator.hear(&host.sim);
+        let observer = host.selected_node();
+        host.chart.sample(&host.sim, observer);
+        let fading = picture.fading(ts);
+        let speed = if host.playing { host.speed } else { 0.0 };
+        let v = picture.motion_px_per_ms(host, speed);
+        let spoke = narrator.speak(ts);
+        let sim_changed = host.sim.stats().events != self.events_at_paint;
+        // Reduced motion: a few still pictures a second, except right after a user action.
+        let calm = picture.reduced_motion && !host.dirty && ts - self.last_paint_ms < CALM_PAINT_MS;
+        if !calm
+            && (host.dirty
+                || sim_changed
+                || fading
+                || (ts - self.last_paint_ms) * v >= PAINT_STEP_PX)
+        {
+            picture.paint(host, ts);
+            host.dirty = false;
+            self.last_paint_ms = ts;
+            self.events_at_paint = host.sim.stats().events;
+        }
+        let panels = resized || spoke || (host.playing && ts - self.last_panel_ms > PANEL_MS);
+        if panels {
+            self.last_panel_ms = ts;
+        }
+        let mut next: Option<f64> = None;
+        let mut soon = |d: f64| next = Some(next.map_or(d, |n: f64| n.min(d)));
+        if fading {
+            soon(33.0);
+        }
+        if let Some(d) = narrator.due_in(ts) {
+            soon(d);
+        }
+        if host.playing {
+            soon(PANEL_MS);
+            if v > 0.0 {
+                soon(PAINT_STEP_PX / v);
+            }
+            if let Some(t) = host.sim.next_event_time() {
+                soon(t.saturating_sub(host.sim.now()) as f64 / (host.speed * 1000.0));
+            }
+        }
+        if picture.reduced_motion {
+            next = next.map(|d| d.max(CALM_PAINT_MS - (ts - self.last_paint_ms)));
+        }
+        if next.is_none() {
+            // Nothing will change until the user acts: sleep.
+            self.last_frame = None;
+        }
+        (panels, next)
+    }
+
+    /// Asks for the next frame `next` ms from now: an animation frame when due
+    /// within about a frame, else a timer that then asks for one.
+    pub fn schedule(&mut self, next: Option<f64>, frame: &Callback<f64>, wake: &Callback<()>) {
+        match next {
+            Some(d) if d <= 12.0 => self.request(frame),
+            Some(d) => {
+                let wake = wake.clone();
+                self.wake = Some(Timeout::new((d - 8.0).max(1.0) as u32, move || {
+                    wake.emit(())
+                }));
+            }
+            None => {}
+        }
+    }
+
+    /// Makes sure a frame is coming (after any user action).
+    pub fn kick(&mut self, frame: &Callback<f64>) {
+        if self.frame.is_none() {
+            self.request(frame);
+        }
+    }
+
+    fn request(&mut self, frame: &Callback<f64>) {
+        self.wake = None;
+        let frame = frame.clone();
+        self.frame = Some(request_animation_frame(move |ts| frame.emit(ts)));
+    }
+}

@@ -1,0 +1,348 @@
+//! The simulation host: the one `Sim` of the page and the run's lifecycle
+//! around it (start, restart, load a scenario, apply a user's command, jump to
+//! a violation), plus what every panel reads about the run (selection,
+//! notices, the cut links). It is plain state with methods; the `App` shell owns
+//! it and the panels read it through a [`HostRef`] during their render.
+//!
+//! Why one shared cell and not props per panel: the `Sim` holds thousands of
+//! messages and hundreds of nodes; cloning it (or a snapshot of it) per frame
+//! or per render would cost more than the whole frame. Panels borrow it only
+//! inside `view`, and send changes up as [`Intent`](super::intent::Intent)s, so
+//! the `App`'s `update` is the one place that mutates it.
+
+use super::pair_chart::PairChart;
+use crate::params::Settings;
+use crate::scenario::{PageOptions, Scenario};
+use crate::sim::{AnyMsg, Command, Flight, NodeId, Planned, Sim, Workload};
+use std::cell::{Ref, RefCell};
+use std::rc::Rc;
+
+/// What the inspector shows (and the picture highlights).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Selection {
+    None,
+    Node(u32),
+    /// A message copy, as it was when clicked (it may since have arrived or died).
+    Message(Box<Flight<AnyMsg>>),
+}
+
+/// The simulation and everything about the current run that panels show.
+pub struct Host {
+    /// The settings the next run starts from (changed by the panels).
+    pub settings: Settings,
+    pub sim: Sim<Workload>,
+    /// Where the current run started: its settings, the scenario's title,
+    /// description and script, and recorded commands being replayed.
+    pub setup: Scenario,
+    /// How the page is shown (embed mode, controls, autoplay, theme).
+    pub page: PageOptions,
+    pub playing: bool,
+    pub speed: f64,
+    /// The last frame could not process all events due: the run lags behind `speed`.
+    pub lagging: bool,
+    /// Simulated seconds per wall second actually achieved (smoothed).
+    pub effective_speed: f64,
+    pub selection: Selection,
+    /// Cut links, rebuilt only when the topology changes (all pairs, but only then).
+    pub cut_pairs: Vec<(u32, u32)>,
+    cut_version: u64,
+    /// Recorded commands already reflected in the picture (planned ones apply by themselves).
+    commands_seen: usize,
+    /// One line about the last action (a refusal, a loaded file, a jump).
+    pub notice: Option<String>,
+    /// Problems found in the URL or in a scenario file, with a heading.
+    pub problems: Vec<String>,
+    pub problems_title: String,
+    /// Which library scenario the menu shows.
+    pub library_id: String,
+    /// Bumped whenever the settings are adopted from outside the panels (a
+    /// load, a restart): panels are keyed on it, so their form drafts start
+    /// again from the new settings.
+    pub epoch: u64,
+    /// The picture must be repainted at the next frame.
+    pub dirty: bool,
+    /// Bumped whenever `sim` is replaced (a reset, a load, a jump): the picture
+    /// and the narration drop what they kept about the old run.
+    pub run: u64,
+    /// The detector chart's pair and its samples.
+    pub chart: PairChart,
+}
+
+impl Host {
+    /// A host for `page`, with no run yet (call [`Host::load`]).
+    pub fn new(page: PageOptions) -> Self {
+        let settings = Settings::default();
+        Host {
+            sim: new_sim(&settings),
+            settings,
+            setup: Scenario::default(),
+            page,
+            playing: false,
+            speed: 1.0,
+            lagging: false,
+            effective_speed: 0.0,
+            selection: Selection::None,
+            cut_pairs: Vec::new(),
+            cut_version: u64::MAX,
+            commands_seen: 0,
+            notice: None,
+            problems: Vec::new(),
+            problems_title: "Some URL parameters were ignored:".into(),
+            library_id: String::new(),
+            epoch: 0,
+            dirty: true,
+            run: 0,
+            chart: PairChart::default(),
+        }
+    }
+
+    /// Starts the run again from its setup: same settings, and the scenario's
+    /// script and any recorded commands being replayed, applied at their instants.
+    pub fn reset(&mut self) {
+        self.setup.settings = self.settings.clone();
+        self.sim = new_sim(&self.settings);
+        self.sim.plan(self.setup.plan());
+        self.commands_seen = 0;
+        self.cut_pairs.clear();
+        self.cut_version = u64::MAX; // force a rebuild for the new run
+        self.selection = Selection::None;
+        self.chart.samples.clear();
+        self.run += 1;
+        self.dirty = true;
+    }
+
+    /// Starts the scenario again from the settings it started with, undoing
+    /// network and delivery changes made during the run (speed stays).
+    pub fn restart(&mut self) {
+        self.adopt_settings(self.setup.settings.clone());
+        self.notice = None;
+        self.reset();
+    }
+
+    /// Makes `settings` current, with the form fields showing them (no run yet).
+    fn adopt_settings(&mut self, settings: Settings) {
+        self.settings = settings;
+        self.epoch += 1;
+    }
+
+    /// A new run after the user changed a setting: the scenario's timed script
+    /// still applies (steps that no longer fit are skipped, with a notice), but
+    /// recorded commands belonged to the old run and are dropped. The network
+    /// the user set during the run is kept.
+    pub fn new_run(&mut self, mut settings: Settings) {
+        settings.net = self.sim.network().config;
+        self.settings = settings;
+        self.setup.recorded.clear();
+        self.reset();
+    }
+
+    /// Makes `sc` the current setup and starts it: from time 0, or at its
+    /// `upto` point, paused, when it is a link to a moment.
+    pub fn load(&mut self, sc: Scenario) {
+        self.adopt_settings(sc.settings.clone());
+        self.speed = self.settings.speed;
+        let upto = sc.upto;
+        self.setup = Scenario { upto: None, ..sc };
+        self.playing = if self.page.embed {
+            self.page.autoplay == Some(true)
+        } else {
+            self.page.autoplay.unwrap_or(!self.settings.paused)
+        };
+        self.chart.target = None;
+        self.notice = None;
+        self.reset();
+        if self.settings.detector.is_some()
+            && !self.settings.rpc_workload
+            && self.settings.nodes > 1
+        {
+            // Show a detector at work from the start: node 0's suspicion of the others.
+            self.selection = Selection::Node(0);
+            self.chart.target = Some(1);
+        }
+        if let Some((events, at)) = upto {
+            self.sim.run_to_point(events, at);
+            self.playing = false;
+            self.commands_seen = self.sim.commands().len();
+            self.refresh_cuts();
+            self.notice = Some(format!(
+                "Opened at {:.3} s, the moment this link was copied. Press play to go on, or reset to watch from the start.",
+                self.sim.now() as f64 / 1e6
+            ));
+        }
+    }
+
+    /// Reflects commands the simulator applied by itself (a script step, a
+    /// replayed command) and reports planned steps it had to skip.
+    pub fn after_advance(&mut self) {
+        let n = self.sim.commands().len();
+        if n != self.commands_seen {
+            self.commands_seen = n;
+            self.refresh_cuts();
+            self.dirty = true;
+        }
+        let refused = self.sim.take_plan_refusals();
+        if !refused.is_empty() {
+            self.notice = Some(format!("Scenario step {}", refused.join("; ")));
+        }
+    }
+
+    /// Applies a user action to the simulator (recorded in its trace); a refusal
+    /// becomes a notice instead of an error.
+    pub fn command(&mut self, cmd: Command) {
+        if let Command::SetNetwork(net) = &cmd {
+            self.settings.net = *net;
+        }
+        match self.sim.apply(cmd) {
+            Ok(()) => self.notice = None,
+            Err(e) => self.notice = Some(e),
+        }
+        self.commands_seen = self.sim.commands().len();
+        self.refresh_cuts();
+        self.dirty = true;
+    }
+
+    /// Applies new delivery settings to the running workload (a recorded command).
+    pub fn set_rpc(&mut self, rpc: crate::sim::RpcConfig) {
+        if !self.settings.rpc_workload {
+            self.settings.rpc = rpc;
+            return;
+        }
+        match self.sim.apply(Command::SetRpc(rpc.clone())) {
+            Ok(()) => {
+                self.settings.rpc = rpc;
+                self.notice = None;
+            }
+            Err(e) => self.notice = Some(e),
+        }
+        self.dirty = true;
+    }
+
+    /// Rebuilds the list of cut links after a topology change (all pairs, but only then).
+    fn refresh_cuts(&mut self) {
+        let net = self.sim.network();
+        let v = net.topology_version();
+        if v == self.cut_version {
+            return;
+        }
+        self.cut_version = v;
+        self.cut_pairs.clear();
+        if net.cut_count() == 0 {
+            return;
+        }
+        let n = self.settings.nodes;
+        for a in 0..n {
+            for b in (a + 1)..n {
+                if net.is_cut(NodeId(a), NodeId(b)) {
+                    self.cut_pairs.push((a, b));
+                }
+            }
+        }
+    }
+
+    /// Rebuilds the run up to the event that first broke the delivery guarantee,
+    /// and pauses there.
+    pub fn jump_to_violation(&mut self) {
+        let Some(v) = self.sim.metrics().first_violation.clone() else {
+            return;
+        };
+        // The run again, every command and plan step replayed at its instant,
+        // stopped right after the event; playing on replays the rest.
+        let mut sim = Sim::new(
+            self.setup.settings.sim_config(),
+            self.setup.settings.workload(),
+        );
+        sim.plan(self.sim.commands().iter().cloned().map(Planned::Exact));
+        sim.plan(self.sim.planned());
+        sim.run_to_point(v.after_events + 1, 0);
+        self.sim = sim;
+        self.run += 1;
+        self.commands_seen = self.sim.commands().len();
+        self.playing = false;
+        self.cut_version = u64::MAX;
+        self.refresh_cuts();
+        self.selection = Selection::Node(0);
+        self.notice = Some(format!(
+            "Paused at {:.3} s, right after the event that broke the guarantee: {}.",
+            v.time as f64 / 1e6,
+            v.what
+        ));
+        self.dirty = true;
+    }
+
+    /// A node picked "at random" among the running ones for an injected
+    /// failure: a hash of the seed and the run so far, so the same actions pick
+    /// the same node (the command records it either way).
+    pub fn random_up_node(&self) -> Option<NodeId> {
+        let up: Vec<u32> = (0..self.settings.nodes)
+            .filter(|&i| self.sim.nodes()[i as usize].is_up())
+            .collect();
+        if up.is_empty() {
+            return None;
+        }
+        let mut h = crate::sim::Digest::default();
+        h.mix4(
+            self.settings.seed,
+            self.sim.stats().events,
+            self.sim.commands().len() as u64,
+            self.sim.now(),
+        );
+        Some(NodeId(up[(h.value() % up.len() as u64) as usize]))
+    }
+
+    /// Selects node `i` (or deselects it when it is selected), keeping the
+    /// detector chart on a target other than the observer.
+    pub fn toggle_node(&mut self, i: u32) {
+        self.chart.samples.clear();
+        if self.chart.target.is_none_or(|t| t == i) {
+            self.chart.target =
+                Some(if i == 0 { 1 } else { 0 }).filter(|&t| t < self.settings.nodes);
+        }
+        self.selection = if self.selection == Selection::Node(i) {
+            Selection::None
+        } else {
+            Selection::Node(i)
+        };
+        self.dirty = true;
+    }
+
+    /// The selected node, if a node is selected.
+    pub fn selected_node(&self) -> Option<u32> {
+        match self.selection {
+            Selection::Node(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+/// A fresh simulator for `settings` (and the seed the panic overlay names).
+pub fn new_sim(settings: &Settings) -> Sim<Workload> {
+    super::set_panic_seed(settings.seed);
+    Sim::new(settings.sim_config(), settings.workload())
+}
+
+/// The host as panels see it: a shared handle plus the render it belongs to.
+/// Two handles are equal when they point at the same host *and* were made for
+/// the same render, so a panel re-renders exactly when the `App` renders
+/// (a few times a second while playing), and never clones the `Sim`.
+#[derive(Clone)]
+pub struct HostRef {
+    cell: Rc<RefCell<Host>>,
+    version: u64,
+}
+
+impl HostRef {
+    pub fn new(cell: Rc<RefCell<Host>>, version: u64) -> Self {
+        HostRef { cell, version }
+    }
+
+    /// Reads the host. Borrow inside `view` or a callback only; never keep it.
+    pub fn get(&self) -> Ref<'_, Host> {
+        self.cell.borrow()
+    }
+}
+
+impl PartialEq for HostRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.cell, &other.cell) && self.version == other.version
+    }
+}

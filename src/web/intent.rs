@@ -1,0 +1,48 @@
+//! What a panel asks of the `App`: the one message type that goes up through
+//! every panel's `on` callback. Panels validate their own fields; an intent
+//! carries values that are already valid.
+
+use super::panels::failures::FaultForm;
+use crate::params::Settings;
+use crate::sim::{Command, NetConfig, RpcConfig};
+
+pub enum Intent {
+    TogglePlay,
+    Step,
+    /// Start the run again from its setup (R).
+    Reset,
+    Speed(f64),
+    ToggleHelp,
+    ToggleAbout,
+    /// Deselect, close the help (Esc).
+    ClearSelection,
+    /// Select a node, or deselect it when it is selected.
+    ToggleNode(u32),
+    /// Select a node (after injecting a failure on it).
+    SelectNode(u32),
+    /// A user action for the simulator (recorded in the trace).
+    Command(Command),
+    /// A new network, applied at once as a recorded command.
+    Network(NetConfig),
+    /// New delivery settings, applied at once as a recorded command.
+    Rpc(RpcConfig),
+    /// Settings that need a new run (nodes, seed, workload, detector, clocks).
+    NewRun(Box<Settings>),
+    /// A line for the notice bar (None clears it).
+    Notice(Option<String>),
+    JumpToViolation,
+    /// The detector chart's target.
+    ChartTarget(Option<u32>),
+    /// The failure fields shared by the inspector and the failures panel changed.
+    FaultForm(FaultForm),
+    DismissProblems,
+    /// Load a built-in scenario by id.
+    LoadLibrary(String),
+    /// A file was picked or dropped.
+    OpenFile(web_sys::File),
+    /// Copy a link: to this moment (true) or to replay from the start.
+    CopyLink(bool),
+    CopyEmbed,
+    ExportSetup,
+    ExportTrace,
+}

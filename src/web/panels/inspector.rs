@@ -1,0 +1,107 @@
+//! The "Inspector" card: the selected node (state, clocks, counters, pending
+//! timers, and its failure controls) or the selected message (route, payload,
+//! times, status), or a hint when nothing is selected.
+
+use super::super::draw;
+use super::super::form::{fmt_local, fmt_s, PanelProps};
+use super::super::host::Selection;
+use super::failures::{FaultForm, NodeFailures};
+use crate::sim::{heartbeat::FD_TIMER_BASE, DropReason, NodeId, Payload, Protocol};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub faults: Rc<FaultForm>,
+    pub panel: PanelProps,
+}
+
+#[component(Inspector)]
+pub fn inspector(p: &InspectorProps) -> Html {
+    let host = p.panel.host.get();
+    let sim = &host.sim;
+    let body = match &host.selection {
+        Selection::None => {
+            html! { <p class="hint">{ "Click a node (or Tab to it) or a moving message to inspect it. Keys: Space play/pause · S step · R reset · +/− speed · C crash/recover the selected node · Esc deselect." }</p> }
+        }
+        Selection::Node(i) => {
+            let i = *i;
+            let node = &sim.nodes()[i as usize];
+            let c = sim.node_ctx(NodeId(i));
+            let now = sim.now();
+            let rows: Vec<(String, String)> = node
+                .state
+                .as_ref()
+                .map(|st| sim.protocol().describe(st, &c))
+                .unwrap_or_default();
+            let fd_timers = || node.timers.iter().filter(|t| t.tag >= FD_TIMER_BASE);
+            html! {
+                <div data-testid="inspector-node">
+                    <p class="big">
+                        { match draw::node_name(sim, i as usize) { name if name == format!("n{i}") => format!("Node n{i} "), name => format!("Node n{i} ({name}) ") } }
+                        if node.is_up() { <span class="badge up">{ "● up" }</span> }
+                        else { <span class="badge down" data-testid="node-down">{ format!("✕ crashed at {}", fmt_s(node.crashed_at.unwrap_or(0))) }</span> }
+                    </p>
+                    <dl class="kv">
+                        <dt>{ "True time" }</dt><dd>{ fmt_s(now) }</dd>
+                        <dt>{ "Its local clock" }</dt><dd data-testid="local-clock">{ fmt_local(c.local_now) }</dd>
+                        <dt>{ "Clock offset / drift" }</dt><dd>{ format!("{:+.1} ms / {:+} ppm", node.clock.offset_us as f64 / 1000.0, node.clock.drift_ppm) }</dd>
+                        <dt>{ "Sent / received" }</dt><dd>{ format!("{} / {}", node.sent, node.received) }</dd>
+                        <dt>{ "Incarnation" }</dt><dd>{ node.incarnation }</dd>
+                        { for rows.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+                    </dl>
+                    <h3>{ "Pending timers" }</h3>
+                    if node.timers.is_empty() { <p class="hint">{ "none" }</p> }
+                    <ul class="timers">
+                        { for node.timers.iter().filter(|t| t.tag < FD_TIMER_BASE).map(|t| html! {
+                            <li>{ format!("{} fires in {:.3} s (at {})", sim.protocol().timer_name(t.tag), t.fire_at.saturating_sub(now) as f64 / 1e6, fmt_s(t.fire_at)) }</li>
+                        }) }
+                        if let Some(next) = fd_timers().map(|t| t.fire_at).min() {
+                            <li>{ format!("{} suspicion deadlines (one per trusted peer); the next in {:.3} s",
+                                fd_timers().count(), next.saturating_sub(now) as f64 / 1e6) }</li>
+                        }
+                    </ul>
+                    <NodeFailures node={i} faults={p.faults.clone()} host={p.panel.host.clone()} on={p.panel.on.clone()} />
+                </div>
+            }
+        }
+        Selection::Message(f) => {
+            let now = sim.now();
+            let status = match f.lost {
+                Some((t, r)) if t <= now => format!(
+                    "{} at {}",
+                    if r == DropReason::Loss {
+                        "lost in the network"
+                    } else {
+                        r.label()
+                    },
+                    fmt_s(t)
+                ),
+                _ if f.arrive <= now => format!("arrived at {}", fmt_s(f.arrive)),
+                _ if f.depart > now => "queued at the sender (link busy)".to_string(),
+                _ => "in flight".to_string(),
+            };
+            html! {
+                <div data-testid="inspector-message">
+                    <p class="big">{ format!("Message m{}", f.id) } if f.dup { <span class="badge dup">{ "duplicate copy" }</span> }
+                        if f.deviant { <span class="badge byz" data-testid="deviant" title="Its Byzantine sender deviated from the protocol. The receiver cannot tell.">{ "✸ deviates from the protocol" }</span> }</p>
+                    <dl class="kv">
+                        <dt>{ "From → to" }</dt><dd>{ format!("{} → {}", f.from, f.to) }</dd>
+                        <dt>{ "Payload" }</dt><dd>{ format!("{} ({})", f.msg, f.msg.kind()) }</dd>
+                        <dt>{ "Sent at" }</dt><dd>{ fmt_s(f.sent_at) }</dd>
+                        <dt>{ "Left sender" }</dt><dd>{ fmt_s(f.depart) }</dd>
+                        <dt>{ "Delivery time" }</dt><dd>{ if f.lost.is_some_and(|(t, _)| t <= now) { "never".to_string() } else { fmt_s(f.arrive) } }</dd>
+                        <dt>{ "Latency" }</dt><dd>{ format!("{:.1} ms", (f.arrive - f.depart) as f64 / 1000.0) }</dd>
+                        <dt>{ "Status" }</dt><dd data-testid="message-status">{ status }</dd>
+                    </dl>
+                </div>
+            }
+        }
+    };
+    html! {
+        <section class="card" aria-labelledby="h-insp">
+            <h2 id="h-insp">{ "Inspector" }</h2>
+            { body }
+        </section>
+    }
+}

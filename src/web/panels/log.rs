@@ -1,0 +1,26 @@
+//! The "Recent events" card: the last few trace entries, newest first.
+
+use super::super::form::PanelProps;
+use crate::sim::TraceKind;
+use yew::prelude::*;
+
+#[component(Log)]
+pub fn log(p: &PanelProps) -> Html {
+    let host = p.host.get();
+    html! {
+        <section class="card" aria-labelledby="h-log">
+            <h2 id="h-log">{ "Recent events" }</h2>
+            <ol class="log mono" data-testid="log">
+                { for host.sim.trace().recent().rev().take(14).map(|e| {
+                    let cls = match &e.kind {
+                        TraceKind::Drop { .. } => "drop",
+                        TraceKind::Command(_) => "cmd",
+                        TraceKind::Deliver { .. } => "deliver",
+                        _ => "",
+                    };
+                    html! { <li class={cls}>{ e.to_string() }</li> }
+                }) }
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,136 @@
+//! The "Partitions" card: cut or heal one link by node numbers, split the
+//! cluster into two groups, heal everything, and how many links are cut.
+
+use super::super::form::{FieldId, FieldMsg, Form, PanelProps};
+use super::super::intent::Intent;
+use crate::params;
+use crate::sim::{Command, NodeId};
+use yew::prelude::*;
+
+const LINK_A: FieldId = "f-linka";
+const LINK_B: FieldId = "f-linkb";
+const GROUP: FieldId = "f-group";
+
+pub enum Msg {
+    Field(FieldMsg),
+    Cut,
+    Heal,
+    Split,
+    HealAll,
+}
+
+impl From<FieldMsg> for Msg {
+    fn from(m: FieldMsg) -> Self {
+        Msg::Field(m)
+    }
+}
+
+pub struct PartitionsPanel {
+    form: Form,
+    /// The host's epoch the drafts were made for.
+    epoch: u64,
+}
+
+impl PartitionsPanel {
+    fn node_field(&mut self, f: FieldId, nodes: u32) -> Option<u32> {
+        let max = nodes.saturating_sub(1) as u64;
+        let label = if f == LINK_A {
+            "Link from node"
+        } else {
+            "Link to node"
+        };
+        let text = self.form.get(f);
+        let r = params::parse_int(label, text.trim().trim_start_matches(['n', 'N']), 0, max);
+        self.form.check(f, r).map(|v| v as u32)
+    }
+}
+
+impl Component for PartitionsPanel {
+    type Message = Msg;
+    type Properties = PanelProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        PartitionsPanel {
+            epoch: ctx.props().host.get().epoch,
+            form: Form::new([
+                (LINK_A, "0".to_string()),
+                (LINK_B, "1".to_string()),
+                (GROUP, String::new()),
+            ]),
+        }
+    }
+
+    fn changed(&mut self, ctx: &Context<Self>, _old: &PanelProps) -> bool {
+        if ctx.props().host.get().epoch != self.epoch {
+            // New settings were adopted (a load, a restart): drafts start again.
+            *self = <Self as Component>::create(ctx);
+        }
+        true
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let nodes = ctx.props().host.get().settings.nodes;
+        let command = |c: Command| ctx.props().on.emit(Intent::Command(c));
+        match msg {
+            Msg::Field(FieldMsg::Draft(f, v)) => {
+                self.form.set(f, v);
+                return false;
+            }
+            Msg::Field(FieldMsg::Commit(_)) => return false,
+            Msg::Cut | Msg::Heal => {
+                let (a, b) = (
+                    self.node_field(LINK_A, nodes),
+                    self.node_field(LINK_B, nodes),
+                );
+                if let (Some(a), Some(b)) = (a, b) {
+                    if a == b {
+                        self.form.set_error(
+                            LINK_B,
+                            "Link to node: pick a node other than the first one".into(),
+                        );
+                    } else if matches!(msg, Msg::Cut) {
+                        command(Command::CutLink(NodeId(a), NodeId(b)));
+                    } else {
+                        command(Command::HealLink(NodeId(a), NodeId(b)));
+                    }
+                }
+            }
+            Msg::Split => {
+                let g = params::parse_group(&self.form.get(GROUP), nodes);
+                if let Some(g) = self.form.check(GROUP, g) {
+                    command(Command::Partition(g.into_iter().map(NodeId).collect()));
+                }
+            }
+            Msg::HealAll => command(Command::HealAll),
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let host = ctx.props().host.get();
+        let f = |id, label, hint, mode| self.form.field(link, id, label, hint, mode);
+        html! {
+            <section class="card" aria-labelledby="h-part">
+                <h2 id="h-part">{ "Partitions" }</h2>
+                <p class="hint">{ if host.settings.nodes <= 16 { "Click a link in the picture to cut or heal it, or:" } else { "Cut a link or split the cluster:" } }</p>
+                <div class="grid3 align-end">
+                    { f(LINK_A, "From node", "node number", "numeric") }
+                    { f(LINK_B, "To node", "node number", "numeric") }
+                    <div class="btns">
+                        <button data-testid="cut-link" onclick={link.callback(|_| Msg::Cut)}>{ "Cut" }</button>
+                        <button data-testid="heal-link" onclick={link.callback(|_| Msg::Heal)}>{ "Heal" }</button>
+                    </div>
+                </div>
+                <div class="grid2 align-end">
+                    { f(GROUP, "Split off nodes", "e.g. 0-2,5: these nodes vs the rest", "text") }
+                    <div class="btns">
+                        <button data-testid="split" onclick={link.callback(|_| Msg::Split)}>{ "Split" }</button>
+                        <button data-testid="heal-all" onclick={link.callback(|_| Msg::HealAll)}>{ "Heal all" }</button>
+                    </div>
+                </div>
+                <p class="hint" data-testid="cut-count">{ format!("{} link(s) cut", host.cut_pairs.len()) }</p>
+            </section>
+        }
+    }
+}

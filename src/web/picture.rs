@@ -1,0 +1,287 @@
+//! The moving picture: the canvas and its stage, the ring layout, fading drop
+//! marks, the hovered link, and the node buttons over the canvas. It paints
+//! from the host's `Sim` on demand (the frame loop decides when) and answers
+//! "what is under the pointer".
+
+use super::draw::{self, Fade, FadeKind, Highlight, DARK, LIGHT};
+use super::host::{Host, Selection};
+use super::nodes::{NodeButton, NodeLayer};
+use crate::layout::{Pt, RingLayout};
+use crate::sim::{AnyMsg, Flight, TraceKind};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
+use yew::prelude::*;
+
+/// Room kept free for the legend under the ring (CSS px).
+pub const LEGEND_PX: f64 = 60.0;
+
+pub struct Picture {
+    pub canvas: NodeRef,
+    pub stage: NodeRef,
+    /// CSS width, height and device pixel ratio of the stage.
+    size: (f64, f64, f64),
+    pub layout: RingLayout,
+    fades: Vec<Fade>,
+    /// Trace entries already turned into fades.
+    seen: u64,
+    pub hover_link: Option<(u32, u32)>,
+    /// Dark colours (from `theme` or the reader's system setting).
+    pub dark: bool,
+    /// The user prefers reduced motion: no fades.
+    pub reduced_motion: bool,
+    /// The node buttons as last built, reused while nothing they show changed.
+    buttons: RefCell<Rc<Vec<NodeButton>>>,
+}
+
+impl Picture {
+    pub fn new(dark: bool, reduced_motion: bool) -> Self {
+        Picture {
+            canvas: NodeRef::default(),
+            stage: NodeRef::default(),
+            size: (0.0, 0.0, 1.0),
+            layout: RingLayout::new(1, 1.0, 1.0),
+            fades: Vec::new(),
+            seen: 0,
+            hover_link: None,
+            dark,
+            reduced_motion,
+            buttons: Default::default(),
+        }
+    }
+
+    /// A new run of `nodes` nodes (whose trace so far is `trace_len` long).
+    pub fn new_run(&mut self, nodes: u32, trace_len: u64) {
+        self.fades.clear();
+        self.seen = trace_len;
+        self.hover_link = None;
+        self.layout = RingLayout::new(nodes, self.size.0, self.size.1 - LEGEND_PX);
+    }
+
+    /// Keeps the canvas the size of its stage (in device pixels) and re-lays out on
+    /// change. Returns whether the size changed.
+    pub fn measure(&mut self, nodes: u32) -> bool {
+        let Some(stage) = self.stage.cast::<HtmlElement>() else {
+            return false;
+        };
+        let (w, h) = (stage.client_width() as f64, stage.client_height() as f64);
+        let dpr = web_sys::window()
+            .map(|w| w.device_pixel_ratio())
+            .unwrap_or(1.0)
+            .clamp(1.0, 3.0);
+        if (w, h, dpr) != self.size && w > 0.0 && h > 0.0 {
+            self.size = (w, h, dpr);
+            if let Some(c) = self.canvas.cast::<HtmlCanvasElement>() {
+                c.set_width((w * dpr) as u32);
+                c.set_height((h * dpr) as u32);
+            }
+            self.layout = RingLayout::new(nodes, w, h - LEGEND_PX);
+            self.fades.clear();
+            return true;
+        }
+        false
+    }
+
+    /// Turns new drops and failure notices in the trace into fading marks.
+    pub fn collect_fades(&mut self, host: &Host, ts: f64) {
+        self.fades.retain(|f| ts - f.start_ms < draw::FADE_MS);
+        let total = host.sim.trace().len();
+        if total == self.seen {
+            return;
+        }
+        if self.fades.len() < 3000 && !self.reduced_motion {
+            for e in host.sim.trace().since(self.seen) {
+                let (at, kind) = match &e.kind {
+                    TraceKind::Drop {
+                        from,
+                        to,
+                        reason,
+                        depart,
+                        arrive,
+                        ..
+                    } => (
+                        draw::drop_point(&self.layout, *from, *to, *depart, *arrive, e.time),
+                        FadeKind::of(*reason),
+                    ),
+                    TraceKind::Notice { to, .. } => {
+                        (self.layout.pos[to.0 as usize], FadeKind::Notice)
+                    }
+                    _ => continue,
+                };
+                self.fades.push(Fade {
+                    at,
+                    start_ms: ts,
+                    kind,
+                });
+            }
+        }
+        self.seen = total;
+    }
+
+    /// Whether a drop mark is still fading at `ts`.
+    pub fn fading(&self, ts: f64) -> bool {
+        self.fades.iter().any(|f| ts - f.start_ms < draw::FADE_MS)
+    }
+
+    /// Speed of the fastest moving thing on screen, in CSS pixels per wall ms.
+    pub fn motion_px_per_ms(&self, host: &Host, speed: f64) -> f64 {
+        if speed <= 0.0 {
+            return 0.0;
+        }
+        let sim = &host.sim;
+        let now = sim.now();
+        let mut v: f64 = 0.0;
+        for f in sim.flights() {
+            let end = f.lost.map_or(f.arrive, |(t, _)| t);
+            if now < f.depart || now >= end || f.arrive <= f.depart {
+                continue;
+            }
+            let (a, b) = (
+                self.layout.pos[f.from.0 as usize],
+                self.layout.pos[f.to.0 as usize],
+            );
+            let len = crate::layout::dist2(a, b).sqrt();
+            v = v.max(len / (f.arrive - f.depart) as f64);
+        }
+        let perimeter = 2.0 * std::f64::consts::PI * (self.layout.node_r + 3.5);
+        for node in sim.nodes() {
+            for t in node
+                .timers
+                .iter()
+                .filter(|t| t.tag < crate::sim::heartbeat::FD_TIMER_BASE)
+            {
+                v = v.max(perimeter / t.fire_at.saturating_sub(t.set_at).max(1) as f64);
+            }
+        }
+        v * speed * 1000.0
+    }
+
+    pub fn paint(&self, host: &Host, ts: f64) {
+        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else {
+            return;
+        };
+        let Ok(Some(ctx)) = canvas.get_context("2d") else {
+            return;
+        };
+        let Ok(ctx) = ctx.dyn_into::<CanvasRenderingContext2d>() else {
+            return;
+        };
+        let (w, h, dpr) = self.size;
+        let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+        let hl = Highlight {
+            node: host.selected_node(),
+            message: match &host.selection {
+                Selection::Message(f) => Some(f.id),
+                _ => None,
+            },
+            hover_link: self.hover_link,
+        };
+        draw::paint(
+            &ctx,
+            w,
+            h,
+            &host.sim,
+            &self.layout,
+            &host.cut_pairs,
+            &self.fades,
+            ts,
+            hl,
+            if self.dark { &DARK } else { &LIGHT },
+        );
+        super::count_paint();
+    }
+
+    /// The node buttons for the current layout, states and selection; the previous
+    /// `Rc` is returned when nothing changed, so the layer skips its render.
+    fn node_buttons(&self, host: &Host) -> Rc<Vec<NodeButton>> {
+        let nr = self.layout.node_r.max(8.0);
+        let fresh: Vec<NodeButton> = self
+            .layout
+            .pos
+            .iter()
+            .zip(host.sim.nodes())
+            .enumerate()
+            .map(|(i, (p, node))| NodeButton {
+                x: p.x - nr,
+                y: p.y - nr,
+                size: 2.0 * nr,
+                up: node.is_up(),
+                selected: host.selection == Selection::Node(i as u32),
+            })
+            .collect();
+        let mut cached = self.buttons.borrow_mut();
+        if **cached != fresh {
+            *cached = Rc::new(fresh);
+        }
+        cached.clone()
+    }
+
+    /// The message copy under the pointer, if any.
+    pub fn message_at(&self, host: &Host, p: Pt) -> Option<Flight<AnyMsg>> {
+        let sim = &host.sim;
+        let now = sim.now();
+        let lane = draw::lane(self.layout.pos.len());
+        let gap = draw::queue_gap(sim);
+        let mut best: Option<(f64, &Flight<AnyMsg>)> = None;
+        for f in sim.flights() {
+            if f.lost.is_some_and(|(t, _)| t <= now) {
+                continue;
+            }
+            let q = crate::layout::flight_pos(&self.layout, f, now, lane, gap);
+            let d = crate::layout::dist2(p, q);
+            if d <= 100.0 && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, f));
+            }
+        }
+        best.map(|(_, f)| f.clone())
+    }
+
+    /// The stage: canvas, node buttons, legend, caption and the paused badge.
+    pub fn view(&self, host: &Host, on: &StageCallbacks) -> Html {
+        let rpc = host.settings.rpc_workload;
+        html! {
+            <section class="stage" ref={self.stage.clone()} aria-label="Cluster view">
+                <canvas ref={self.canvas.clone()} data-testid="canvas"
+                    aria-label="Animated view of nodes and messages; use the node buttons or the panels to interact"
+                    onclick={on.click.clone()} onmousemove={on.hover.clone()} onmouseleave={on.leave.clone()}></canvas>
+                <NodeLayer nodes={self.node_buttons(host)} on_select={on.select.clone()} />
+                <div class="legend" aria-label="Legend">
+                    <span><i class="lg-ping"></i>{ if rpc { "request" } else { "ping" } }</span>
+                    <span><i class="lg-pong"></i>{ if rpc { "reply" } else { "pong" } }</span>
+                    if rpc { <span><i class="lg-retry">{ "▲" }</i>{ "retransmission" }</span> }
+                    <span><i class="lg-dup"></i>{ "duplicate" }</span>
+                    <span><i class="lg-dev"></i>{ "deviating (Byzantine)" }</span>
+                    <span><i class="lg-lost">{ "✕" }</i>{ "dropped" }</span>
+                    <span><i class="lg-omit">{ "⊘" }</i>{ "omitted" }</span>
+                    <span><i class="lg-timer"></i>{ "timer" }</span>
+                    <span><i class="lg-down">{ "✕" }</i>{ "crashed" }</span>
+                    <span><i class="lg-stop"></i>{ "fail-stopped" }</span>
+                    <span><i class="lg-byz">{ "✸" }</i>{ "Byzantine node" }</span>
+                    <span><i class="lg-cut"></i>{ "cut link" }</span>
+                </div>
+                <p class="caption" hidden={!host.setup.title.is_empty()}>
+                    if rpc {
+                        <strong>{ "Clients and a server. " }</strong>
+                        { format!("Each client sends a request to the server every {:.1} s; mode: {}. Circles are requests, triangles retransmissions, diamonds replies. Click anything to inspect it.", host.settings.rpc.request_every as f64 / 1e6, host.settings.rpc.mode) }
+                    } else {
+                        <strong>{ "Heartbeats. " }</strong>
+                        { "Every node pings every other node once per second of its own clock; each ping is answered by a pong. Click a node or a message to inspect it; click a link to cut it." }
+                    }
+                </p>
+                if !host.playing {
+                    <div class="paused-badge" aria-hidden="true">{ "❚❚ paused" }</div>
+                }
+            </section>
+        }
+    }
+}
+
+/// What the stage reports: clicks and pointer moves on the canvas (CSS px),
+/// and a node button pressed. Made once, so the node layer's props compare equal.
+pub struct StageCallbacks {
+    pub click: Callback<MouseEvent>,
+    pub hover: Callback<MouseEvent>,
+    pub leave: Callback<MouseEvent>,
+    pub select: Callback<u32>,
+}
