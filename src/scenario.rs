@@ -20,6 +20,7 @@ use crate::params::{self, show, Settings, DELIVERY_KEYS, NETWORK_KEYS, SETTING_K
 use crate::sim::{
     ByzMode, Command, Micros, NodeId, Payload, Planned, RecordedCommand, TraceEvent, TraceKind,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 /// The name in every scenario file's `format` field.
@@ -184,47 +185,58 @@ impl Scenario {
 
     /// The JSON file form, pretty-printed.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.to_value()).unwrap_or_default()
+        serde_json::to_string_pretty(&self.file()).unwrap_or_default()
     }
 
+    /// The JSON file form as a value (the trace export embeds it).
     fn to_value(&self) -> Value {
-        let mut config = Map::new();
-        for (k, v) in self.settings.to_pairs() {
-            config.insert(k, pair_value(&v));
-        }
-        let mut top = Map::new();
-        top.insert("format".into(), json!(FORMAT));
-        top.insert("version".into(), json!(VERSION));
-        top.insert("title".into(), json!(self.title));
-        top.insert("description".into(), json!(self.description));
-        top.insert("config".into(), Value::Object(config));
-        top.insert(
-            "script".into(),
-            Value::Array(
-                self.script
-                    .iter()
-                    .map(|(at, c)| json!({ "at": *at as f64 / 1e6, "do": command_words(c) }))
+        serde_json::to_value(self.file()).unwrap_or_default()
+    }
+
+    fn file(&self) -> FileV1 {
+        FileV1 {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            title: Some(Text(self.title.clone())),
+            description: Some(Text(self.description.clone())),
+            config: Some(
+                self.settings
+                    .to_pairs()
+                    .into_iter()
+                    .map(|(k, v)| (k, pair_value(&v)))
                     .collect(),
             ),
-        );
-        if !self.recorded.is_empty() {
-            top.insert(
-                "recorded".into(),
-                Value::Array(
-                    self.recorded
-                        .iter()
-                        .map(|rc| {
-                            json!({ "after_events": rc.after_events, "at_us": rc.at, "do": command_words(&rc.cmd) })
-                        })
-                        .collect(),
-                ),
-            );
+            script: List(
+                self.script
+                    .iter()
+                    .map(|(at, c)| ScriptStep {
+                        at: Seconds(*at as f64 / 1e6),
+                        action: Action(command_words(c)),
+                    })
+                    .collect(),
+            ),
+            recorded: List(
+                self.recorded
+                    .iter()
+                    .map(|rc| RecordedStep {
+                        after_events: Count(rc.after_events),
+                        at_us: Count(rc.at),
+                        action: Action(command_words(&rc.cmd)),
+                    })
+                    .collect(),
+            ),
         }
-        Value::Object(top)
     }
 
     /// Reads a scenario file. All or nothing: any problem rejects the whole
-    /// file, with one message per problem (naming the field and what was expected).
+    /// file, with messages naming the field (its path, e.g. `script[2].at`) and
+    /// what was expected.
+    ///
+    /// Three layers: the text must be JSON; it must say it is a scenario file
+    /// of this version (checked first, so another program's file gets one
+    /// clear message, not a list of unknown fields); then serde reads it into
+    /// [`FileV1`], whose field types each say what they expect, and the
+    /// settings and actions are checked for meaning (ranges, node numbers).
     pub fn from_json(text: &str) -> Result<Scenario, Vec<String>> {
         if text.len() > MAX_FILE_BYTES {
             return Err(vec![format!(
@@ -235,7 +247,7 @@ impl Scenario {
         }
         let v: Value =
             serde_json::from_str(text).map_err(|e| vec![format!("not valid JSON: {e}")])?;
-        let Value::Object(top) = v else {
+        let Value::Object(top) = &v else {
             return Err(vec![format!(
                 "expected a JSON object {{\"format\": \"{FORMAT}\", ...}}, got {}",
                 kind(&v)
@@ -265,139 +277,66 @@ impl Scenario {
             // Not a scenario file of ours: the rest would only add noise.
             return Err(errors);
         }
-        for k in top.keys() {
-            if ![
-                "format",
-                "version",
-                "title",
-                "description",
-                "config",
-                "script",
-                "recorded",
-            ]
-            .contains(&k.as_str())
-            {
-                errors.push(format!(
-                    "{}: unknown field; expected format, version, title, description, config, script or recorded",
-                    show(k)
-                ));
-            }
-        }
+        let file: FileV1 = serde_path_to_error::deserialize(v).map_err(|e| {
+            let path = e.path().to_string();
+            vec![path_message(&path, &e.into_inner().to_string())]
+        })?;
         let mut sc = Scenario::default();
-        for (field, max, out) in [
-            ("title", MAX_TITLE, &mut sc.title),
-            ("description", MAX_DESCRIPTION, &mut sc.description),
+        if let Some(Text(t)) = file.title {
+            sc.title = t;
+        }
+        if let Some(Text(d)) = file.description {
+            sc.description = d;
+        }
+        for (field, max, text) in [
+            ("title", MAX_TITLE, &sc.title),
+            ("description", MAX_DESCRIPTION, &sc.description),
         ] {
-            match top.get(field) {
-                None | Some(Value::Null) => {}
-                Some(Value::String(t)) if t.chars().count() <= max => *out = t.clone(),
-                Some(Value::String(_)) => {
-                    errors.push(format!("{field}: too long; at most {max} characters"))
-                }
-                Some(other) => errors.push(format!("{field}: expected text, got {}", kind(other))),
+            if text.chars().count() > max {
+                errors.push(format!("{field}: too long; at most {max} characters"));
             }
         }
-        match top.get("config") {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(c)) => {
-                let mut pairs = Vec::new();
-                for (k, v) in c {
-                    if !SETTING_KEYS.contains(&k.as_str()) {
-                        errors.push(format!(
-                            "config.{}: unknown setting; expected one of {}",
-                            show(k),
-                            SETTING_KEYS.join(", ")
-                        ));
-                        continue;
-                    }
-                    match scalar_text(v) {
-                        Some(t) => pairs.push((k.clone(), t)),
-                        None => errors.push(format!(
-                            "config.{k}: expected a number, text or true/false, got {}",
-                            kind(v)
-                        )),
-                    }
-                }
-                errors.extend(
-                    sc.settings
-                        .apply_pairs(&pairs)
-                        .into_iter()
-                        .map(|e| format!("config.{e}")),
-                );
+        // Settings keep their own reader (the URL's), so one message per key.
+        let mut pairs = Vec::new();
+        for (k, v) in file.config.unwrap_or_default() {
+            if !SETTING_KEYS.contains(&k.as_str()) {
+                errors.push(format!(
+                    "config.{}: unknown setting; expected one of {}",
+                    show(&k),
+                    SETTING_KEYS.join(", ")
+                ));
+                continue;
             }
-            Some(other) => errors.push(format!("config: expected an object, got {}", kind(other))),
+            match scalar_text(&v) {
+                Some(t) => pairs.push((k, t)),
+                None => errors.push(format!(
+                    "config.{k}: expected a number, text or true/false, got {}",
+                    kind(&v)
+                )),
+            }
         }
+        errors.extend(
+            sc.settings
+                .apply_pairs(&pairs)
+                .into_iter()
+                .map(|e| format!("config.{e}")),
+        );
         let n = sc.settings.nodes;
-        let list = |field: &str, errors: &mut Vec<String>| -> Vec<Map<String, Value>> {
-            match top.get(field) {
-                None | Some(Value::Null) => Vec::new(),
-                Some(Value::Array(a)) if a.len() > MAX_ACTIONS => {
-                    errors.push(format!("{field}: {} steps; at most {MAX_ACTIONS}", a.len()));
-                    Vec::new()
-                }
-                Some(Value::Array(a)) => a
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, s)| match s {
-                        Value::Object(o) => Some(o.clone()),
-                        other => {
-                            errors.push(format!(
-                                "{field}[{i}]: expected an object such as {{\"at\": 2, \"do\": \"crash 3\"}}, got {}",
-                                kind(other)
-                            ));
-                            None
-                        }
-                    })
-                    .collect(),
-                Some(other) => {
-                    errors.push(format!("{field}: expected a list, got {}", kind(other)));
-                    Vec::new()
-                }
+        for (field, len) in [
+            ("script", file.script.0.len()),
+            ("recorded", file.recorded.0.len()),
+        ] {
+            if len > MAX_ACTIONS {
+                errors.push(format!("{field}: {len} steps; at most {MAX_ACTIONS}"));
             }
-        };
+        }
         // Scripted network and delivery changes are relative to the settings
         // as the script has left them so far.
         let mut running = sc.settings.clone();
-        for (i, step) in list("script", &mut errors).iter().enumerate() {
-            let at = match step.get("at") {
-                Some(Value::Number(x)) => x
-                    .as_f64()
-                    .filter(|s| (0.0..=MAX_AT_S).contains(s))
-                    .map(params::s_to_us)
-                    .ok_or(format!(
-                        "script[{i}].at: {x} is out of range; expected seconds from 0 to {MAX_AT_S}"
-                    )),
-                Some(other) => Err(format!(
-                    "script[{i}].at: expected a number of seconds, got {}",
-                    shown(other)
-                )),
-                None => Err(format!(
-                    "script[{i}].at: missing; expected a number of seconds"
-                )),
-            };
-            let cmd = match step.get("do") {
-                Some(Value::String(w)) => {
-                    parse_command(w, n, &mut running).map_err(|e| format!("script[{i}].do: {e}"))
-                }
-                Some(other) => Err(format!(
-                    "script[{i}].do: expected an action such as \"crash 3\", got {}",
-                    shown(other)
-                )),
-                None => Err(format!(
-                    "script[{i}].do: missing; expected an action such as \"crash 3\""
-                )),
-            };
-            for k in step.keys() {
-                if k != "at" && k != "do" {
-                    errors.push(format!(
-                        "script[{i}].{}: unknown field; expected at and do",
-                        show(k)
-                    ));
-                }
-            }
-            match (at, cmd) {
-                (Ok(at), Ok(cmd)) => sc.script.push((at, cmd)),
-                (a, c) => errors.extend(a.err().into_iter().chain(c.err())),
+        for (i, step) in file.script.0.into_iter().enumerate().take(MAX_ACTIONS) {
+            match parse_command(&step.action.0, n, &mut running) {
+                Ok(cmd) => sc.script.push((params::s_to_us(step.at.0), cmd)),
+                Err(e) => errors.push(format!("script[{i}].do: {e}")),
             }
         }
         if sc.script.windows(2).any(|w| w[0].0 > w[1].0) {
@@ -407,34 +346,14 @@ impl Scenario {
             );
         }
         let mut running = sc.settings.clone();
-        for (i, rec) in list("recorded", &mut errors).iter().enumerate() {
-            let num = |k: &str| match rec.get(k) {
-                Some(Value::Number(x)) => x.as_u64().ok_or(format!(
-                    "recorded[{i}].{k}: expected a whole number ≥ 0, got {x}"
-                )),
-                Some(other) => Err(format!(
-                    "recorded[{i}].{k}: expected a whole number, got {}",
-                    shown(other)
-                )),
-                None => Err(format!("recorded[{i}].{k}: missing")),
-            };
-            let cmd = match rec.get("do") {
-                Some(Value::String(w)) => {
-                    parse_command(w, n, &mut running).map_err(|e| format!("recorded[{i}].do: {e}"))
-                }
-                Some(other) => Err(format!(
-                    "recorded[{i}].do: expected an action, got {}",
-                    shown(other)
-                )),
-                None => Err(format!("recorded[{i}].do: missing")),
-            };
-            match (num("after_events"), num("at_us"), cmd) {
-                (Ok(after_events), Ok(at), Ok(cmd)) => sc.recorded.push(RecordedCommand {
-                    at,
-                    after_events,
+        for (i, rec) in file.recorded.0.into_iter().enumerate().take(MAX_ACTIONS) {
+            match parse_command(&rec.action.0, n, &mut running) {
+                Ok(cmd) => sc.recorded.push(RecordedCommand {
+                    at: rec.at_us.0,
+                    after_events: rec.after_events.0,
                     cmd,
                 }),
-                (a, b, c) => errors.extend(a.err().into_iter().chain(b.err()).chain(c.err())),
+                Err(e) => errors.push(format!("recorded[{i}].do: {e}")),
             }
         }
         if sc
@@ -450,6 +369,231 @@ impl Scenario {
             Err(errors)
         }
     }
+}
+
+/// A scenario file, version 1, as serde reads and writes it: the field names,
+/// their order and their types are the format (README, "Scenario files").
+/// Unknown fields are refused. `format` and `version` are checked before
+/// serde reads the rest (see [`Scenario::from_json`]).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileV1 {
+    format: String,
+    version: u64,
+    #[serde(default)]
+    title: Option<Text>,
+    #[serde(default)]
+    description: Option<Text>,
+    /// Setting keys as the URL's; checked by the settings reader.
+    #[serde(default)]
+    config: Option<Map<String, Value>>,
+    #[serde(default)]
+    script: List<ScriptStep>,
+    #[serde(default, skip_serializing_if = "List::is_empty")]
+    recorded: List<RecordedStep>,
+}
+
+/// One timed action of a script.
+#[derive(Serialize, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an object such as {\"at\": 2, \"do\": \"crash 3\"}"
+)]
+struct ScriptStep {
+    at: Seconds,
+    #[serde(rename = "do")]
+    action: Action,
+}
+
+/// One recorded command, at its exact instant.
+#[derive(Serialize, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an object such as {\"after_events\": 120, \"at_us\": 2500000, \"do\": \"crash 3\"}"
+)]
+struct RecordedStep {
+    after_events: Count,
+    at_us: Count,
+    #[serde(rename = "do")]
+    action: Action,
+}
+
+/// Each field type below reads a JSON value and says, in the words the page
+/// shows, what it expected; [`path_message`] puts the field's path in front.
+macro_rules! json_field {
+    ($name:ident($inner:ty), $read:expr) => {
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let v = Value::deserialize(d)?;
+                let read: fn(&Value) -> Result<$inner, String> = $read;
+                read(&v).map($name).map_err(serde::de::Error::custom)
+            }
+        }
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.0.serialize(s)
+            }
+        }
+    };
+}
+
+/// Plain text (a title, a description).
+struct Text(String);
+json_field!(Text(String), |v| match v {
+    Value::String(t) => Ok(t.clone()),
+    other => Err(format!("expected text, got {}", kind(other))),
+});
+
+/// Seconds of simulated time from the start, within one day.
+struct Seconds(f64);
+json_field!(Seconds(f64), |v| match v {
+    Value::Number(x) => x
+        .as_f64()
+        .filter(|s| (0.0..=MAX_AT_S).contains(s))
+        .ok_or(format!(
+            "{x} is out of range; expected seconds from 0 to {MAX_AT_S}"
+        )),
+    other => Err(format!(
+        "expected a number of seconds, got {}",
+        shown(other)
+    )),
+});
+
+/// A whole number ≥ 0 (an event count, microseconds).
+struct Count(u64);
+json_field!(Count(u64), |v| match v {
+    Value::Number(x) => x
+        .as_u64()
+        .ok_or(format!("expected a whole number ≥ 0, got {x}")),
+    other => Err(format!("expected a whole number, got {}", shown(other))),
+});
+
+/// An action in words, such as "crash 3" (checked against the cluster later).
+struct Action(String);
+json_field!(Action(String), |v| match v {
+    Value::String(w) => Ok(w.clone()),
+    other => Err(format!(
+        "expected an action such as \"crash 3\", got {}",
+        shown(other)
+    )),
+});
+
+/// A list of steps; anything else is refused as "expected a list".
+struct List<T>(Vec<T>);
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List(Vec::new())
+    }
+}
+
+impl<T> List<T> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Seq<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Seq<T> {
+            type Value = List<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_unit<E>(self) -> Result<List<T>, E> {
+                Ok(List(Vec::new()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<List<T>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(x) = a.next_element()? {
+                    out.push(x);
+                }
+                Ok(List(out))
+            }
+        }
+        d.deserialize_any(Seq(std::marker::PhantomData))
+    }
+}
+
+impl<T: Serialize> Serialize for List<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+/// A serde error at `path` in the words of the page's other messages:
+/// "script[0].at: expected …, got …". Serde's own phrasings (a wrong type for
+/// a whole object or list, an unknown or missing field) are turned around;
+/// the field types' messages pass through.
+fn path_message(path: &str, msg: &str) -> String {
+    let at = |p: &str| {
+        if p == "." || p.is_empty() {
+            String::new()
+        } else {
+            format!("{p}: ")
+        }
+    };
+    let words = |e: &str| match e {
+        "a map" => "an object".to_string(),
+        "a sequence" => "a list".to_string(),
+        "a string" => "text".to_string(),
+        other => other.to_string(),
+    };
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        if let Some((got, expected)) = rest.split_once(", expected ") {
+            let got = match got {
+                "map" => "an object".to_string(),
+                "sequence" => "a list".to_string(),
+                "null" | "unit value" => "null".to_string(),
+                g if g.starts_with("string ") => format!("text {}", &g["string ".len()..]),
+                g if g.starts_with("boolean") => "true/false".to_string(),
+                _ => "a number".to_string(),
+            };
+            return format!("{}expected {}, got {got}", at(path), words(expected));
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        // The path ends with the unknown field itself.
+        let (field, expected) = rest.split_once("`, expected ").unwrap_or((rest, ""));
+        let field = field.trim_end_matches('`');
+        let parent = path
+            .strip_suffix(field)
+            .unwrap_or(path)
+            .trim_end_matches('.');
+        let mut known: Vec<&str> = expected
+            .trim_start_matches("one of ")
+            .split(|c| c == ',' || c == '`')
+            .map(str::trim)
+            .filter(|w| !w.is_empty() && *w != "or")
+            .flat_map(|w| w.split(" or "))
+            .collect();
+        let last = known.pop().unwrap_or_default();
+        let known = if known.is_empty() {
+            last.to_string()
+        } else {
+            format!("{} or {last}", known.join(", "))
+        };
+        let prefix = if parent.is_empty() {
+            String::new()
+        } else {
+            format!("{parent}.")
+        };
+        return format!("{prefix}{}: unknown field; expected {known}", show(field));
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let field = rest.trim_end_matches('`');
+        let prefix = if path == "." || path.is_empty() {
+            String::new()
+        } else {
+            format!("{path}.")
+        };
+        return format!("{prefix}{field}: missing");
+    }
+    format!("{}{msg}", at(path))
 }
 
 /// URL keys that belong to the page, not to the scenario.
