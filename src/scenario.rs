@@ -566,7 +566,7 @@ fn path_message(path: &str, msg: &str) -> String {
             .trim_end_matches('.');
         let mut known: Vec<&str> = expected
             .trim_start_matches("one of ")
-            .split(|c| c == ',' || c == '`')
+            .split([',', '`'])
             .map(str::trim)
             .filter(|w| !w.is_empty() && *w != "or")
             .flat_map(|w| w.split(" or "))
