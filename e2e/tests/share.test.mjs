@@ -157,6 +157,30 @@ test('embed options: controls can be hidden, keys still work', async () => {
   await page.close();
 });
 
+test("the embed's Open link, built when used, opens this moment of the run in the full simulator", async () => {
+  const { page, errors } = await openApp(browser, server.url, '?scenario=crash&embed=1', { width: 640, height: 420 });
+  const open = page.locator('[data-testid=open-full]');
+  // Until used, the link is only the page: it is not rebuilt on every render.
+  assert.doesNotMatch(await open.getAttribute('href'), /upto=/);
+  for (let i = 0; i < 30; i++) await page.keyboard.press('s');
+  await page.click('[data-testid=node-1]');
+  await page.keyboard.press('c'); // crash the selected node
+  for (let i = 0; i < 5; i++) await page.keyboard.press('s');
+  await sleep(300);
+  const digest = await text(page, 'digest');
+  const [full] = await Promise.all([page.waitForEvent('popup'), open.click()]);
+  assert.match(await open.getAttribute('href'), /upto=\d+\.?\d*/);
+  assert.match(await open.getAttribute('href'), /cmd=\d+@[\d.]+:crash\+1/);
+  assert.doesNotMatch(await open.getAttribute('href'), /embed=1/);
+  await full.waitForFunction(() => window.wasmBindings !== undefined);
+  assert.equal(await full.locator('.app.embed').count(), 0, 'the full simulator, not the embed');
+  assert.equal(await text(full, 'digest'), digest, 'the same moment of the same run');
+  assert.match(await full.getAttribute('[data-testid=node-1]', 'aria-label'), /crashed/);
+  await full.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the library menu loads each idea; the address follows', async () => {
   const { page, errors } = await openApp(browser, server.url, '?seed=5');
   const options = await page.$$eval('[data-testid=f-library] option', (os) => os.map((o) => o.value).filter(Boolean));

@@ -17,9 +17,9 @@ use super::panels::{
 use super::picture::{Picture, StageCallbacks};
 use super::share;
 use crate::layout::Pt;
-use crate::params::{self, SPEED_RANGE};
-use crate::scenario::{Scenario, Theme};
-use crate::sim::{Command, NodeId, StepOutcome};
+use crate::params::SPEED_RANGE;
+use crate::scenario::Theme;
+use crate::sim::{Command, StepOutcome};
 use gloo_events::EventListener;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -121,22 +121,13 @@ impl App {
             Intent::ChartTarget(t) => host.chart.set_target(t),
             Intent::FaultForm(f) => self.faults = Rc::new(f),
             Intent::DismissProblems => host.problems.clear(),
-            Intent::LoadLibrary(id) => match crate::library::get(&id) {
-                Ok(sc) => {
-                    host.library_id = id.clone();
-                    host.problems.clear();
-                    host.load(sc);
-                    let extra = host.page.to_query();
-                    share::set_query(&if extra.is_empty() {
-                        format!("scenario={id}")
-                    } else {
-                        format!("scenario={id}&{extra}")
-                    });
+            Intent::LoadLibrary(id) => {
+                if host.load_library(&id) {
+                    share::set_query(&host.library_query());
                     self.narrator
                         .say(format!("scenario loaded: {}", host.setup.title));
                 }
-                Err(e) => host.notice = Some(e),
-            },
+            }
             Intent::OpenFile(file) => {
                 let link = ctx.link().clone();
                 let name = file.name();
@@ -318,27 +309,9 @@ impl Component for App {
             Msg::CanvasClick(x, y) => {
                 let p = Pt { x, y };
                 let mut host = self.host.borrow_mut();
-                if let Some(f) = self.picture.message_at(&host, p) {
-                    host.selection = Selection::Message(Box::new(f));
-                } else if let Some(i) = self.picture.layout.node_at(p) {
-                    host.selection = Selection::Node(i);
-                } else if let Some((a, b)) = self
-                    .picture
-                    .layout
-                    .link_at(p, 5.0)
-                    .filter(|_| host.settings.nodes <= 16)
-                {
-                    let (a, b) = (NodeId(a), NodeId(b));
-                    let cut = host.sim.network().is_cut(a, b);
-                    host.command(if cut {
-                        Command::HealLink(a, b)
-                    } else {
-                        Command::CutLink(a, b)
-                    });
-                } else {
-                    host.selection = Selection::None;
-                }
-                host.dirty = true;
+                let message = self.picture.message_at(&host, p);
+                let layout = &self.picture.layout;
+                host.click(message, layout.node_at(p), layout.link_at(p, 5.0));
                 true
             }
             Msg::CanvasMove(x, y) => {
@@ -370,29 +343,9 @@ impl Component for App {
             }
             Msg::Loaded(name, text) => {
                 let mut host = self.host.borrow_mut();
-                match text
-                    .map_err(|e| vec![e])
-                    .and_then(|t| Scenario::from_json(&t))
-                {
-                    Ok(sc) => {
-                        host.problems.clear();
-                        host.library_id.clear();
-                        host.load(sc);
-                        host.notice = Some(format!(
-                            "Loaded scenario \u{201c}{}\u{201d} from {}.",
-                            host.setup.title,
-                            params::show(&name)
-                        ));
-                        self.narrator
-                            .say(format!("scenario loaded: {}", host.setup.title));
-                    }
-                    Err(errors) => {
-                        let shown: String = name.chars().take(100).collect();
-                        host.problems_title = format!(
-                            "Could not load the scenario \u{201c}{shown}\u{201d}; nothing was changed:"
-                        );
-                        host.problems = errors;
-                    }
+                if host.load_file(&name, text) {
+                    self.narrator
+                        .say(format!("scenario loaded: {}", host.setup.title));
                 }
                 true
             }

@@ -289,6 +289,89 @@ impl Host {
         Some(NodeId(up[(h.value() % up.len() as u64) as usize]))
     }
 
+    /// Loads built-in scenario `id`. Returns whether it loaded (else a notice says why).
+    pub fn load_library(&mut self, id: &str) -> bool {
+        match crate::library::get(id) {
+            Ok(sc) => {
+                self.library_id = id.to_string();
+                self.problems.clear();
+                self.load(sc);
+                true
+            }
+            Err(e) => {
+                self.notice = Some(e);
+                false
+            }
+        }
+    }
+
+    /// The address query for the current library scenario and page options
+    /// (so a reload keeps the scenario).
+    pub fn library_query(&self) -> String {
+        let extra = self.page.to_query();
+        if extra.is_empty() {
+            format!("scenario={}", self.library_id)
+        } else {
+            format!("scenario={}&{extra}", self.library_id)
+        }
+    }
+
+    /// Loads a scenario file's text (from a picker, a drop or `scenario_url`),
+    /// all or nothing: on any problem the run is unchanged and the problems
+    /// are listed. Returns whether it loaded.
+    pub fn load_file(&mut self, name: &str, text: Result<String, String>) -> bool {
+        match text
+            .map_err(|e| vec![e])
+            .and_then(|t| Scenario::from_json(&t))
+        {
+            Ok(sc) => {
+                self.problems.clear();
+                self.library_id.clear();
+                self.load(sc);
+                self.notice = Some(format!(
+                    "Loaded scenario \u{201c}{}\u{201d} from {}.",
+                    self.setup.title,
+                    crate::params::show(name)
+                ));
+                true
+            }
+            Err(errors) => {
+                let shown: String = name.chars().take(100).collect();
+                self.problems_title = format!(
+                    "Could not load the scenario \u{201c}{shown}\u{201d}; nothing was changed:"
+                );
+                self.problems = errors;
+                false
+            }
+        }
+    }
+
+    /// A click on the picture: on a message or a node selects it; on a link
+    /// (up to 16 nodes) cuts or heals it; elsewhere deselects.
+    pub fn click(
+        &mut self,
+        message: Option<Flight<AnyMsg>>,
+        node: Option<u32>,
+        link: Option<(u32, u32)>,
+    ) {
+        if let Some(f) = message {
+            self.selection = Selection::Message(Box::new(f));
+        } else if let Some(i) = node {
+            self.selection = Selection::Node(i);
+        } else if let Some((a, b)) = link.filter(|_| self.settings.nodes <= 16) {
+            let (a, b) = (NodeId(a), NodeId(b));
+            let cut = self.sim.network().is_cut(a, b);
+            self.command(if cut {
+                Command::HealLink(a, b)
+            } else {
+                Command::CutLink(a, b)
+            });
+        } else {
+            self.selection = Selection::None;
+        }
+        self.dirty = true;
+    }
+
     /// Selects node `i` (or deselects it when it is selected), keeping the
     /// detector chart on a target other than the observer.
     pub fn toggle_node(&mut self, i: u32) {

@@ -33,9 +33,13 @@ pub fn embed_bar(p: &EmbedBarProps) -> Html {
     // a key press arrives as a click).
     let fill = |hr: super::super::host::HostRef| {
         move |e: MouseEvent| {
+            // Yew delegates events, so the current target is the root: find
+            // the anchor from what was pressed (the link or its text).
             if let Some(a) = e
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a").ok().flatten())
+                .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
             {
                 a.set_href(&hr.get().full_app_link());
             }
