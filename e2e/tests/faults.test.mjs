@@ -144,3 +144,31 @@ test('in the synchronous model a timeout derived from the bounds never suspects 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('detector and delivery fields apply on Enter; a loaded scenario starts every panel\'s fields afresh', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?seed=3&nodes=4&detector=timeout&paused=1');
+  await page.fill('[data-testid=f-fdtimeout]', '2500');
+  await page.press('[data-testid=f-fdtimeout]', 'Enter');
+  await page.waitForFunction(() => /fixed timeout \(2\.50 s\)/.test(document.querySelector('#h-fd').textContent));
+  await page.selectOption('[data-testid=f-detector]', 'phi');
+  await page.fill('[data-testid=f-phithreshold]', '3');
+  await page.press('[data-testid=f-phithreshold]', 'Enter');
+  await page.waitForFunction(() => /threshold 3,/.test(document.querySelector('#h-fd').textContent));
+  // A bad value stays in its field with its message; loading a scenario clears both.
+  await page.fill('[data-testid=f-loss]', 'lots');
+  await page.press('[data-testid=f-loss]', 'Enter');
+  assert.match(await text(page, 'f-loss-error'), /Loss probability/);
+  await page.selectOption('[data-testid=f-library]', 'loss');
+  await page.waitForFunction(() => /loss/i.test(document.querySelector('[data-testid=story-title]').textContent));
+  assert.equal(await page.locator('[data-testid=f-loss-error]').count(), 0, 'the error went with the old run');
+  assert.match(await page.inputValue('[data-testid=f-loss]'), /^0\.\d+$/, 'the field shows the scenario\'s loss');
+  // The backoff factor applies on Enter too (it used to be ignored).
+  await page.selectOption('[data-testid=f-workload]', 'rpc');
+  await page.fill('[data-testid=f-backoff]', '3');
+  await page.press('[data-testid=f-backoff]', 'Enter');
+  await page.click('[data-testid=copy-link-start]');
+  await page.waitForSelector('[data-testid=share-text]');
+  assert.match(await page.inputValue('[data-testid=share-text]'), /backoff(=|%3D)3/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
