@@ -80,6 +80,11 @@ pub struct PeerHistory {
 }
 
 impl PeerHistory {
+    /// Bytes held, heap included (the snapshot budget).
+    pub fn approx_bytes(&self) -> usize {
+        std::mem::size_of::<Self>() + self.intervals.capacity() * std::mem::size_of::<f64>()
+    }
+
     /// Starts monitoring at local time `now`, seeded as Akka does with two
     /// intervals around the first estimate (standard deviation = estimate / 4).
     pub fn new(now: i64, kind: &DetectorKind) -> Self {

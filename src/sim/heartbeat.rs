@@ -201,6 +201,16 @@ impl Protocol for Heartbeat {
         }
     }
 
+    fn approx_bytes(&self, state: &HbState) -> usize {
+        std::mem::size_of::<HbState>()
+            + state.last_heard.capacity() * std::mem::size_of::<Option<i64>>()
+            + state
+                .fd
+                .iter()
+                .map(PeerHistory::approx_bytes)
+                .sum::<usize>()
+    }
+
     fn describe(&self, state: &HbState, ctx: &Ctx) -> Vec<(String, String)> {
         let mut rows = vec![
             ("Heartbeat rounds".to_string(), state.round.to_string()),

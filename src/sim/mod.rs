@@ -15,6 +15,7 @@ pub mod node;
 pub mod qos;
 pub mod rng;
 pub mod rpc;
+pub mod timeline;
 pub mod trace;
 pub mod workload;
 mod world;
@@ -29,6 +30,7 @@ pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
 pub use qos::{Detection, DetectorMetrics};
 pub use rng::SimRng;
 pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
+pub use timeline::Timeline;
 pub use trace::{Digest, Trace, TraceEvent, TraceKind};
 pub use workload::{AnyMsg, AnyState, Workload};
 pub use world::{

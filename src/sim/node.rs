@@ -162,6 +162,11 @@ pub trait Protocol: Clone {
     fn reconfigure(&mut self, _change: &dyn Any) -> Result<(), String> {
         Err("this workload has no such settings".to_string())
     }
+    /// About how many bytes `state` holds, heap included, so that snapshots
+    /// for going back in time stay within a memory budget. Default: its size.
+    fn approx_bytes(&self, _state: &Self::State) -> usize {
+        std::mem::size_of::<Self::State>()
+    }
     /// The node's state as label/value rows for the inspector.
     fn describe(&self, state: &Self::State, ctx: &Ctx) -> Vec<(String, String)>;
     /// Name of a timer tag for the inspector.

@@ -552,6 +552,15 @@ impl Protocol for Rpc {
         matches!(msg, RpcMsg::Request { .. })
     }
 
+    fn approx_bytes(&self, state: &RpcState) -> usize {
+        // BTreeMap entries cost about their size plus a share of a node.
+        std::mem::size_of::<RpcState>()
+            + match state {
+                RpcState::Client(c) => c.outstanding.len() * 64,
+                RpcState::Server(s) => s.table.len() * 64 + s.order.len() * 32,
+            }
+    }
+
     fn describe(&self, state: &RpcState, _ctx: &Ctx) -> Vec<(String, String)> {
         match state {
             RpcState::Server(s) => {

@@ -272,6 +272,18 @@ impl<M: Payload> Trace<M> {
         self.total += 1;
     }
 
+    /// The same trace with no events kept (digest, count and settings stay):
+    /// what a snapshot carries.
+    pub fn without_events(&self) -> Self {
+        Trace {
+            digest: self.digest,
+            total: self.total,
+            ring: VecDeque::with_capacity(self.ring_cap.min(1024)),
+            ring_cap: self.ring_cap,
+            full: self.full.as_ref().map(|_| Vec::new()),
+        }
+    }
+
     /// The digest of everything so far.
     pub fn digest(&self) -> u64 {
         self.digest.value()

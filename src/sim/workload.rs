@@ -199,6 +199,14 @@ impl Protocol for Workload {
         }
     }
 
+    fn approx_bytes(&self, state: &AnyState) -> usize {
+        match (self, state) {
+            (Workload::Heartbeat(p), AnyState::Hb(s)) => p.approx_bytes(s),
+            (Workload::Rpc(p), AnyState::Rpc(s)) => p.approx_bytes(s),
+            _ => std::mem::size_of::<AnyState>(),
+        }
+    }
+
     fn describe(&self, state: &AnyState, ctx: &Ctx) -> Vec<(String, String)> {
         match (self, state) {
             (Workload::Heartbeat(p), AnyState::Hb(s)) => p.describe(s, ctx),
