@@ -87,6 +87,14 @@ async function core(browser, base) {
   return { scenario: 'core-in-wasm', workload: '50-node all-to-all heartbeat, 3M events per run', median_M_events_per_s: +(rates[2] / 1e6).toFixed(2), min: +(rates[0] / 1e6).toFixed(2), max: +(rates[4] / 1e6).toFixed(2) };
 }
 
+// Going back in time: a long run with the page's timeline, then random seeks.
+async function seek(browser, base, query, seconds) {
+  const { page } = await openApp(browser, base, '?paused=1');
+  const r = JSON.parse(await page.evaluate(([q, s]) => window.wasmBindings.bench_seek(q, s, 40), [query, seconds]));
+  await page.close();
+  return { scenario: 'seek', query, simulated_s: seconds, ...r };
+}
+
 const SCENARIOS = {
   frames5: '?nodes=5&seed=1',
   frames5paused: '?nodes=5&seed=1&paused=1',
@@ -122,6 +130,11 @@ try {
     console.log(JSON.stringify(await frames(browser, server.url, name, q)));
   }
   if (!only || only === 'core') console.log(JSON.stringify(await core(browser, server.url)));
+  if (!only || only === 'seek') {
+    for (const q of ['nodes=100&seed=1&latency=uniform&lat_min=100&lat_max=200', 'nodes=100&seed=1&latency=uniform&lat_min=100&lat_max=200&detector=phi']) {
+      console.log(JSON.stringify(await seek(browser, server.url, q, 600)));
+    }
+  }
   for (const mode of ['raf', 'dot']) {
     if (!only || only === 'floor') console.log(JSON.stringify(await floor(browser, mode)));
   }

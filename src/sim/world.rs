@@ -1174,8 +1174,8 @@ impl<P: Protocol> Sim<P> {
         Ok(())
     }
 
-    /// Why `cmd` cannot be applied now, if it cannot.
-    fn validate(&self, cmd: &Command) -> Result<(), String> {
+    /// Why `cmd` cannot be applied now, if it cannot; changes nothing.
+    pub fn validate(&self, cmd: &Command) -> Result<(), String> {
         let up = |n: &NodeId| -> Result<(), String> {
             self.check_node(*n)?;
             if self.nodes[n.0 as usize].is_up() {

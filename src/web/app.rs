@@ -13,6 +13,7 @@ use super::panels::{
     delivery::DeliveryPanel, detector::DetectorPanel, embed::EmbedBar, failures::FailuresPanel,
     header::Header, help::Help, inspector::Inspector, log::Log, network::NetworkPanel,
     partitions::PartitionsPanel, problems::Problems, run::RunPanel, scenario::ScenarioPanel,
+    timeline::TimelineBar,
 };
 use super::picture::{Picture, StageCallbacks};
 use super::share;
@@ -101,6 +102,9 @@ impl App {
                 host.after_advance();
                 host.dirty = true;
             }
+            Intent::StepBack => host.step_back(),
+            Intent::SeekStart => host.seek_start(),
+            Intent::SeekTime(t) => host.seek_time(t),
             Intent::Reset => host.restart(),
             Intent::Speed(s) => host.speed = s.clamp(SPEED_RANGE.0, SPEED_RANGE.1),
             Intent::ToggleHelp => self.help = !self.help,
@@ -444,7 +448,10 @@ impl Component for App {
                 { live }
                 if self.help { <Help on={self.on_intent.clone()} /> }
                 <main class="main">
-                    { self.picture.view(&host, &self.stage) }
+                    <div class="stage-col">
+                        { self.picture.view(&host, &self.stage) }
+                        <TimelineBar ..panel() />
+                    </div>
                     <aside class="panel" aria-label="Controls and inspector">
                         <ScenarioPanel status={self.share_status.clone()} text={self.share_text.clone()} panel={panel()} />
                         <RunPanel ..panel() />

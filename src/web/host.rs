@@ -13,7 +13,7 @@
 use super::pair_chart::PairChart;
 use crate::params::Settings;
 use crate::scenario::{PageOptions, Scenario};
-use crate::sim::{AnyMsg, Command, Flight, NodeId, Planned, Sim, Workload};
+use crate::sim::{AnyMsg, Command, Flight, NodeId, Sim, Timeline, Workload};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
@@ -66,14 +66,24 @@ pub struct Host {
     pub run: u64,
     /// The detector chart's pair and its samples.
     pub chart: PairChart,
+    /// Snapshots and actions of this run's branch: going back in time.
+    pub timeline: Timeline<Workload>,
 }
+
+/// Events between two snapshots of the timeline at first (it doubles as the
+/// run grows past the budget): seeking replays at most this many.
+pub(crate) const SNAPSHOT_EVERY: u64 = 150_000;
+/// Memory the timeline's snapshots may take, about (bytes).
+pub(crate) const SNAPSHOT_BUDGET: usize = 128 << 20;
 
 impl Host {
     /// A host for `page`, with no run yet (call [`Host::load`]).
     pub fn new(page: PageOptions) -> Self {
         let settings = Settings::default();
+        let sim = new_sim(&settings);
         Host {
-            sim: new_sim(&settings),
+            timeline: Timeline::new(&sim, SNAPSHOT_EVERY, SNAPSHOT_BUDGET),
+            sim,
             settings,
             setup: Scenario::default(),
             page,
@@ -102,6 +112,7 @@ impl Host {
         self.setup.settings = self.settings.clone();
         self.sim = new_sim(&self.settings);
         self.sim.plan(self.setup.plan());
+        self.timeline = Timeline::new(&self.sim, SNAPSHOT_EVERY, SNAPSHOT_BUDGET);
         self.commands_seen = 0;
         self.cut_pairs.clear();
         self.cut_version = u64::MAX; // force a rebuild for the new run
@@ -161,6 +172,7 @@ impl Host {
         }
         if let Some((events, at)) = upto {
             self.sim.run_to_point(events, at);
+            self.timeline.observe(&self.sim);
             self.playing = false;
             self.commands_seen = self.sim.commands().len();
             self.refresh_cuts();
@@ -174,6 +186,7 @@ impl Host {
     /// Reflects commands the simulator applied by itself (a script step, a
     /// replayed command) and reports planned steps it had to skip.
     pub fn after_advance(&mut self) {
+        self.timeline.observe(&self.sim);
         let n = self.sim.commands().len();
         if n != self.commands_seen {
             self.commands_seen = n;
@@ -192,10 +205,12 @@ impl Host {
         if let Command::SetNetwork(net) = &cmd {
             self.settings.net = *net;
         }
+        let fork = self.fork_if_behind(&cmd);
         match self.sim.apply(cmd) {
-            Ok(()) => self.notice = None,
+            Ok(()) => self.notice = fork,
             Err(e) => self.notice = Some(e),
         }
+        self.timeline.observe(&self.sim);
         self.commands_seen = self.sim.commands().len();
         self.refresh_cuts();
         self.dirty = true;
@@ -207,13 +222,16 @@ impl Host {
             self.settings.rpc = rpc;
             return;
         }
-        match self.sim.apply(Command::SetRpc(rpc.clone())) {
+        let cmd = Command::SetRpc(rpc.clone());
+        let fork = self.fork_if_behind(&cmd);
+        match self.sim.apply(cmd) {
             Ok(()) => {
                 self.settings.rpc = rpc;
-                self.notice = None;
+                self.notice = fork;
             }
             Err(e) => self.notice = Some(e),
         }
+        self.timeline.observe(&self.sim);
         self.dirty = true;
     }
 
@@ -239,34 +257,77 @@ impl Host {
         }
     }
 
-    /// Rebuilds the run up to the event that first broke the delivery guarantee,
-    /// and pauses there.
-    pub fn jump_to_violation(&mut self) {
-        let Some(v) = self.sim.metrics().first_violation.clone() else {
-            return;
-        };
-        // The run again, every command and plan step replayed at its instant,
-        // stopped right after the event; playing on replays the rest.
-        let mut sim = Sim::new(
-            self.setup.settings.sim_config(),
-            self.setup.settings.workload(),
-        );
-        sim.plan(self.sim.commands().iter().cloned().map(Planned::Exact));
-        sim.plan(self.sim.planned());
-        sim.run_to_point(v.after_events + 1, 0);
+    /// Acting after going back in time forks the run: the later actions of
+    /// the branch are dropped. Returns the notice that says so, if it forked.
+    fn fork_if_behind(&mut self, cmd: &Command) -> Option<String> {
+        if !self.timeline.is_behind(&self.sim) || self.sim.validate(cmd).is_err() {
+            return None;
+        }
+        let dropped = self.timeline.fork(&mut self.sim);
+        Some(format!(
+            "You went back in time and acted: the run goes on from here as a new branch{}. Copied links replay this branch.",
+            match dropped {
+                0 => String::new(),
+                1 => "; 1 later action was dropped".to_string(),
+                n => format!("; {n} later actions were dropped"),
+            }
+        ))
+    }
+
+    /// Replaces the run by the same run at an earlier (or later) point of its
+    /// branch, rebuilt from the nearest snapshot, paused.
+    fn seek_to(&mut self, sim: Sim<Workload>) {
         self.sim = sim;
         self.run += 1;
         self.commands_seen = self.sim.commands().len();
         self.playing = false;
         self.cut_version = u64::MAX;
         self.refresh_cuts();
+        self.chart.samples.clear();
+        if let Selection::Message(_) = self.selection {
+            self.selection = Selection::None;
+        }
+        self.dirty = true;
+    }
+
+    /// Goes to true time `t` of the run (the timeline scrubber).
+    pub fn seek_time(&mut self, t: u64) {
+        let t = t.min(self.timeline.horizon().1);
+        let sim = self.timeline.seek_time(t);
+        self.seek_to(sim);
+    }
+
+    /// Goes back one event (←).
+    pub fn step_back(&mut self) {
+        let events = self.sim.stats().events;
+        if events == 0 {
+            self.notice = Some("This is the start of the run.".into());
+            return;
+        }
+        let sim = self.timeline.seek_events(events - 1, 0);
+        self.seek_to(sim);
+    }
+
+    /// Goes back to the start of the run (Home).
+    pub fn seek_start(&mut self) {
+        let sim = self.timeline.seek_events(0, 0);
+        self.seek_to(sim);
+    }
+
+    /// Goes to the moment right after the event that first broke the delivery
+    /// guarantee, paused.
+    pub fn jump_to_violation(&mut self) {
+        let Some(v) = self.sim.metrics().first_violation.clone() else {
+            return;
+        };
+        let sim = self.timeline.seek_events(v.after_events + 1, 0);
+        self.seek_to(sim);
         self.selection = Selection::Node(0);
         self.notice = Some(format!(
             "Paused at {:.3} s, right after the event that broke the guarantee: {}.",
             v.time as f64 / 1e6,
             v.what
         ));
-        self.dirty = true;
     }
 
     /// A node picked "at random" among the running ones for an injected

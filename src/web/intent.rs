@@ -9,6 +9,12 @@ use crate::sim::{Command, NetConfig, RpcConfig};
 pub enum Intent {
     TogglePlay,
     Step,
+    /// Go back one event (←).
+    StepBack,
+    /// Go back to the start of the run (Home).
+    SeekStart,
+    /// Go to this true time of the run (µs), on the timeline.
+    SeekTime(u64),
     /// Start the run again from its setup (R).
     Reset,
     Speed(f64),

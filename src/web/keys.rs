@@ -22,6 +22,8 @@ pub fn intent_for(k: &KeyboardEvent, host: &Host) -> Option<Intent> {
             Intent::TogglePlay
         }
         "." | "s" | "ArrowRight" => Intent::Step,
+        "," | "ArrowLeft" => Intent::StepBack,
+        "Home" => Intent::SeekStart,
         "r" => Intent::Reset,
         "+" | "=" => Intent::Speed(host.speed * 2.0),
         "-" | "_" => Intent::Speed(host.speed / 2.0),

@@ -113,3 +113,52 @@ pub fn reference_digest_hex() -> String {
 pub fn debug_panic() {
     panic!("deliberate panic for testing the overlay");
 }
+
+/// Going back in time, measured (BENCHMARKS.md): runs the page's settings from
+/// `query` for `seconds` of simulated time in 100 ms slices (as frames do),
+/// with the page's timeline, then seeks to `seeks` random instants. Returns
+/// JSON: events, snapshots, their bytes, and seek times in ms.
+#[wasm_bindgen]
+pub fn bench_seek(query: &str, seconds: f64, seeks: u32) -> String {
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let now = || perf.as_ref().map(|p| p.now()).unwrap_or(0.0);
+    let mut settings = crate::params::Settings::default();
+    let errors = settings.apply_pairs(&crate::params::parse_query(query));
+    if !errors.is_empty() {
+        return format!("{{\"error\": {:?}}}", errors.join("; "));
+    }
+    let mut sim = host::new_sim(&settings);
+    let mut tl = crate::sim::Timeline::new(&sim, host::SNAPSHOT_EVERY, host::SNAPSHOT_BUDGET);
+    let end = (seconds * 1e6) as u64;
+    let t0 = now();
+    let mut t = 0;
+    while t < end {
+        t = (t + 100_000).min(end);
+        sim.run_until(t);
+        tl.observe(&sim);
+    }
+    let run_ms = now() - t0;
+    let mut rng = crate::sim::SimRng::new(7);
+    let mut times: Vec<f64> = (0..seeks)
+        .map(|_| {
+            let target = rng.range_inclusive(0, end);
+            let s0 = now();
+            let sought = tl.seek_time(target);
+            let ms = now() - s0;
+            assert_eq!(sought.now(), target);
+            ms
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let (snaps, bytes) = tl.memory();
+    format!(
+        "{{\"events\": {}, \"run_ms\": {:.0}, \"snapshots\": {snaps}, \"snapshot_mb\": {:.1}, \"every\": {}, \"seek_ms_median\": {:.1}, \"seek_ms_p95\": {:.1}, \"seek_ms_max\": {:.1}}}",
+        sim.stats().events,
+        run_ms,
+        bytes as f64 / 1e6,
+        tl.every(),
+        times[times.len() / 2],
+        times[(times.len() * 95 / 100).min(times.len() - 1)],
+        times[times.len() - 1]
+    )
+}

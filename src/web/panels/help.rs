@@ -17,6 +17,8 @@ pub fn help(p: &HelpProps) -> Html {
             <dl class="kv">
                 <dt><kbd>{ "Space" }</kbd>{ " or " }<kbd>{ "K" }</kbd></dt><dd>{ "play / pause" }</dd>
                 <dt><kbd>{ "S" }</kbd>{ ", " }<kbd>{ "." }</kbd>{ " or " }<kbd>{ "→" }</kbd></dt><dd>{ "step exactly one event" }</dd>
+                <dt><kbd>{ "←" }</kbd>{ " or " }<kbd>{ "," }</kbd></dt><dd>{ "step back one event (the run is rebuilt exactly)" }</dd>
+                <dt><kbd>{ "Home" }</kbd></dt><dd>{ "back to the start of the run" }</dd>
                 <dt><kbd>{ "R" }</kbd></dt><dd>{ "reset the run (same seed)" }</dd>
                 <dt><kbd>{ "+" }</kbd>{ " / " }<kbd>{ "−" }</kbd></dt><dd>{ "double / halve the speed" }</dd>
                 <dt><kbd>{ "Tab" }</kbd></dt><dd>{ "move between nodes and controls; Enter selects a node" }</dd>

@@ -18,4 +18,5 @@ pub mod partitions;
 pub mod problems;
 pub mod run;
 pub mod scenario;
+pub mod timeline;
 pub mod transport;

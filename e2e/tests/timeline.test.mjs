@@ -1,0 +1,97 @@
+// End-to-end tests of going back in time: step back, the timeline scrubber,
+// and acting in the past (a fork), each checked against a fresh replay.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, text } from '../lib.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const events = async (page) => Number(await text(page, 'events'));
+
+/** A fresh page of the same run, stepped `n` events from the start. */
+async function freshDigest(query, n) {
+  const { page } = await openApp(browser, server.url, query);
+  for (let i = 0; i < n; i++) await page.keyboard.press('s');
+  await page.waitForFunction((k) => Number(document.querySelector('[data-testid=events]').textContent) === k, n);
+  const d = await text(page, 'digest');
+  await page.close();
+  return d;
+}
+
+test('stepping back one event at a time gives exactly the run at that event', async () => {
+  const query = '?nodes=4&seed=9&paused=1&loss=0.1&detector=timeout';
+  const { page, errors } = await openApp(browser, server.url, query);
+  for (let i = 0; i < 80; i++) await page.keyboard.press('s');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=events]').textContent) === 80);
+  const t80 = parseFloat(await text(page, 'time'));
+  for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=events]').textContent) === 65);
+  assert.ok(parseFloat(await text(page, 'time')) <= t80, 'true time went back');
+  assert.equal(await page.locator('[data-testid=behind]').count(), 1, 'the page says it is in the past');
+  assert.equal(await text(page, 'digest'), await freshDigest(query, 65), 'same digest as stepping 65 from the start');
+  await page.click('[data-testid=step-back]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=events]').textContent) === 64);
+  // Forward again replays the same run.
+  for (let i = 0; i < 16; i++) await page.keyboard.press('s');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=events]').textContent) === 80);
+  assert.equal(parseFloat(await text(page, 'time')), t80);
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=events]').textContent) === 0);
+  assert.equal(parseFloat(await text(page, 'time')), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the timeline scrubber goes back in time; a link to that moment replays to the same digest; acting there forks the run', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}/?nodes=5&seed=21&speed=8&detector=phi&loss=0.05`);
+  await page.waitForFunction(() => window.wasmBindings !== undefined);
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=time]').textContent) > 12, null, { timeout: 20000 });
+  await page.click('[data-testid=node-3]');
+  await page.click('[data-testid=crash]');
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=time]').textContent) > 18, null, { timeout: 20000 });
+  await page.click('[data-testid=play]'); // pause
+  const slider = page.getByRole('slider', { name: /timeline/i });
+  const max = Number(await slider.getAttribute('max'));
+  const tEnd = parseFloat(await text(page, 'time'));
+  assert.ok(max / 1e6 >= tEnd - 0.01, 'the timeline spans the run so far');
+  // Scrub to 6 s: before the crash.
+  await slider.fill('6000000');
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=time]').textContent) === 6);
+  assert.match(await page.getAttribute('[data-testid=node-3]', 'aria-label'), /up/, 'before the crash, node 3 is up');
+  const digest = await text(page, 'digest');
+  // A link to this moment is a fresh replay from the start.
+  await page.click('[data-testid=copy-link]');
+  await page.waitForSelector('[data-testid=share-text]');
+  const link = await page.inputValue('[data-testid=share-text]');
+  const again = await ctx.newPage();
+  await again.goto(link);
+  await again.waitForFunction(() => window.wasmBindings !== undefined);
+  assert.equal(await text(again, 'digest'), digest, 'the scrubbed-to moment is the run at that instant');
+  await again.close();
+  // Acting in the past forks the run: the later crash of node 3 is dropped.
+  await page.click('[data-testid=node-1]');
+  await page.click('[data-testid=crash]');
+  assert.match(await text(page, 'notice'), /new branch.*1 later action was dropped/);
+  assert.equal(await page.locator('[data-testid=behind]').count(), 0);
+  for (let i = 0; i < 400; i++) await page.keyboard.press('s');
+  assert.match(await page.getAttribute('[data-testid=node-1]', 'aria-label'), /crashed/);
+  assert.match(await page.getAttribute('[data-testid=node-3]', 'aria-label'), /up/, 'the dropped crash does not happen');
+  const forkDigest = await text(page, 'digest');
+  await page.click('[data-testid=copy-link]');
+  await page.waitForFunction((l) => document.querySelector('[data-testid=share-text]').value !== l, link);
+  const forkLink = await page.inputValue('[data-testid=share-text]');
+  assert.doesNotMatch(forkLink, /crash\+3/, 'the link holds the fork, not the dropped action');
+  const third = await ctx.newPage();
+  await third.goto(forkLink);
+  await third.waitForFunction(() => window.wasmBindings !== undefined);
+  assert.equal(await text(third, 'digest'), forkDigest, 'the fork replays from its link');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
