@@ -429,3 +429,40 @@ fn running_completeness_and_accuracy_equal_a_recount_after_every_event() {
         );
     }
 }
+
+/// Runs with detectors (timers re-armed on every heartbeat) and with RPC
+/// retries give the digests the simulator gave when it queued a new entry at
+/// every re-arm (commit e3a69bd): the one-carrier-per-timer queue and the
+/// closed-form phi crossing change the speed, not the run.
+#[test]
+fn lazy_timer_queue_and_closed_form_phi_give_the_same_runs_as_before() {
+    use distsim::params::{parse_query, Settings};
+    for (query, secs, digest) in [
+        (
+            "nodes=30&seed=4&detector=phi&loss=0.1&model=async",
+            120,
+            0xb6f11a0464658d5d_u64,
+        ),
+        (
+            "nodes=12&seed=5&detector=timeout&model=async&timeout=800",
+            120,
+            0x3b5f11d6db6b86f0,
+        ),
+        (
+            "workload=rpc&nodes=6&seed=2&mode=at-least-once&loss=0.3&dup=0.1",
+            120,
+            0x6b08dec42f199332,
+        ),
+    ] {
+        let mut s = Settings::default();
+        assert!(s.apply_pairs(&parse_query(query)).is_empty(), "{query}");
+        let mut sim = Sim::new(s.sim_config(), s.workload());
+        sim.run_until(secs * 1_000_000);
+        assert_eq!(
+            sim.digest(),
+            digest,
+            "{query}: digest {:#018x}",
+            sim.digest()
+        );
+    }
+}

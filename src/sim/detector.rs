@@ -155,8 +155,9 @@ impl PeerHistory {
         }
     }
 
-    /// How long after the last heartbeat the level reaches the threshold (local µs).
-    /// phi grows monotonically with elapsed time, so bisection finds it.
+    /// How long after the last heartbeat the level reaches the threshold (local µs):
+    /// the smallest whole µs at which it does. Called on every heartbeat, so
+    /// for phi it is solved in closed form (see [`phi_crossing`]).
     pub fn suspect_after(&self, kind: &DetectorKind) -> Micros {
         match *kind {
             DetectorKind::FixedTimeout { timeout } => timeout.max(1),
@@ -167,27 +168,94 @@ impl PeerHistory {
                 ..
             } => {
                 let (mean, std) = self.stats();
-                let (m, s) = (mean + pause as f64, std.max(min_std as f64));
-                let (mut lo, mut hi) = (0.0f64, m + 100.0 * s);
-                while phi(hi, m, s) < threshold && hi < 1e13 {
-                    hi *= 2.0;
-                }
-                for _ in 0..64 {
-                    let mid = (lo + hi) / 2.0;
-                    if phi(mid, m, s) >= threshold {
-                        hi = mid;
-                    } else {
-                        lo = mid;
-                    }
-                }
-                (libm::ceil(hi) as Micros).max(1)
+                phi_crossing(mean + pause as f64, std.max(min_std as f64), threshold)
             }
         }
     }
 }
 
+/// The smallest whole µs `t ≥ 1` with `phi(t, m, s) ≥ threshold`.
+///
+/// Past the mean, phi = −log10(e/(1+e)) with e = exp(−y(1.5976 + 0.070566 y²))
+/// and y = (t − m)/s; so phi = θ exactly when y solves
+/// 0.070566 y³ + 1.5976 y = ln((1 − q)/q), q = 10^−θ, a cubic increasing in y.
+/// Newton's method from above converges to it in a few steps (the cubic is
+/// convex for y > 0); a final check of phi itself at neighbouring whole µs
+/// makes the answer the same as a search would give, whatever the rounding.
+/// (It was a 64-step bisection, two thirds of the run time with phi on.)
+pub fn phi_crossing(m: f64, s: f64, threshold: f64) -> Micros {
+    const A: f64 = 0.070566;
+    const B: f64 = 1.5976;
+    let q = libm::pow(10.0, -threshold);
+    let guess = if q < 0.49 {
+        let k = libm::log((1.0 - q) / q);
+        let mut y = (k / B).min(libm::cbrt(k / A));
+        for _ in 0..8 {
+            y -= (A * y * y * y + B * y - k) / (3.0 * A * y * y + B);
+        }
+        m + y * s
+    } else {
+        // Thresholds this low are crossed before the mean: search.
+        let (mut lo, mut hi) = (0.0f64, m + 100.0 * s);
+        for _ in 0..64 {
+            let mid = (lo + hi) / 2.0;
+            if phi(mid, m, s) >= threshold {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi
+    };
+    let mut t = (libm::ceil(guess.clamp(1.0, 1e15)) as Micros).max(1);
+    for _ in 0..64 {
+        if phi(t as f64, m, s) >= threshold {
+            break;
+        }
+        t += 1;
+    }
+    for _ in 0..64 {
+        if t > 1 && phi((t - 1) as f64, m, s) >= threshold {
+            t -= 1;
+        } else {
+            break;
+        }
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
+    /// The first whole µs at which phi reaches the threshold, by search.
+    fn crossing_by_search(m: f64, s: f64, threshold: f64) -> Micros {
+        let (mut lo, mut hi) = (0u64, 1u64);
+        while super::phi(hi as f64, m, s) < threshold {
+            hi *= 2;
+        }
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if super::phi(mid as f64, m, s) >= threshold {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi.max(1)
+    }
+
+    #[test]
+    fn closed_form_crossing_equals_a_search_to_the_microsecond() {
+        let mut rng = crate::sim::SimRng::new(42);
+        for i in 0..20_000 {
+            let m = 1_000.0 + rng.next_f64() * 5_000_000.0;
+            let s = 1_000.0 + rng.next_f64() * 2_000_000.0;
+            let thr = 0.1 + rng.next_f64() * 49.9;
+            let a = super::phi_crossing(m, s, thr);
+            let b = crossing_by_search(m, s, thr);
+            assert_eq!(a, b, "case {i} (seed 42): m {m} s {s} threshold {thr}");
+        }
+    }
+
     use super::*;
 
     #[test]

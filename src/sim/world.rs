@@ -70,8 +70,16 @@ pub struct PendingTimer {
     pub set_at: Micros,
     /// True time it fires.
     pub fire_at: Micros,
-    /// Sequence number of its queue entry: an older entry for the same tag is stale.
+    /// Sequence number it fires with: events at the same instant run in
+    /// sequence order, as if it had been queued when it was set.
     seq: u64,
+    /// The queue entry that carries it, (time, seq). Re-arming a timer to a
+    /// later time does not queue a new entry: the carrier, when it comes up,
+    /// queues the timer at `(fire_at, seq)` instead. The run is the same as
+    /// queueing at every re-arm (the carrier always comes first), but the
+    /// queue holds one entry per timer, not one per re-arm: a detector
+    /// re-arms one timer per peer per heartbeat.
+    queued: (Micros, u64),
 }
 
 /// One node as the simulator holds it.
@@ -685,17 +693,34 @@ impl<P: Protocol> Sim<P> {
                     let tag = tag & 0xFFFF; // tags are small constants; see `What`
                     let slot = &mut self.nodes[i as usize];
                     let fire_at = self.now + slot.clock.true_delay(after).max(1);
-                    let t = PendingTimer {
+                    self.seq += 1;
+                    let seq = self.seq;
+                    let mut t = PendingTimer {
                         tag,
                         set_at: self.now,
                         fire_at,
-                        seq: self.seq + 1,
+                        seq,
+                        queued: (fire_at, seq),
                     };
-                    match slot.timers.iter_mut().find(|t| t.tag == tag) {
-                        Some(existing) => *existing = t,
-                        None => slot.timers.push(t),
+                    // Kept sorted by tag: O(log n) to find.
+                    match slot.timers.binary_search_by_key(&tag, |t| t.tag) {
+                        Ok(at) if slot.timers[at].queued.0 <= fire_at => {
+                            // Its carrier comes up first and re-queues it.
+                            t.queued = slot.timers[at].queued;
+                            slot.timers[at] = t;
+                        }
+                        found => {
+                            match found {
+                                Ok(at) => slot.timers[at] = t,
+                                Err(at) => slot.timers.insert(at, t),
+                            }
+                            self.queue.push(Entry {
+                                time: fire_at,
+                                seq,
+                                what: What::timer(i, tag),
+                            });
+                        }
                     }
-                    self.push(fire_at, What::timer(i, tag));
                     self.trace.record(
                         self.now,
                         TraceKind::TimerSet {
@@ -706,7 +731,10 @@ impl<P: Protocol> Sim<P> {
                     );
                 }
                 Effect::CancelTimer { tag } => {
-                    self.nodes[i as usize].timers.retain(|t| t.tag != tag);
+                    let timers = &mut self.nodes[i as usize].timers;
+                    if let Ok(at) = timers.binary_search_by_key(&(tag & 0xFFFF), |t| t.tag) {
+                        timers.remove(at);
+                    }
                 }
                 Effect::Note(note) => {
                     let at = (self.trace.len(), self.stats.events, self.now);
@@ -942,14 +970,26 @@ impl<P: Protocol> Sim<P> {
             KIND_TIMER => {
                 let (node, tag) = (e.what.low(), e.what.tag());
                 let slot = &mut self.nodes[node as usize];
-                let Some(pos) = slot
-                    .timers
-                    .iter()
-                    .position(|t| t.tag == tag && t.seq == e.seq)
-                else {
+                // An entry that no longer carries its timer is stale (the
+                // timer was cancelled, re-armed earlier, or its node crashed).
+                let Ok(pos) = slot.timers.binary_search_by_key(&tag, |t| t.tag) else {
                     return false;
                 };
-                slot.timers.swap_remove(pos);
+                let t = slot.timers[pos];
+                if t.queued.1 != e.seq {
+                    return false;
+                }
+                if t.seq != e.seq {
+                    // Re-armed to a later time: queue it there, as if queued then.
+                    slot.timers[pos].queued = (t.fire_at, t.seq);
+                    self.queue.push(Entry {
+                        time: t.fire_at,
+                        seq: t.seq,
+                        what: e.what,
+                    });
+                    return false;
+                }
+                slot.timers.remove(pos);
                 self.now = e.time;
                 self.stats.timers_fired += 1;
                 self.trace.record(
