@@ -66,7 +66,8 @@ impl Settings {
             seed: self.seed,
             net: self.net,
             clocks: self.clocks,
-            trace_ring: 400,
+            // The space-time diagram draws from these (112 bytes each).
+            trace_ring: 131_072,
             trace_all: false,
         }
     }

@@ -604,6 +604,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "controls",
     "autoplay",
     "theme",
+    "view",
 ];
 
 /// A command in words: the script and URL form (`crash 3`, `cut 1 4`,
@@ -1024,6 +1025,38 @@ pub enum Theme {
     Dark,
 }
 
+/// Which pictures of the run the page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// The ring of nodes with messages flying (the default).
+    Ring,
+    /// The space-time diagram: a lane per node, an arrow per message.
+    SpaceTime,
+    /// Both, one above the other.
+    Both,
+}
+
+impl View {
+    /// The URL value.
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Ring => "ring",
+            View::SpaceTime => "spacetime",
+            View::Both => "both",
+        }
+    }
+
+    /// Whether the ring is shown.
+    pub fn ring(self) -> bool {
+        self != View::SpaceTime
+    }
+
+    /// Whether the space-time diagram is shown.
+    pub fn spacetime(self) -> bool {
+        self != View::Ring
+    }
+}
+
 /// How the page itself is shown: the keys of [`PAGE_KEYS`] other than the
 /// scenario's source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1036,6 +1069,8 @@ pub struct PageOptions {
     /// (`None`: the full page plays, an embed waits for a click).
     pub autoplay: Option<bool>,
     pub theme: Theme,
+    /// The ring, the space-time diagram, or both.
+    pub view: View,
 }
 
 impl PageOptions {
@@ -1046,6 +1081,7 @@ impl PageOptions {
             controls: true,
             autoplay: None,
             theme: Theme::Auto,
+            view: View::Ring,
         };
         let mut errors = Vec::new();
         for (k, v) in pairs {
@@ -1063,6 +1099,16 @@ impl PageOptions {
                     )),
                 }
                 .map(|t| o.theme = t),
+                "view" => match v.trim() {
+                    "ring" => Ok(View::Ring),
+                    "spacetime" => Ok(View::SpaceTime),
+                    "both" => Ok(View::Both),
+                    _ => Err(format!(
+                        "view: expected ring, spacetime or both, got {}",
+                        show(v)
+                    )),
+                }
+                .map(|w| o.view = w),
                 _ => Ok(()),
             };
             if let Err(e) = r {
@@ -1090,6 +1136,9 @@ impl PageOptions {
             Theme::Auto => {}
             Theme::Light => q.push("theme=light".into()),
             Theme::Dark => q.push("theme=dark".into()),
+        }
+        if self.view != View::Ring {
+            q.push(format!("view={}", self.view.name()));
         }
         q.join("&")
     }

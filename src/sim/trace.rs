@@ -300,6 +300,12 @@ impl<M: Payload> Trace<M> {
     pub fn recent(&self) -> impl DoubleEndedIterator<Item = &TraceEvent<M>> + ExactSizeIterator {
         self.ring.iter()
     }
+    /// Recent events at or after true time `t` (those still in the ring),
+    /// found by binary search: the ring is in time order.
+    pub fn recent_from(&self, t: Micros) -> impl Iterator<Item = &TraceEvent<M>> {
+        let skip = self.ring.partition_point(|e| e.time < t);
+        self.ring.range(skip..)
+    }
     /// Recent events with `index >= from` (those still in the ring).
     pub fn since(&self, from: u64) -> impl Iterator<Item = &TraceEvent<M>> {
         let first = self.ring.front().map(|e| e.index).unwrap_or(self.total);

@@ -17,6 +17,7 @@ use super::panels::{
 };
 use super::picture::{Picture, StageCallbacks};
 use super::share;
+use super::spacetime::{DiagramCallbacks, Hit, SpaceTime};
 use crate::layout::Pt;
 use crate::params::SPEED_RANGE;
 use crate::scenario::Theme;
@@ -36,6 +37,13 @@ pub enum Msg {
     CanvasClick(f64, f64),
     CanvasMove(f64, f64),
     CanvasLeave,
+    /// The space-time diagram: pointer down, moved, up (x, y), left; a key; the wheel (dy, x).
+    DiagramDown(f64),
+    DiagramMove(f64),
+    DiagramUp(f64, f64),
+    DiagramLeave,
+    DiagramKey(KeyboardEvent),
+    DiagramWheel(f64, f64),
     Key(KeyboardEvent),
     /// A scenario's text arrived (from a file or a URL): its name and content.
     Loaded(String, Result<String, String>),
@@ -52,6 +60,7 @@ pub struct App {
     version: u64,
     frames: FrameLoop,
     picture: Picture,
+    diagram: SpaceTime,
     narrator: Narrator,
     /// The failure fields the inspector and the failures card share.
     faults: Rc<FaultForm>,
@@ -68,6 +77,10 @@ pub struct App {
     on_wake: Callback<()>,
     on_intent: Callback<Intent>,
     stage: StageCallbacks,
+    diagram_on: DiagramCallbacks,
+    /// The wheel listener on the diagram's canvas (not passive: it zooms
+    /// instead of scrolling the page), and the element it is on.
+    _wheel: Option<(EventListener, web_sys::Element)>,
     _keys: Option<EventListener>,
     _scheme: Option<EventListener>,
     _resize: Option<EventListener>,
@@ -108,6 +121,10 @@ impl App {
             Intent::Reset => host.restart(),
             Intent::Speed(s) => host.speed = s.clamp(SPEED_RANGE.0, SPEED_RANGE.1),
             Intent::ToggleHelp => self.help = !self.help,
+            Intent::View(v) => {
+                host.page.view = v;
+                host.dirty = true;
+            }
             Intent::ToggleAbout => self.about = !self.about,
             Intent::ClearSelection => {
                 self.help = false;
@@ -239,6 +256,8 @@ impl Component for App {
         host.library_id = library_id;
         host.load(scenario);
         let reduced = media("(prefers-reduced-motion: reduce)").is_some_and(|m| m.matches());
+        let mut picture = Picture::new(dark, reduced);
+        picture.new_run(host.settings.nodes, 0);
         let link = ctx.link();
         App {
             seen_run: host.run,
@@ -246,7 +265,8 @@ impl Component for App {
             host: Rc::new(RefCell::new(host)),
             version: 0,
             frames: FrameLoop::default(),
-            picture: Picture::new(dark, reduced),
+            picture,
+            diagram: SpaceTime::default(),
             narrator: Narrator::default(),
             faults: Rc::new(FaultForm::default()),
             help: false,
@@ -267,6 +287,16 @@ impl Component for App {
                 leave: link.callback(|_| Msg::CanvasLeave),
                 select: link.callback(|i| Msg::Intent(Intent::ToggleNode(i))),
             },
+            diagram_on: DiagramCallbacks {
+                down: link.callback(|e: MouseEvent| Msg::DiagramDown(e.offset_x() as f64)),
+                moved: link.callback(|e: MouseEvent| Msg::DiagramMove(e.offset_x() as f64)),
+                up: link.callback(|e: MouseEvent| {
+                    Msg::DiagramUp(e.offset_x() as f64, e.offset_y() as f64)
+                }),
+                leave: link.callback(|_| Msg::DiagramLeave),
+                key: link.callback(Msg::DiagramKey),
+            },
+            _wheel: None,
             _keys: keys,
             _scheme: scheme,
             _resize: None,
@@ -274,6 +304,7 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        self.watch_wheel(ctx);
         if first_render {
             let link = ctx.link().clone();
             self._resize = web_sys::window()
@@ -294,9 +325,13 @@ impl Component for App {
         let render = match msg {
             Msg::Frame(ts) => {
                 let mut host = self.host.borrow_mut();
-                let (render, next) =
-                    self.frames
-                        .tick(ts, &mut host, &mut self.picture, &mut self.narrator);
+                let (render, next) = self.frames.tick(
+                    ts,
+                    &mut host,
+                    &mut self.picture,
+                    &mut self.diagram,
+                    &mut self.narrator,
+                );
                 drop(host);
                 self.frames.schedule(next, &self.on_frame, &self.on_wake);
                 return render && self.bump();
@@ -336,6 +371,57 @@ impl Component for App {
             Msg::CanvasLeave => {
                 self.picture.hover_link = None;
                 self.host.borrow_mut().dirty = true;
+                false
+            }
+            Msg::DiagramDown(x) => {
+                self.diagram.drag_start(x, self.host.borrow().sim.now());
+                false
+            }
+            Msg::DiagramMove(x) => {
+                let mut host = self.host.borrow_mut();
+                if self.diagram.drag_to(x, host.sim.now()) {
+                    host.dirty = true;
+                }
+                false
+            }
+            Msg::DiagramLeave => {
+                self.diagram.drag_end(0.0);
+                false
+            }
+            Msg::DiagramUp(x, y) => {
+                if self.diagram.drag_end(x) {
+                    return false;
+                }
+                let mut host = self.host.borrow_mut();
+                match self.diagram.hit(&host, x, y) {
+                    Some(Hit::Message(f)) => host.selection = Selection::Message(f),
+                    Some(Hit::Node(i)) => host.selection = Selection::Node(i),
+                    Some(Hit::Time(t)) => host.seek_time(t),
+                    None => host.selection = Selection::None,
+                }
+                host.dirty = true;
+                true
+            }
+            Msg::DiagramKey(k) => {
+                let mut host = self.host.borrow_mut();
+                let now = host.sim.now();
+                match k.key().as_str() {
+                    "ArrowLeft" => self.diagram.pan(-0.2, now),
+                    "ArrowRight" => self.diagram.pan(0.2, now),
+                    "ArrowUp" | "+" | "=" => self.diagram.zoom(0.7, None, now),
+                    "ArrowDown" | "-" | "_" => self.diagram.zoom(1.0 / 0.7, None, now),
+                    "f" | "F" => self.diagram.end = None,
+                    _ => return false,
+                }
+                k.prevent_default();
+                host.dirty = true;
+                true
+            }
+            Msg::DiagramWheel(dy, x) => {
+                let mut host = self.host.borrow_mut();
+                let f = if dy > 0.0 { 1.2 } else { 1.0 / 1.2 };
+                self.diagram.zoom(f, Some(x), host.sim.now());
+                host.dirty = true;
                 false
             }
             Msg::Key(k) => {
@@ -412,8 +498,9 @@ impl Component for App {
         if host.page.embed {
             return html! {
                 <div class={class} {ondragover} {ondragleave} {ondrop}>
-                    <main class="main">
-                        { self.picture.view(&host, &self.stage) }
+                    <main class={classes!("main", format!("view-{}", host.page.view.name()))}>
+                        if host.page.view.ring() { { self.picture.view(&host, &self.stage) } }
+                        if host.page.view.spacetime() { { self.diagram.view(&host, &self.diagram_on) } }
                         if !host.playing && host.page.controls {
                             <button class="big-play" data-testid="big-play" aria-label="Play (Space)"
                                 onclick={Callback::from(move |_| on.emit(Intent::TogglePlay))}>{ "▶" }</button>
@@ -448,8 +535,9 @@ impl Component for App {
                 { live }
                 if self.help { <Help on={self.on_intent.clone()} /> }
                 <main class="main">
-                    <div class="stage-col">
-                        { self.picture.view(&host, &self.stage) }
+                    <div class={classes!("stage-col", format!("view-{}", host.page.view.name()))}>
+                        if host.page.view.ring() { { self.picture.view(&host, &self.stage) } }
+                        if host.page.view.spacetime() { { self.diagram.view(&host, &self.diagram_on) } }
                         <TimelineBar ..panel() />
                     </div>
                     <aside class="panel" aria-label="Controls and inspector">
@@ -470,6 +558,27 @@ impl Component for App {
 }
 
 impl App {
+    /// Listens to the wheel on the diagram's canvas, not passively (a wheel
+    /// over it zooms rather than scrolls); again when the canvas is a new one.
+    fn watch_wheel(&mut self, ctx: &Context<Self>) {
+        let Some(el) = self.diagram.canvas.cast::<web_sys::Element>() else {
+            self._wheel = None;
+            return;
+        };
+        if self._wheel.as_ref().is_some_and(|(_, on)| *on == el) {
+            return;
+        }
+        let link = ctx.link().clone();
+        let opts = gloo_events::EventListenerOptions::enable_prevent_default();
+        let listener = EventListener::new_with_options(&el, "wheel", opts, move |e| {
+            if let Some(w) = e.dyn_ref::<web_sys::WheelEvent>() {
+                w.prevent_default();
+                link.send_message(Msg::DiagramWheel(w.delta_y(), w.offset_x() as f64));
+            }
+        });
+        self._wheel = Some((listener, el));
+    }
+
     /// A new render: panels' props change with the version. Always true.
     fn bump(&mut self) -> bool {
         self.version += 1;

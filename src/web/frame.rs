@@ -10,6 +10,7 @@
 use super::host::Host;
 use super::narrate::Narrator;
 use super::picture::Picture;
+use super::spacetime::SpaceTime;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use gloo_timers::callback::Timeout;
 use yew::Callback;
@@ -58,13 +59,16 @@ impl FrameLoop {
         ts: f64,
         host: &mut Host,
         picture: &mut Picture,
+        diagram: &mut SpaceTime,
         narrator: &mut Narrator,
     ) -> (bool, Option<f64>) {
         self.frame = None;
         // Clamped so a long stall (a hidden tab) does not jump the run ahead.
         let dt = self.last_frame.map_or(0.0, |l| (ts - l).clamp(0.0, 1000.0));
         self.last_frame = Some(ts);
-        let resized = picture.measure(host.settings.nodes);
+        let show = host.page.view;
+        let resized = show.ring()
+            && picture.measure(host.settings.nodes) | (show.spacetime() && diagram.measure());
         if resized {
             host.dirty = true;
         }
@@ -92,7 +96,15 @@ impl FrameLoop {
         host.chart.sample(&host.sim, observer);
         let fading = picture.fading(ts);
         let speed = if host.playing { host.speed } else { 0.0 };
-        let v = picture.motion_px_per_ms(host, speed);
+        let mut v = if show.ring() {
+            picture.motion_px_per_ms(host, speed)
+        } else {
+            0.0
+        };
+        if show.spacetime() && diagram.end.is_none() {
+            // Following the run: the diagram scrolls with simulated time.
+            v = v.max(diagram.px_per_us() * speed * 1000.0);
+        }
         let spoke = narrator.speak(ts);
         let sim_changed = host.sim.stats().events != self.events_at_paint;
         // Reduced motion: a few still pictures a second, except right after a user action.
@@ -103,7 +115,12 @@ impl FrameLoop {
                 || fading
                 || (ts - self.last_paint_ms) * v >= PAINT_STEP_PX)
         {
-            picture.paint(host, ts);
+            if show.ring() {
+                picture.paint(host, ts);
+            }
+            if show.spacetime() {
+                diagram.paint(host, picture.palette());
+            }
             host.dirty = false;
             self.last_paint_ms = ts;
             self.events_at_paint = host.sim.stats().events;

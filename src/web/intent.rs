@@ -4,6 +4,7 @@
 
 use super::panels::failures::FaultForm;
 use crate::params::Settings;
+use crate::scenario::View;
 use crate::sim::{Command, NetConfig, RpcConfig};
 
 pub enum Intent {
@@ -19,6 +20,8 @@ pub enum Intent {
     Reset,
     Speed(f64),
     ToggleHelp,
+    /// Show the ring, the space-time diagram, or both.
+    View(View),
     ToggleAbout,
     /// Deselect, close the help (Esc).
     ClearSelection,

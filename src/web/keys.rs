@@ -9,10 +9,27 @@ use web_sys::KeyboardEvent;
 /// The intent of key press `k`, unless typed into a field or with a modifier.
 /// Space is kept from scrolling the page.
 pub fn intent_for(k: &KeyboardEvent, host: &Host) -> Option<Intent> {
+    // Typing in a field, or keys the space-time diagram takes (pan, zoom).
     let in_field = k
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                || el.class_list().contains("spacetime-canvas")
+                    && matches!(
+                        k.key().as_str(),
+                        "ArrowLeft"
+                            | "ArrowRight"
+                            | "ArrowUp"
+                            | "ArrowDown"
+                            | "+"
+                            | "="
+                            | "-"
+                            | "_"
+                            | "f"
+                            | "F"
+                    )
+        });
     if in_field || k.ctrl_key() || k.meta_key() || k.alt_key() {
         return None;
     }

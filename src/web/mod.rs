@@ -16,6 +16,7 @@ mod pair_chart;
 mod panels;
 mod picture;
 mod share;
+mod spacetime;
 
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;

@@ -90,7 +90,9 @@ impl Picture {
         if total == self.seen {
             return;
         }
-        if self.fades.len() < 3000 && !self.reduced_motion {
+        // Not laid out for this run (the ring is hidden): nothing to mark.
+        let laid_out = self.layout.pos.len() == host.settings.nodes as usize;
+        if laid_out && self.fades.len() < 3000 && !self.reduced_motion {
             for e in host.sim.trace().since(self.seen) {
                 let (at, kind) = match &e.kind {
                     TraceKind::Drop {
@@ -190,6 +192,15 @@ impl Picture {
             if self.dark { &DARK } else { &LIGHT },
         );
         super::count_paint();
+    }
+
+    /// The colours in use.
+    pub fn palette(&self) -> &'static super::draw::Palette {
+        if self.dark {
+            &DARK
+        } else {
+            &LIGHT
+        }
     }
 
     /// The node buttons for the current layout, states and selection; the previous

@@ -4,6 +4,7 @@
 
 use super::super::form::PanelProps;
 use super::super::intent::Intent;
+use crate::scenario::View;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -39,6 +40,15 @@ pub fn timeline_bar(p: &PanelProps) -> Html {
                 aria-label="Run timeline: drag to go back or forward in time"
                 aria-valuetext={format!("{} s of {} s", secs(now), secs(end))} />
             <span class="tl-time mono" data-testid="timeline-time">{ format!("{} / {} s", secs(now), secs(end)) }</span>
+            <div class="views" role="group" aria-label="Picture">
+                { for [(View::Ring, "Ring"), (View::SpaceTime, "Space-time"), (View::Both, "Both")].into_iter().map(|(v, label)| {
+                    let on = p.on.clone();
+                    html! {
+                        <button class={classes!("view-btn", (host.page.view == v).then_some("on"))} data-testid={format!("view-{}", v.name())}
+                            aria-pressed={(host.page.view == v).to_string()} onclick={Callback::from(move |_| on.emit(Intent::View(v)))}>{ label }</button>
+                    }
+                }) }
+            </div>
             if behind {
                 <span class="tl-behind" data-testid="behind" role="status"
                     title="Going back rebuilt the run exactly from a snapshot. Play or step to replay what happened next; any action you take now starts a new branch.">
