@@ -102,6 +102,8 @@ const SCENARIOS = {
   frames100lossy: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200&loss=0.1',
   frames100fd: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200&detector=phi',
   frames200: '?nodes=200&seed=1&speed=1&latency=uniform&lat_min=20&lat_max=60',
+  frames100both: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200&view=both',
+  frames5both: '?nodes=5&seed=1&view=both',
 };
 
 // This browser's floor: what an empty rAF loop and a one-dot canvas animation cost.

@@ -210,6 +210,7 @@ impl App {
             self.seen_run = host.run;
             let len = host.sim.trace().len();
             self.picture.new_run(host.settings.nodes, len);
+            self.diagram.fit(host.settings.nodes);
             self.narrator.skip_to(len);
             self.frames.new_run();
         }
@@ -258,6 +259,8 @@ impl Component for App {
         let reduced = media("(prefers-reduced-motion: reduce)").is_some_and(|m| m.matches());
         let mut picture = Picture::new(dark, reduced);
         picture.new_run(host.settings.nodes, 0);
+        let mut diagram = SpaceTime::default();
+        diagram.fit(host.settings.nodes);
         let link = ctx.link();
         App {
             seen_run: host.run,
@@ -266,7 +269,7 @@ impl Component for App {
             version: 0,
             frames: FrameLoop::default(),
             picture,
-            diagram: SpaceTime::default(),
+            diagram,
             narrator: Narrator::default(),
             faults: Rc::new(FaultForm::default()),
             help: false,

@@ -39,7 +39,13 @@ pub struct SpaceTime {
     pub end: Option<Micros>,
     /// A drag in progress: pointer x and the window's end when it started.
     drag: Option<(f64, Micros)>,
+    /// The user zoomed: keep their span for new runs.
+    zoomed: bool,
 }
+
+/// Most arrows drawn per frame: beyond, the oldest in the window are left
+/// out (and the diagram says so), so a big cluster still animates smoothly.
+const ARROW_BUDGET: usize = 2500;
 
 impl Default for SpaceTime {
     fn default() -> Self {
@@ -49,6 +55,7 @@ impl Default for SpaceTime {
             span: 4_000_000,
             end: None,
             drag: None,
+            zoomed: false,
         }
     }
 }
@@ -118,8 +125,19 @@ impl SpaceTime {
         TOP + (node as f64 + 0.5) * self.lane_h(n)
     }
 
+    /// A new run of `n` nodes: unless the user zoomed, a window that shows a
+    /// few thousand messages (all-to-all traffic grows as n²).
+    pub fn fit(&mut self, n: u32) {
+        self.end = None;
+        if !self.zoomed {
+            let n2 = (n.max(1) as u64).pow(2);
+            self.span = (4_000_000 * 400 / n2.max(400)).max(200_000);
+        }
+    }
+
     /// Zooms by `factor` around the instant under pointer x.
     pub fn zoom(&mut self, factor: f64, x: Option<f64>, now: Micros) {
+        self.zoomed = true;
         let (t0, t1) = self.window(now);
         let pivot = x.map_or(t1, |x| self.time_at(x, t0));
         let span = ((self.span as f64 * factor) as u64).clamp(SPAN_RANGE.0, SPAN_RANGE.1);
@@ -321,14 +339,41 @@ impl SpaceTime {
         }
         c.stroke();
         let _ = c.set_line_dash(&dash(&[]));
-        // Messages: one stroke per colour; heads when lanes are roomy.
-        let arrows = Self::arrows(host, t0, t1);
+        // Everything in time is drawn inside the plot area.
+        c.save();
+        c.begin_path();
+        c.rect(
+            LEFT,
+            TOP - 8.0,
+            w - LEFT - RIGHT + 4.0,
+            h - TOP - BOTTOM + 8.0,
+        );
+        c.clip();
+        // Messages: one stroke per colour; heads when lanes are roomy. Past
+        // the budget, the oldest in the window are left out (greyed).
+        let mut arrows = Self::arrows(host, t0, t1);
+        if arrows.len() > ARROW_BUDGET {
+            let cut = arrows.len() - ARROW_BUDGET;
+            let from = arrows[cut].ev.time;
+            arrows.drain(..cut);
+            let x = self.x(from, t0);
+            c.set_fill_style_str(pal.ring);
+            c.fill_rect(LEFT, TOP, (x - LEFT).max(0.0), h - TOP - BOTTOM);
+            c.set_fill_style_str(pal.label);
+            c.set_text_align("left");
+            let _ = c.fill_text(
+                &format!("{cut} older messages not drawn: zoom in"),
+                LEFT + 6.0,
+                TOP + 12.0,
+            );
+        }
         let heads = lane >= 14.0 && arrows.len() <= 3000;
         let selected = match &host.selection {
             Selection::Message(f) => Some(f.id),
             _ => None,
         };
-        let groups: [(&str, fn(&Arrow) -> bool); 4] = [
+        type Pick = fn(&Arrow) -> bool;
+        let groups: [(&str, Pick); 4] = [
             (pal.ping, |a| shape_of(a.msg) == Shape::Circle && !a.dup),
             (pal.pong, |a| shape_of(a.msg) == Shape::Diamond && !a.dup),
             (pal.retry, |a| shape_of(a.msg) == Shape::Triangle && !a.dup),
@@ -385,39 +430,61 @@ impl SpaceTime {
             c.line_to(self.x(t, t0), self.y(a.to, n));
         }
         c.stroke();
-        // Ends: ✕ lost, ⊘ omitted, grey ✕ at a crashed receiver, ○ in flight.
+        // Ends: ✕ lost, ⊘ omitted, grey ✕ at a crashed receiver, ○ in flight
+        // (one path per kind; the open ends only while they can be told apart).
         c.set_line_width(1.6);
-        for (x, y, how, open) in &ends {
-            match (how, open) {
-                (_, true) => {
-                    c.set_stroke_style_str(pal.label);
-                    c.begin_path();
-                    let _ = c.arc(*x, *y, 3.0, 0.0, std::f64::consts::TAU);
-                    c.stroke();
-                }
-                (Some(DropReason::SendOmission | DropReason::ReceiveOmission), _) => {
-                    c.set_stroke_style_str(pal.omit);
-                    c.begin_path();
-                    let _ = c.arc(*x, *y, 4.0, 0.0, std::f64::consts::TAU);
-                    c.move_to(x - 3.0, y + 3.0);
-                    c.line_to(x + 3.0, y - 3.0);
-                    c.stroke();
-                }
-                (Some(r), _) => {
-                    c.set_stroke_style_str(if *r == DropReason::ReceiverDown {
-                        pal.down
-                    } else {
-                        pal.lost
-                    });
-                    c.begin_path();
-                    c.move_to(x - 3.5, y - 3.5);
-                    c.line_to(x + 3.5, y + 3.5);
-                    c.move_to(x + 3.5, y - 3.5);
-                    c.line_to(x - 3.5, y + 3.5);
-                    c.stroke();
-                }
-                _ => {}
+        let crowded = arrows.len() > 1500;
+        type End = (f64, f64, Option<DropReason>, bool);
+        let kinds: [(&str, fn(&End) -> bool, u8); 4] = [
+            (pal.label, |e| e.3, 0),
+            (
+                pal.omit,
+                |e| {
+                    !e.3 && matches!(
+                        e.2,
+                        Some(DropReason::SendOmission | DropReason::ReceiveOmission)
+                    )
+                },
+                1,
+            ),
+            (
+                pal.down,
+                |e| !e.3 && e.2 == Some(DropReason::ReceiverDown),
+                2,
+            ),
+            (
+                pal.lost,
+                |e| !e.3 && matches!(e.2, Some(DropReason::Loss | DropReason::Partition)),
+                2,
+            ),
+        ];
+        for (colour, pick, shape) in kinds {
+            if shape == 0 && crowded {
+                continue;
             }
+            c.set_stroke_style_str(colour);
+            c.begin_path();
+            for (x, y, _, _) in ends.iter().filter(|e| pick(e)) {
+                match shape {
+                    0 => {
+                        c.move_to(x + 3.0, *y);
+                        let _ = c.arc(*x, *y, 3.0, 0.0, std::f64::consts::TAU);
+                    }
+                    1 => {
+                        c.move_to(x + 4.0, *y);
+                        let _ = c.arc(*x, *y, 4.0, 0.0, std::f64::consts::TAU);
+                        c.move_to(x - 3.0, y + 3.0);
+                        c.line_to(x + 3.0, y - 3.0);
+                    }
+                    _ => {
+                        c.move_to(x - 3.5, y - 3.5);
+                        c.line_to(x + 3.5, y + 3.5);
+                        c.move_to(x + 3.5, y - 3.5);
+                        c.line_to(x - 3.5, y + 3.5);
+                    }
+                }
+            }
+            c.stroke();
         }
         // The selected message, thick.
         if let Some(a) = selected.and_then(|id| arrows.iter().find(|a| a.id == id)) {
@@ -434,6 +501,7 @@ impl SpaceTime {
             c.stroke();
         }
         self.paint_marks(&c, host, t0, t1, pal);
+        c.restore();
         // The current instant: the same cursor as the timeline's.
         if now >= t0 && now <= t1 {
             let x = self.x(now, t0).round() + 0.5;
@@ -568,7 +636,7 @@ impl SpaceTime {
             })));
         }
         let lane = ((y - TOP) / self.lane_h(n)).floor();
-        (lane >= 0.0 && (lane as u32) < n).then(|| Hit::Node(lane as u32))
+        (lane >= 0.0 && (lane as u32) < n).then_some(Hit::Node(lane as u32))
     }
 
     /// How many arrows the window shows, and where the latest delivered one
