@@ -183,6 +183,7 @@ mod tests {
             dup: false,
             deviant: false,
             msg: (),
+            entry: 0,
         }
     }
 

@@ -638,6 +638,16 @@ pub fn command_words(c: &Command) -> String {
                 .join(",")
         ),
         Command::HealAll => "healall".into(),
+        Command::Tamper { id, dup, action } => {
+            let copy = if *dup { " dup" } else { "" };
+            match action {
+                crate::sim::Tamper::Drop => format!("drop {id}{copy}"),
+                crate::sim::Tamper::Delay(d) => {
+                    format!("delay {id} {}{copy}", params::us_to_s(*d))
+                }
+                crate::sim::Tamper::Duplicate => format!("duplicate {id}{copy}"),
+            }
+        }
         Command::SetNetwork(net) => {
             let mut w = "network".to_string();
             for (k, v) in params::net_pairs(net) {
@@ -659,7 +669,8 @@ pub fn command_words(c: &Command) -> String {
 pub const ACTIONS: &str =
     "crash N, failstop N, crashrecover N SECONDS stable|volatile, recover N, \
 omission N SEND RECV, byzantine N corrupt|equivocate|replay|lie|none, cut A B, heal A B, \
-partition A,B,..., healall, network KEY=VALUE..., delivery KEY=VALUE...";
+partition A,B,..., healall, network KEY=VALUE..., delivery KEY=VALUE..., \
+drop M [dup], delay M SECONDS [dup], duplicate M [dup]";
 
 /// Reads one action in words for a cluster of `n` nodes. `running` is the
 /// settings as earlier actions left them: a `network` or `delivery` action
@@ -761,6 +772,32 @@ pub fn parse_command(words: &str, n: u32, running: &mut Settings) -> Result<Comm
                 .map_err(|e| format!("\"partition\": {e}"))
         }
         "healall" | "heal-all" => arity(0).map(|_| Command::HealAll),
+        "drop" | "delay" | "duplicate" => {
+            // drop ID [dup] · delay ID SECONDS [dup] · duplicate ID [dup]
+            let need = if verb == "delay" { 2 } else { 1 };
+            let dup = rest.len() == need + 1 && rest[need] == "dup";
+            if rest.len() != need && !dup {
+                return Err(format!(
+                    "\"{verb}\": expected {}",
+                    if verb == "delay" {
+                        "a message number, seconds and optionally dup"
+                    } else {
+                        "a message number and optionally dup"
+                    }
+                ));
+            }
+            let id = params::parse_int("message number", rest[0], 0, u64::MAX)
+                .map_err(|e| format!("\"{verb}\": {e}"))?;
+            let action = match verb.as_str() {
+                "drop" => crate::sim::Tamper::Drop,
+                "duplicate" => crate::sim::Tamper::Duplicate,
+                _ => crate::sim::Tamper::Delay(params::s_to_us(
+                    params::parse_num("delay (s)", rest[1], 0.000_001, 3600.0)
+                        .map_err(|e| format!("\"{verb}\": {e}"))?,
+                )),
+            };
+            Ok(Command::Tamper { id, dup, action })
+        }
         "network" | "delivery" => {
             let keys = if verb == "network" {
                 NETWORK_KEYS

@@ -95,3 +95,49 @@ test('the timeline scrubber goes back in time; a link to that moment replays to 
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('a message in flight can be dropped, delayed or duplicated by hand; the link reproduces it', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}/?nodes=4&seed=3&paused=1&view=both`);
+  await page.waitForFunction(() => window.wasmBindings !== undefined);
+  for (let i = 0; i < 12; i++) await page.keyboard.press('s');
+  // M selects a message on its way, by keyboard.
+  await page.keyboard.press('m');
+  await page.waitForSelector('[data-testid=message-hands]');
+  const title = await page.textContent('[data-testid=inspector-message] .big');
+  const id = title.match(/Message m(\d+)/)[1];
+  assert.match(await text(page, 'message-status'), /in flight/);
+  await page.keyboard.press('x');
+  await page.waitForFunction(() => /dropped by hand/.test(document.querySelector('[data-testid=message-status]').textContent));
+  assert.equal(await page.locator('[data-testid=message-hands]').count(), 0, 'no more hands on a dropped message');
+  await page.keyboard.press('s');
+  await page.waitForFunction((m) => [...document.querySelectorAll('[data-testid=log] li')].some((li) => li.textContent.includes(`DROP`) && li.textContent.includes(`(m${m})`) && li.textContent.includes('dropped by hand')), id);
+  // Another one is delayed, a third duplicated, with the inspector's buttons.
+  await page.keyboard.press('m');
+  await page.waitForSelector('[data-testid=message-hands]');
+  await page.fill('[data-testid=f-delay]', 'soon');
+  await page.click('[data-testid=delay-message]');
+  assert.match(await text(page, 'f-delay-error'), /Delay by \(ms\)/);
+  await page.fill('[data-testid=f-delay]', '750');
+  await page.click('[data-testid=delay-message]');
+  await page.keyboard.press('m');
+  await page.waitForSelector('[data-testid=message-hands]');
+  await page.click('[data-testid=duplicate-message]');
+  for (let i = 0; i < 40; i++) await page.keyboard.press('s');
+  const digest = await text(page, 'digest');
+  await page.click('[data-testid=copy-link]');
+  await page.waitForSelector('[data-testid=share-text]');
+  const link = await page.inputValue('[data-testid=share-text]');
+  assert.match(link, new RegExp(`cmd=\\d+@[\\d.]+:drop\\+${id}(&|$)`));
+  assert.match(link, /:delay\+\d+\+0\.75(&|$)/);
+  assert.match(link, /:duplicate\+\d+(&|$)/);
+  const again = await ctx.newPage();
+  await again.goto(link);
+  await again.waitForFunction(() => window.wasmBindings !== undefined);
+  assert.equal(await text(again, 'digest'), digest, 'the link reproduces the run with its hand-made changes');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -87,6 +87,21 @@ pub enum Command {
     HealAll,
     /// Change the network's behaviour from now on.
     SetNetwork(NetConfig),
+    /// A hand on one message copy in flight, as DSLabs lets you deliver or
+    /// drop any message: drop it, delay its arrival, or duplicate it. `id` and
+    /// `dup` name the copy (a network duplicate shares its original's id).
+    Tamper { id: u64, dup: bool, action: Tamper },
+}
+
+/// What a [`Command::Tamper`] does to a message copy in flight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tamper {
+    /// It never arrives (marked as dropped by hand).
+    Drop,
+    /// It arrives this much later.
+    Delay(Micros),
+    /// A second copy arrives at the same time (a duplicate).
+    Duplicate,
 }
 
 impl Command {
@@ -147,6 +162,14 @@ impl Command {
                 }
             }
             Command::HealAll => d.mix(6),
+            Command::Tamper { id, dup, action } => {
+                let (kind, delay) = match action {
+                    Tamper::Drop => (0, 0),
+                    Tamper::Delay(d) => (1, *d),
+                    Tamper::Duplicate => (2, 0),
+                };
+                d.mix4(14, *id, *dup as u64 | kind << 8, delay);
+            }
             Command::SetNetwork(c) => {
                 d.mix(7);
                 let (kind, a, b, m) = match c.latency {
@@ -229,6 +252,18 @@ impl fmt::Display for Command {
                 write!(f, "}} | rest")
             }
             Command::HealAll => write!(f, "heal all links"),
+            Command::Tamper { id, dup, action } => {
+                let copy = if *dup { " (duplicate copy)" } else { "" };
+                match action {
+                    Tamper::Drop => write!(f, "drop message m{id}{copy} by hand"),
+                    Tamper::Delay(d) => write!(
+                        f,
+                        "delay message m{id}{copy} by {:.3} s",
+                        *d as f64 / 1e6
+                    ),
+                    Tamper::Duplicate => write!(f, "duplicate message m{id}{copy}"),
+                }
+            }
             Command::SetNetwork(c) => write!(
                 f,
                 "network: {} latency, loss {:.2}, duplication {:.2}, reordering {}, bandwidth {}",

@@ -183,6 +183,8 @@ pub enum DropReason {
     SendOmission,
     /// The (faulty) receiver failed to take it in, though it arrived.
     ReceiveOmission,
+    /// A user dropped it while it was in flight (a recorded command).
+    ByHand,
 }
 
 impl DropReason {
@@ -194,6 +196,7 @@ impl DropReason {
             DropReason::ReceiverDown => "receiver down",
             DropReason::SendOmission => "omitted by its sender",
             DropReason::ReceiveOmission => "omitted by its receiver",
+            DropReason::ByHand => "dropped by hand",
         }
     }
 }
@@ -326,6 +329,12 @@ impl Network {
     }
 
     /// A message on `from -> to` has left the link (arrived or dropped).
+    /// A copy made by hand joins the link's messages (released on arrival).
+    pub(crate) fn hold(&mut self, from: NodeId, to: NodeId) {
+        let i = self.idx(from, to);
+        self.links[i].queued += 1;
+    }
+
     pub fn release(&mut self, from: NodeId, to: NodeId) {
         let i = self.idx(from, to);
         self.links[i].queued = self.links[i].queued.saturating_sub(1);

@@ -8,7 +8,7 @@ use super::node::{Ctx, Effect, Out, Protocol, TimerTag};
 use super::qos::DetectorMetrics;
 use super::rng::SimRng;
 use super::trace::{Trace, TraceKind};
-use super::{Command, Micros, NodeId};
+use super::{Command, Micros, NodeId, Tamper};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -145,6 +145,9 @@ pub struct Flight<M> {
     pub deviant: bool,
     /// The payload.
     pub msg: M,
+    /// Sequence number of the queue entry that will deliver or drop it; an
+    /// entry with another number is stale (the copy was changed by hand).
+    pub entry: u64,
 }
 
 /// Counters for the stats panel.
@@ -523,6 +526,21 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// The slab slot of message copy (`id`, `dup`) if it is in flight and not
+    /// already doomed. O(messages in flight): a user action, not a step.
+    fn flight_slot(&self, id: u64, dup: bool) -> Option<u32> {
+        let now = self.now;
+        self.flights
+            .slots
+            .iter()
+            .position(|f| {
+                f.as_ref().is_some_and(|f| {
+                    f.id == id && f.dup == dup && f.lost.is_none() && f.arrive > now
+                })
+            })
+            .map(|i| i as u32)
+    }
+
     /// A rough size of this simulator's state in bytes, for the snapshot budget.
     pub fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
@@ -887,6 +905,7 @@ impl<P: Protocol> Sim<P> {
             dup,
             deviant,
             msg,
+            entry: self.seq + 1,
         };
         let slot = self.flights.insert(flight);
         match fate.lost {
@@ -1010,6 +1029,9 @@ impl<P: Protocol> Sim<P> {
             }
             KIND_LOST => {
                 let slot = e.what.low();
+                if self.flights.get(slot).is_none_or(|f| f.entry != e.seq) {
+                    return false;
+                }
                 self.now = e.time;
                 let f = self.flights.remove(slot);
                 self.net.release(f.from, f.to);
@@ -1023,6 +1045,9 @@ impl<P: Protocol> Sim<P> {
             }
             KIND_ARRIVE => {
                 let slot = e.what.low();
+                if self.flights.get(slot).is_none_or(|f| f.entry != e.seq) {
+                    return false;
+                }
                 self.now = e.time;
                 let f = self.flights.remove(slot);
                 self.net.release(f.from, f.to);
@@ -1197,6 +1222,64 @@ impl<P: Protocol> Sim<P> {
                 }
             }
             Command::SetNetwork(c) => self.net.config = c,
+            Command::Tamper { id, dup, action } => {
+                let slot = self.flight_slot(id, dup).expect("validated");
+                let now = self.now;
+                self.seq += 1;
+                let seq = self.seq;
+                let f = self.flights.slots[slot as usize]
+                    .as_mut()
+                    .expect("in flight");
+                match action {
+                    Tamper::Drop => {
+                        f.lost = Some((now, DropReason::ByHand));
+                        f.entry = seq;
+                        self.queue.push(Entry {
+                            time: now,
+                            seq,
+                            what: What::lost(slot),
+                        });
+                    }
+                    Tamper::Delay(d) => {
+                        f.arrive = f.arrive.saturating_add(d);
+                        f.entry = seq;
+                        let at = f.arrive;
+                        self.queue.push(Entry {
+                            time: at,
+                            seq,
+                            what: What::arrive(slot),
+                        });
+                    }
+                    Tamper::Duplicate => {
+                        let mut copy = f.clone();
+                        copy.dup = true;
+                        copy.entry = seq;
+                        let at = copy.arrive;
+                        self.stats.duplicated += 1;
+                        self.net.hold(copy.from, copy.to);
+                        self.trace.record(
+                            now,
+                            TraceKind::Send {
+                                id: copy.id,
+                                from: copy.from,
+                                to: copy.to,
+                                msg: copy.msg.clone(),
+                                depart: copy.depart,
+                                arrive: copy.arrive,
+                                dup: true,
+                                deviant: copy.deviant,
+                                lost: None,
+                            },
+                        );
+                        let slot2 = self.flights.insert(copy);
+                        self.queue.push(Entry {
+                            time: at,
+                            seq,
+                            what: What::arrive(slot2),
+                        });
+                    }
+                }
+            }
             Command::SetOmission { node, send, recv } => {
                 let b = &mut self.nodes[node.0 as usize].behaviour;
                 b.send_omission = send;
@@ -1270,6 +1353,20 @@ impl<P: Protocol> Sim<P> {
                 Ok(())
             }
             Command::HealAll => Ok(()),
+            Command::Tamper { id, dup, action } => {
+                if self.flight_slot(*id, *dup).is_none() {
+                    return Err(format!(
+                        "message m{id}{} is not in flight now (it arrived, was lost, or never existed)",
+                        if *dup { " (duplicate copy)" } else { "" }
+                    ));
+                }
+                match action {
+                    Tamper::Delay(d) if *d == 0 || *d > 3_600_000_000 => {
+                        Err("a delay is from 1 µs to an hour".to_string())
+                    }
+                    _ => Ok(()),
+                }
+            }
             Command::SetNetwork(c) => validate_net(c),
             Command::SetOmission { node, send, recv } => {
                 self.check_node(*node)?;

@@ -133,6 +133,7 @@ impl App {
             }
             Intent::ToggleNode(i) => host.toggle_node(i),
             Intent::SelectNode(i) => host.selection = Selection::Node(i),
+            Intent::NextMessage => host.select_next_message(),
             Intent::Command(c) => host.command(c),
             Intent::Network(net) => host.command(Command::SetNetwork(net)),
             Intent::Rpc(rpc) => host.set_rpc(rpc),

@@ -213,7 +213,43 @@ impl Host {
         self.timeline.observe(&self.sim);
         self.commands_seen = self.sim.commands().len();
         self.refresh_cuts();
+        self.refresh_message();
         self.dirty = true;
+    }
+
+    /// Selects the next message copy on its way (M): the one with the next id
+    /// after the selected message, wrapping around; a notice if there is none.
+    pub fn select_next_message(&mut self) {
+        let now = self.sim.now();
+        let after = match &self.selection {
+            Selection::Message(f) => Some((f.id, f.dup)),
+            _ => None,
+        };
+        let moving = || {
+            self.sim
+                .flights()
+                .filter(move |f| f.lost.is_none() && f.arrive > now && f.depart <= now)
+        };
+        let next = moving()
+            .filter(|f| after.is_none_or(|a| (f.id, f.dup) > a))
+            .min_by_key(|f| (f.id, f.dup))
+            .or_else(|| moving().min_by_key(|f| (f.id, f.dup)))
+            .cloned();
+        match next {
+            Some(f) => self.selection = Selection::Message(Box::new(f)),
+            None => self.notice = Some("No message is on its way right now.".into()),
+        }
+        self.dirty = true;
+    }
+
+    /// The selected message as it is now, if still in flight (its fate may
+    /// have been changed by hand).
+    fn refresh_message(&mut self) {
+        if let Selection::Message(f) = &mut self.selection {
+            if let Some(g) = self.sim.flights().find(|g| g.id == f.id && g.dup == f.dup) {
+                **f = g.clone();
+            }
+        }
     }
 
     /// Applies new delivery settings to the running workload (a recorded command).

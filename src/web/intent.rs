@@ -27,6 +27,8 @@ pub enum Intent {
     ClearSelection,
     /// Select a node, or deselect it when it is selected.
     ToggleNode(u32),
+    /// Select the next message copy in flight (M), by id after the selected one.
+    NextMessage,
     /// Select a node (after injecting a failure on it).
     SelectNode(u32),
     /// A user action for the simulator (recorded in the trace).

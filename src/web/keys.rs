@@ -53,6 +53,15 @@ pub fn intent_for(k: &KeyboardEvent, host: &Host) -> Option<Intent> {
             Selection::Node(i) => Intent::Command(Command::Recover(NodeId(i))),
             _ => return None,
         },
+        "m" => Intent::NextMessage,
+        "x" => match &host.selection {
+            Selection::Message(f) => Intent::Command(Command::Tamper {
+                id: f.id,
+                dup: f.dup,
+                action: crate::sim::Tamper::Drop,
+            }),
+            _ => return None,
+        },
         _ => return None,
     })
 }

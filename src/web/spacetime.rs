@@ -633,6 +633,7 @@ impl SpaceTime {
                 dup: a.dup,
                 deviant: a.deviant,
                 msg: *a.msg,
+                entry: 0,
             })));
         }
         let lane = ((y - TOP) / self.lane_h(n)).floor();

@@ -23,6 +23,8 @@ pub fn help(p: &HelpProps) -> Html {
                 <dt><kbd>{ "+" }</kbd>{ " / " }<kbd>{ "−" }</kbd></dt><dd>{ "double / halve the speed" }</dd>
                 <dt><kbd>{ "Tab" }</kbd></dt><dd>{ "move between nodes and controls; Enter selects a node" }</dd>
                 <dt><kbd>{ "C" }</kbd></dt><dd>{ "crash or recover the selected node" }</dd>
+                <dt><kbd>{ "M" }</kbd></dt><dd>{ "select the next message on its way" }</dd>
+                <dt><kbd>{ "X" }</kbd></dt><dd>{ "drop the selected message (recorded, replayed by links)" }</dd>
                 <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "deselect, close this help" }</dd>
                 <dt><kbd>{ "?" }</kbd>{ " or " }<kbd>{ "H" }</kbd></dt><dd>{ "show / hide this help" }</dd>
             </dl>

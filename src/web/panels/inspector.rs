@@ -94,6 +94,9 @@ pub fn inspector(p: &InspectorProps) -> Html {
                         <dt>{ "Latency" }</dt><dd>{ format!("{:.1} ms", (f.arrive - f.depart) as f64 / 1000.0) }</dd>
                         <dt>{ "Status" }</dt><dd data-testid="message-status">{ status }</dd>
                     </dl>
+                    if f.lost.is_none() && f.arrive > now && f.depart <= now {
+                        <MessageHands id={f.id} dup={f.dup} on={p.panel.on.clone()} />
+                    }
                 </div>
             }
         }
@@ -103,5 +106,70 @@ pub fn inspector(p: &InspectorProps) -> Html {
             <h2 id="h-insp">{ "Inspector" }</h2>
             { body }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HandsProps {
+    id: u64,
+    dup: bool,
+    on: Callback<super::super::intent::Intent>,
+}
+
+/// Drop, delay or duplicate the selected message while it is in flight; each
+/// is a recorded command, so replays and links reproduce it.
+#[component(MessageHands)]
+fn message_hands(p: &HandsProps) -> Html {
+    use super::super::intent::Intent;
+    use crate::sim::{Command, Tamper};
+    let delay = use_state(|| "500".to_string());
+    let error = use_state(|| None::<String>);
+    let act = |action: Option<Tamper>| {
+        let (on, id, dup, delay, error) = (p.on.clone(), p.id, p.dup, delay.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let action = match action {
+                Some(a) => a,
+                None => match crate::params::parse_num("Delay by (ms)", &delay, 0.001, 3_600_000.0)
+                {
+                    Ok(ms) => Tamper::Delay(crate::params::ms_to_us(ms)),
+                    Err(e) => {
+                        error.set(Some(e));
+                        return;
+                    }
+                },
+            };
+            error.set(None);
+            on.emit(Intent::Command(Command::Tamper { id, dup, action }));
+        })
+    };
+    let oninput = {
+        let delay = delay.clone();
+        Callback::from(move |e: InputEvent| {
+            delay.set(
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            )
+        })
+    };
+    html! {
+        <div class="failbox" data-testid="message-hands">
+            <h3>{ "Hands on this message" }</h3>
+            <p class="hint">{ "As an adversarial network could. Each action is recorded: replays and links reproduce it." }</p>
+            <div class="btns">
+                <button class="danger" data-testid="drop-message" aria-keyshortcuts="X" onclick={act(Some(Tamper::Drop))}>{ "Drop it (X)" }</button>
+                <button data-testid="duplicate-message" onclick={act(Some(Tamper::Duplicate))}>{ "Duplicate it" }</button>
+            </div>
+            <div class="grid2 align-end">
+                <div class={classes!("field", error.is_some().then_some("invalid"))}>
+                    <label for="f-delay">{ "Delay by (ms)" }</label>
+                    <input id="f-delay" data-testid="f-delay" type="text" inputmode="decimal" value={(*delay).clone()} {oninput}
+                        aria-invalid={error.is_some().to_string()} aria-describedby={error.is_some().then_some("f-delay-err")} />
+                    if let Some(e) = &*error {
+                        <p class="error" id="f-delay-err" role="alert" data-testid="f-delay-error">{ e }</p>
+                    }
+                </div>
+                <div class="btns"><button data-testid="delay-message" onclick={act(None)}>{ "Delay it" }</button></div>
+            </div>
+        </div>
     }
 }
