@@ -184,6 +184,7 @@ mod tests {
             deviant: false,
             msg: (),
             entry: 0,
+            stamp: None,
         }
     }
 

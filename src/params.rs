@@ -7,7 +7,7 @@
 
 use crate::sim::{
     ClockConfig, DeliveryMode, DetectorKind, Heartbeat, LatencyModel, Micros, NetConfig, Rpc,
-    RpcConfig, SimConfig, SystemModel, Workload,
+    RpcConfig, Sim, SimConfig, SystemModel, Workload,
 };
 
 /// Largest cluster the page accepts.
@@ -39,6 +39,30 @@ pub struct Settings {
     pub rpc_workload: bool,
     /// Settings of the client/server workload.
     pub rpc: RpcConfig,
+    /// Which logical clocks the simulator keeps and stamps events with.
+    pub logical: LogicalClocks,
+}
+
+/// Logical clocks kept by the simulator (URL key `lclock`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogicalClocks {
+    #[default]
+    Off,
+    /// Lamport timestamps.
+    Lamport,
+    /// Lamport timestamps and vector clocks (O(n) per message).
+    Vector,
+}
+
+impl LogicalClocks {
+    /// The URL value.
+    pub fn name(self) -> &'static str {
+        match self {
+            LogicalClocks::Off => "off",
+            LogicalClocks::Lamport => "lamport",
+            LogicalClocks::Vector => "vector",
+        }
+    }
 }
 
 impl Default for Settings {
@@ -54,6 +78,7 @@ impl Default for Settings {
             rpc_workload: false,
             rpc: RpcConfig::default(),
             detector: None,
+            logical: LogicalClocks::Off,
         }
     }
 }
@@ -70,6 +95,15 @@ impl Settings {
             trace_ring: 131_072,
             trace_all: false,
         }
+    }
+
+    /// A new run of these settings: the simulator, with the logical clocks asked for.
+    pub fn sim(&self) -> Sim<Workload> {
+        let mut sim = Sim::new(self.sim_config(), self.workload());
+        if self.logical != LogicalClocks::Off {
+            sim.keep_logical_clocks(self.logical == LogicalClocks::Vector);
+        }
+        sim
     }
 
     /// The workload these settings describe.
@@ -130,6 +164,19 @@ impl Settings {
                     "dup" => s.net.duplicate = parse_num("dup", v, 0.0, 1.0)?,
                     "reorder" => s.net.reorder = parse_bool("reorder", v)?,
                     "paused" => s.paused = parse_bool("paused", v)?,
+                    "lclock" => {
+                        s.logical = match v.trim() {
+                            "off" => LogicalClocks::Off,
+                            "lamport" => LogicalClocks::Lamport,
+                            "vector" => LogicalClocks::Vector,
+                            _ => {
+                                return Err(format!(
+                                    "lclock: expected off, lamport or vector, got {}",
+                                    show(v)
+                                ))
+                            }
+                        }
+                    }
                     "bw" => s.net.bandwidth = parse_bandwidth("bw", v)?,
                     "latency" => lat_kind = Some(parse_kind(v)?.to_string()),
                     "lat_min" => lat_min = Some(parse_num("lat_min (ms)", v, 0.0, 3_600_000.0)?),
@@ -308,6 +355,9 @@ impl Settings {
         if self.paused {
             p.push(("paused", "1".into()));
         }
+        if self.logical != LogicalClocks::Off {
+            p.push(("lclock", self.logical.name().into()));
+        }
         p.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
 }
@@ -342,6 +392,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "gst",
     "retention",
     "backoff",
+    "lclock",
 ];
 
 /// Keys a scripted `network` change may set.

@@ -982,6 +982,12 @@ fn event_value<M: Payload>(e: &TraceEvent<M>) -> Value {
     for (k, v) in fields {
         o.insert(k.into(), v);
     }
+    if let Some(st) = &e.stamp {
+        o.insert("lamport".into(), json!(st.lamport));
+        if let Some(v) = &st.vector {
+            o.insert("vc".into(), json!(v.to_vec()));
+        }
+    }
     Value::Object(o)
 }
 

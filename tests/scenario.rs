@@ -104,6 +104,11 @@ fn random_settings(rng: &mut SimRng) -> Settings {
             },
         };
     }
+    s.logical = match rng.range_inclusive(0, 2) {
+        0 => distsim::params::LogicalClocks::Off,
+        1 => distsim::params::LogicalClocks::Lamport,
+        _ => distsim::params::LogicalClocks::Vector,
+    };
     s
 }
 

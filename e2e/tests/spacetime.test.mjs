@@ -93,3 +93,28 @@ test('the view is in the URL, in links, and in embed mode', async () => {
   await full.page.close();
   await bad.page.close();
 });
+
+test('with logical clocks, picking an event shows its causal past, its future and what is concurrent', async () => {
+  const { page, errors } = await openRing(browser, server.url, '?nodes=3&seed=4&paused=1&view=both&lclock=vector');
+  for (let i = 0; i < 30; i++) await page.keyboard.press('s');
+  await sleep(400);
+  // The inspector shows a node's clocks.
+  await page.click('[data-testid=node-1]');
+  assert.match(await text(page, 'vclock'), /^\[\d+, \d+, \d+\]$/);
+  assert.ok(Number(await text(page, 'lamport')) > 0);
+  const st = page.locator('[data-testid=spacetime]');
+  const [x, y] = (await st.getAttribute('data-event-probe')).split(',').map(Number);
+  await st.click({ position: { x, y } });
+  await page.waitForSelector('[data-testid=inspector-event]');
+  assert.match(await page.textContent('[data-testid=inspector-event]'), /Event: n\d (sends|receives) m\d+/);
+  await page.waitForFunction(() => /picked event: \d+ events in its causal past, \d+ in its future, \d+ concurrent/.test(document.querySelector('[data-testid=spacetime]').getAttribute('aria-label')));
+  const [, past, future, conc] = (await st.getAttribute('aria-label')).match(/(\d+) events in its causal past, (\d+) in its future, (\d+) concurrent/).map(Number);
+  assert.ok(past > 0 && future > 0 && conc > 0, `past ${past}, future ${future}, concurrent ${conc}`);
+  // The exported trace carries the clocks.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-trace]')]);
+  const trace = JSON.parse(fs.readFileSync(await dl.path(), 'utf8'));
+  const send = trace.events.find((e) => e.kind === 'send');
+  assert.ok(send.lamport >= 1 && send.vc.length === 3, 'sends carry Lamport and vector clocks');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -31,7 +31,7 @@ pub use qos::{Detection, DetectorMetrics};
 pub use rng::SimRng;
 pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
 pub use timeline::Timeline;
-pub use trace::{Digest, Trace, TraceEvent, TraceKind};
+pub use trace::{Digest, Stamp, Trace, TraceEvent, TraceKind};
 pub use workload::{AnyMsg, AnyState, Workload};
 pub use world::{
     ClockConfig, Flight, NodeSlot, PendingTimer, Planned, RecordedCommand, Sim, SimConfig, Source,

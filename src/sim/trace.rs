@@ -65,6 +65,24 @@ pub enum TraceKind<M> {
     Note { node: NodeId, note: Note },
 }
 
+/// Logical clock readings of one event (when the run keeps logical clocks):
+/// the Lamport timestamp, and the vector clock if asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub lamport: u64,
+    /// One entry per node; shared between a message and its trace records.
+    pub vector: Option<std::rc::Rc<[u32]>>,
+}
+
+impl Stamp {
+    /// Whether this event happened before `other` by their vector clocks
+    /// (V(e) ≤ V(f) entry by entry, and not equal). None without vectors.
+    pub fn before(&self, other: &Stamp) -> Option<bool> {
+        let (a, b) = (self.vector.as_ref()?, other.vector.as_ref()?);
+        Some(a.iter().zip(b.iter()).all(|(x, y)| x <= y) && a != b)
+    }
+}
+
 /// One entry of the trace.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceEvent<M> {
@@ -74,6 +92,9 @@ pub struct TraceEvent<M> {
     pub time: Micros,
     /// What happened.
     pub kind: TraceKind<M>,
+    /// Logical clocks of sends, receipts and timer firings, when kept. Not in
+    /// the digest: they follow from the run.
+    pub stamp: Option<Stamp>,
 }
 
 impl<M: Payload> fmt::Display for TraceEvent<M> {
@@ -179,6 +200,8 @@ pub struct Trace<M> {
     ring: VecDeque<TraceEvent<M>>,
     ring_cap: usize,
     full: Option<Vec<TraceEvent<M>>>,
+    /// The logical clocks of the next event recorded.
+    next_stamp: Option<Stamp>,
 }
 
 impl<M: Payload> Trace<M> {
@@ -190,6 +213,7 @@ impl<M: Payload> Trace<M> {
             ring: VecDeque::with_capacity(ring_cap as usize),
             ring_cap: ring_cap as usize,
             full: keep_all.then(Vec::new),
+            next_stamp: None,
         }
     }
 
@@ -253,11 +277,13 @@ impl<M: Payload> Trace<M> {
                 d.mix4(9 ^ time.rotate_left(8), (node.0 as u64) << 32 | a, b, c);
             }
         }
+        let stamp = self.next_stamp.take();
         if self.ring_cap > 0 || self.full.is_some() {
             let ev = TraceEvent {
                 index: self.total,
                 time,
                 kind,
+                stamp,
             };
             if let Some(full) = &mut self.full {
                 full.push(ev.clone());
@@ -281,7 +307,13 @@ impl<M: Payload> Trace<M> {
             ring: VecDeque::with_capacity(self.ring_cap.min(1024)),
             ring_cap: self.ring_cap,
             full: self.full.as_ref().map(|_| Vec::new()),
+            next_stamp: None,
         }
+    }
+
+    /// Stamps the next event recorded with these logical clocks.
+    pub(crate) fn stamp_next(&mut self, s: Option<Stamp>) {
+        self.next_stamp = s;
     }
 
     /// The digest of everything so far.

@@ -7,7 +7,7 @@ use super::net::{DropReason, NetConfig, Network};
 use super::node::{Ctx, Effect, Out, Protocol, TimerTag};
 use super::qos::DetectorMetrics;
 use super::rng::SimRng;
-use super::trace::{Trace, TraceKind};
+use super::trace::{Stamp, Trace, TraceKind};
 use super::{Command, Micros, NodeId, Tamper};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
@@ -148,6 +148,9 @@ pub struct Flight<M> {
     /// Sequence number of the queue entry that will deliver or drop it; an
     /// entry with another number is stale (the copy was changed by hand).
     pub entry: u64,
+    /// The sender's logical clocks at the send, carried with the message
+    /// (when the run keeps logical clocks).
+    pub stamp: Option<Stamp>,
 }
 
 /// Counters for the stats panel.
@@ -367,6 +370,19 @@ pub struct Sim<P: Protocol> {
     plan_refused: Vec<String>,
     /// Where each recorded command came from (parallel to `commands`).
     sources: Vec<Source>,
+    /// Logical clocks, when kept.
+    logical: Option<Logical>,
+    /// The logical clocks of the send being made (shared by its copies).
+    send_stamp: Option<Stamp>,
+}
+
+/// Every node's Lamport clock and, optionally, vector clock, kept by the
+/// simulator around the protocol: a send, a receipt and a timer firing are
+/// each an event of its node; a message carries its sender's clocks.
+#[derive(Clone, Debug)]
+struct Logical {
+    lamport: Vec<u64>,
+    vector: Option<Vec<Vec<u32>>>,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -421,6 +437,8 @@ impl<P: Protocol> Sim<P> {
             plan_timed: VecDeque::new(),
             plan_refused: Vec::new(),
             sources: Vec::new(),
+            logical: None,
+            send_stamp: None,
             metrics: DeliveryMetrics::checking(checked),
             fd_metrics: DetectorMetrics::new(n),
         };
@@ -523,7 +541,59 @@ impl<P: Protocol> Sim<P> {
             plan_timed: self.plan_timed.clone(),
             plan_refused: Vec::new(),
             sources: self.sources.clone(),
+            logical: self.logical.clone(),
+            send_stamp: None,
         }
+    }
+
+    /// Keeps Lamport clocks (and vector clocks, with `vector`) from now on,
+    /// stamping sends, receipts and timer firings in the trace. Vector clocks
+    /// cost O(n) per message.
+    pub fn keep_logical_clocks(&mut self, vector: bool) {
+        let n = self.nodes.len();
+        self.logical = Some(Logical {
+            lamport: vec![0; n],
+            vector: vector.then(|| vec![vec![0; n]; n]),
+        });
+    }
+
+    /// Node `i`'s logical clocks now, if kept: Lamport, and the vector.
+    pub fn logical_clock(&self, i: u32) -> Option<(u64, Option<&[u32]>)> {
+        let l = self.logical.as_ref()?;
+        Some((
+            *l.lamport.get(i as usize)?,
+            l.vector.as_ref().map(|v| v[i as usize].as_slice()),
+        ))
+    }
+
+    /// A local event at node `i` (a send, a timer firing): its clocks tick.
+    fn tick(&mut self, i: u32) -> Option<Stamp> {
+        let l = self.logical.as_mut()?;
+        let i = i as usize;
+        l.lamport[i] += 1;
+        let vector = l.vector.as_mut().map(|v| {
+            v[i][i] += 1;
+            std::rc::Rc::from(v[i].as_slice())
+        });
+        Some(Stamp {
+            lamport: l.lamport[i],
+            vector,
+        })
+    }
+
+    /// Node `i` receives a message stamped `m`: max, then tick.
+    fn merge(&mut self, i: u32, m: Option<&Stamp>) -> Option<Stamp> {
+        let l = self.logical.as_mut()?;
+        let i = i as usize;
+        if let Some(m) = m {
+            l.lamport[i] = l.lamport[i].max(m.lamport);
+            if let (Some(v), Some(mv)) = (l.vector.as_mut(), m.vector.as_ref()) {
+                for (a, b) in v[i].iter_mut().zip(mv.iter()) {
+                    *a = (*a).max(*b);
+                }
+            }
+        }
+        self.tick(i as u32)
     }
 
     /// The slab slot of message copy (`id`, `dup`) if it is in flight and not
@@ -825,6 +895,7 @@ impl<P: Protocol> Sim<P> {
     fn send_one(&mut self, from: u32, to: u32, msg: P::Msg, deviant: bool, omission: f64) {
         let id = self.next_msg;
         self.next_msg += 1;
+        self.send_stamp = self.tick(from);
         if omission > 0.0 && self.rng.chance(omission) {
             // Send omission: the message never leaves its (faulty) sender.
             let (f, t) = (NodeId(from), NodeId(to));
@@ -835,6 +906,7 @@ impl<P: Protocol> Sim<P> {
             slot.omitted += 1;
             let now = self.now;
             let lost = Some((now, DropReason::SendOmission));
+            self.trace.stamp_next(self.send_stamp.clone());
             self.trace.record(
                 now,
                 TraceKind::Send {
@@ -880,6 +952,7 @@ impl<P: Protocol> Sim<P> {
         let slot = &mut self.nodes[from as usize];
         slot.sent += 1;
         slot.deviant_sent += deviant as u64;
+        self.trace.stamp_next(self.send_stamp.clone());
         self.trace.record(
             self.now,
             TraceKind::Send {
@@ -906,6 +979,7 @@ impl<P: Protocol> Sim<P> {
             deviant,
             msg,
             entry: self.seq + 1,
+            stamp: self.send_stamp.clone(),
         };
         let slot = self.flights.insert(flight);
         match fate.lost {
@@ -1011,6 +1085,8 @@ impl<P: Protocol> Sim<P> {
                 slot.timers.remove(pos);
                 self.now = e.time;
                 self.stats.timers_fired += 1;
+                let stamp = self.tick(node);
+                self.trace.stamp_next(stamp);
                 self.trace.record(
                     self.now,
                     TraceKind::TimerFire {
@@ -1085,6 +1161,8 @@ impl<P: Protocol> Sim<P> {
                 } else if let Some(state) = self.nodes[to as usize].state.as_mut() {
                     self.protocol.on_msg(state, &ctx, f.from, &f.msg, &mut out);
                 }
+                let stamp = self.merge(to, f.stamp.as_ref());
+                self.trace.stamp_next(stamp);
                 self.trace.record(
                     self.now,
                     TraceKind::Deliver {
@@ -1257,6 +1335,7 @@ impl<P: Protocol> Sim<P> {
                         let at = copy.arrive;
                         self.stats.duplicated += 1;
                         self.net.hold(copy.from, copy.to);
+                        self.trace.stamp_next(copy.stamp.clone());
                         self.trace.record(
                             now,
                             TraceKind::Send {

@@ -398,6 +398,9 @@ impl Component for App {
                 }
                 let mut host = self.host.borrow_mut();
                 match self.diagram.hit(&host, x, y) {
+                    Some(Hit::Event(e)) => {
+                        host.event = (host.event.as_ref() != Some(&e)).then_some(*e);
+                    }
                     Some(Hit::Message(f)) => host.selection = Selection::Message(f),
                     Some(Hit::Node(i)) => host.selection = Selection::Node(i),
                     Some(Hit::Time(t)) => host.seek_time(t),

@@ -67,8 +67,9 @@ impl FrameLoop {
         let dt = self.last_frame.map_or(0.0, |l| (ts - l).clamp(0.0, 1000.0));
         self.last_frame = Some(ts);
         let show = host.page.view;
-        let resized = show.ring()
-            && picture.measure(host.settings.nodes) | (show.spacetime() && diagram.measure());
+        let ring_resized = show.ring() && picture.measure(host.settings.nodes);
+        let diagram_resized = show.spacetime() && diagram.measure();
+        let resized = ring_resized || diagram_resized;
         if resized {
             host.dirty = true;
         }

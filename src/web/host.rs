@@ -68,6 +68,18 @@ pub struct Host {
     pub chart: PairChart,
     /// Snapshots and actions of this run's branch: going back in time.
     pub timeline: Timeline<Workload>,
+    /// The event picked in the space-time diagram, for its causal past and future.
+    pub event: Option<EventPick>,
+}
+
+/// An event picked in the space-time diagram: a send or a receipt.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventPick {
+    pub node: u32,
+    pub time: crate::sim::Micros,
+    pub stamp: crate::sim::Stamp,
+    /// In words, e.g. "n2 receives m14".
+    pub what: String,
 }
 
 /// Events between two snapshots of the timeline at first (it doubles as the
@@ -102,6 +114,7 @@ impl Host {
             epoch: 0,
             dirty: true,
             run: 0,
+            event: None,
             chart: PairChart::default(),
         }
     }
@@ -117,6 +130,7 @@ impl Host {
         self.cut_pairs.clear();
         self.cut_version = u64::MAX; // force a rebuild for the new run
         self.selection = Selection::None;
+        self.event = None;
         self.chart.samples.clear();
         self.run += 1;
         self.dirty = true;
@@ -315,6 +329,7 @@ impl Host {
     fn seek_to(&mut self, sim: Sim<Workload>) {
         self.sim = sim;
         self.run += 1;
+        self.event = None;
         self.commands_seen = self.sim.commands().len();
         self.playing = false;
         self.cut_version = u64::MAX;
@@ -497,7 +512,7 @@ impl Host {
 /// A fresh simulator for `settings` (and the seed the panic overlay names).
 pub fn new_sim(settings: &Settings) -> Sim<Workload> {
     super::set_panic_seed(settings.seed);
-    Sim::new(settings.sim_config(), settings.workload())
+    settings.sim()
 }
 
 /// The host as panels see it: a shared handle plus the render it belongs to.

@@ -122,6 +122,10 @@ impl Host {
         config.trace_ring = 0;
         config.trace_all = true;
         let mut full = Sim::new(config, self.setup.settings.workload());
+        match self.setup.settings.logical {
+            crate::params::LogicalClocks::Off => {}
+            l => full.keep_logical_clocks(l == crate::params::LogicalClocks::Vector),
+        }
         full.plan(self.sim.commands().iter().cloned().map(Planned::Exact));
         full.run_to_point(self.sim.stats().events, self.sim.now());
         if full.digest() != self.sim.digest() {

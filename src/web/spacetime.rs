@@ -8,7 +8,7 @@
 use super::draw::{shape_of, Palette, Shape};
 use super::host::{Host, Selection};
 use crate::sim::{
-    AnyMsg, Command, DropReason, Flight, Micros, NodeId, Note, TraceEvent, TraceKind,
+    AnyMsg, Command, DropReason, Flight, Micros, NodeId, Note, Stamp, TraceEvent, TraceKind,
 };
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
@@ -24,6 +24,8 @@ pub const SPAN_RANGE: (u64, u64) = (5_000, 600_000_000);
 
 /// What a click on the diagram hit.
 pub enum Hit {
+    /// A send or a receipt, when the run keeps logical clocks.
+    Event(Box<super::host::EventPick>),
     Message(Box<Flight<AnyMsg>>),
     Node(u32),
     /// The time axis at this instant.
@@ -73,6 +75,30 @@ struct Arrow<'a> {
     deviant: bool,
     /// Where it died, if it did: time and why.
     died: Option<(Micros, DropReason)>,
+    /// The logical clocks of its receipt, if it was received (and they are kept).
+    recv: Option<Stamp>,
+}
+
+/// How an event relates to the picked one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rel {
+    Past,
+    Future,
+    Concurrent,
+    Same,
+}
+
+fn relation(pick: &Stamp, other: &Stamp) -> Option<Rel> {
+    if pick == other {
+        return Some(Rel::Same);
+    }
+    Some(if other.before(pick)? {
+        Rel::Past
+    } else if pick.before(other)? {
+        Rel::Future
+    } else {
+        Rel::Concurrent
+    })
 }
 
 impl SpaceTime {
@@ -184,6 +210,7 @@ impl SpaceTime {
     /// The sends whose arrows cross the window, with how each ended.
     fn arrows<'a>(host: &'a Host, t0: Micros, t1: Micros) -> Vec<Arrow<'a>> {
         let mut died: BTreeMap<u64, (Micros, DropReason)> = BTreeMap::new();
+        let mut recv: BTreeMap<(u64, Micros), Stamp> = BTreeMap::new();
         let mut out = Vec::new();
         // A message crossing the window was sent at most one flight before it.
         let net = &host.sim.network().config;
@@ -224,7 +251,13 @@ impl SpaceTime {
                         dup: *dup,
                         deviant: *deviant,
                         died: *lost,
+                        recv: None,
                     });
+                }
+                TraceKind::Deliver { id, .. } => {
+                    if let Some(st) = &e.stamp {
+                        recv.insert((*id, e.time), st.clone());
+                    }
                 }
                 TraceKind::Drop { id, reason, .. }
                     if !matches!(
@@ -242,6 +275,9 @@ impl SpaceTime {
                 if let Some(d) = died.get(&a.id) {
                     a.died = Some(*d);
                 }
+            }
+            if a.died.is_none() {
+                a.recv = recv.remove(&(a.id, a.arrive));
             }
         }
         out
@@ -435,7 +471,8 @@ impl SpaceTime {
         c.set_line_width(1.6);
         let crowded = arrows.len() > 1500;
         type End = (f64, f64, Option<DropReason>, bool);
-        let kinds: [(&str, fn(&End) -> bool, u8); 4] = [
+        type EndPick = fn(&End) -> bool;
+        let kinds: [(&str, EndPick, u8); 4] = [
             (pal.label, |e| e.3, 0),
             (
                 pal.omit,
@@ -501,6 +538,7 @@ impl SpaceTime {
             c.stroke();
         }
         self.paint_marks(&c, host, t0, t1, pal);
+        self.paint_events(&c, host, &arrows, t0, pal);
         c.restore();
         // The current instant: the same cursor as the timeline's.
         if now >= t0 && now <= t1 {
@@ -512,6 +550,123 @@ impl SpaceTime {
             c.line_to(x, h - BOTTOM);
             c.stroke();
         }
+    }
+
+    /// The send and receive events of the arrows shown: (x, y, stamp, words).
+    fn events<'a>(
+        &self,
+        host: &Host,
+        arrows: &'a [Arrow<'a>],
+        t0: Micros,
+    ) -> Vec<(f64, f64, &'a Stamp, u32, Micros, String)> {
+        let n = host.settings.nodes;
+        let now = host.sim.now();
+        let mut out = Vec::new();
+        for a in arrows {
+            if let Some(st) = &a.ev.stamp {
+                if !a.dup {
+                    out.push((
+                        self.x(a.ev.time, t0),
+                        self.y(a.from, n),
+                        st,
+                        a.from,
+                        a.ev.time,
+                        format!("n{} sends m{}", a.from, a.id),
+                    ));
+                }
+            }
+            if let (Some(st), true) = (&a.recv, a.arrive <= now) {
+                out.push((
+                    self.x(a.arrive, t0),
+                    self.y(a.to, n),
+                    st,
+                    a.to,
+                    a.arrive,
+                    format!("n{} receives m{}", a.to, a.id),
+                ));
+            }
+        }
+        out
+    }
+
+    /// With logical clocks: Lamport numbers beside events (when there is
+    /// room) and, with an event picked, its causal past (filled, purple), its
+    /// future (filled, orange) and the events concurrent with it (hollow).
+    fn paint_events(&self, c: &Ctx2d, host: &Host, arrows: &[Arrow], t0: Micros, pal: &Palette) {
+        let evs = self.events(host, arrows, t0);
+        if evs.is_empty() {
+            return;
+        }
+        let lane = self.lane_h(host.settings.nodes);
+        if lane >= 14.0 && evs.len() <= 300 {
+            c.set_font("9px ui-monospace, monospace");
+            c.set_text_align("left");
+            c.set_fill_style_str(pal.label);
+            for (x, y, st, ..) in &evs {
+                let _ = c.fill_text(&st.lamport.to_string(), x + 3.0, y + 10.0);
+            }
+        }
+        let Some(pick) = &host.event else { return };
+        for (want, colour, filled) in [
+            (Rel::Past, pal.select, true),
+            (Rel::Future, pal.dup, true),
+            (Rel::Concurrent, pal.label, false),
+        ] {
+            c.begin_path();
+            for (x, y, st, ..) in &evs {
+                if relation(&pick.stamp, st) == Some(want) {
+                    c.move_to(x + 4.0, *y);
+                    let _ = c.arc(*x, *y, 4.0, 0.0, std::f64::consts::TAU);
+                }
+            }
+            if filled {
+                c.set_fill_style_str(colour);
+                c.fill();
+            } else {
+                c.set_stroke_style_str(colour);
+                c.set_line_width(1.5);
+                c.stroke();
+            }
+        }
+        // The picked event itself: a ring.
+        let n = host.settings.nodes;
+        if pick.time >= t0 {
+            c.set_stroke_style_str(pal.select);
+            c.set_line_width(2.5);
+            c.begin_path();
+            let (x, y) = (self.x(pick.time, t0), self.y(pick.node, n));
+            let _ = c.arc(x, y, 7.0, 0.0, std::f64::consts::TAU);
+            c.stroke();
+        }
+    }
+
+    /// Where a receive event in the middle of the view is ("x,y"), for tests.
+    fn event_probe(&self, host: &Host) -> String {
+        let (t0, t1) = self.window(host.sim.now());
+        let arrows = Self::arrows(host, t0, t1);
+        let evs = self.events(host, &arrows, t0);
+        evs.get(evs.len() / 2)
+            .map(|(x, y, ..)| format!("{x:.1},{y:.1}"))
+            .unwrap_or_default()
+    }
+
+    /// How many events in view are in the picked event's past, future, or
+    /// concurrent with it (None without vector clocks).
+    pub fn causal_counts(&self, host: &Host) -> Option<(usize, usize, usize)> {
+        let pick = host.event.as_ref()?;
+        pick.stamp.vector.as_ref()?;
+        let (t0, t1) = self.window(host.sim.now());
+        let arrows = Self::arrows(host, t0, t1);
+        let (mut p, mut f, mut c) = (0, 0, 0);
+        for (.., st, _, _, _) in self.events(host, &arrows, t0) {
+            match relation(&pick.stamp, st)? {
+                Rel::Past => p += 1,
+                Rel::Future => f += 1,
+                Rel::Concurrent => c += 1,
+                Rel::Same => {}
+            }
+        }
+        Some((p, f, c))
     }
 
     /// When each node was down within the window: (node, from, to), from the
@@ -608,6 +763,20 @@ impl SpaceTime {
         let n = host.settings.nodes;
         let mut best: Option<(f64, &Arrow)> = None;
         let arrows = Self::arrows(host, t0, t1);
+        let picked = self
+            .events(host, &arrows, t0)
+            .into_iter()
+            .map(|(ex, ey, st, node, time, what)| ((ex - x).hypot(ey - y), st, node, time, what))
+            .filter(|e| e.0 <= 6.0)
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, st, node, time, what)) = picked {
+            return Some(Hit::Event(Box::new(super::host::EventPick {
+                node,
+                time,
+                stamp: st.clone(),
+                what,
+            })));
+        }
         for a in &arrows {
             let (x0, y0) = (self.x(a.ev.time, t0), self.y(a.from, n));
             let t = a.died.map_or(a.arrive, |(t, _)| t).min(now);
@@ -634,6 +803,7 @@ impl SpaceTime {
                 deviant: a.deviant,
                 msg: *a.msg,
                 entry: 0,
+                stamp: None,
             })));
         }
         let lane = ((y - TOP) / self.lane_h(n)).floor();
@@ -706,18 +876,23 @@ impl SpaceTime {
         let now = host.sim.now();
         let (t0, t1) = self.window(now);
         let (arrows, probe) = self.arrow_count(host);
+        let causal = self.causal_counts(host);
         let label = format!(
-            "Space-time diagram: {} lanes, {} message arrows from {:.3} s to {:.3} s{}. Drag or use the arrow keys to pan, the wheel or up and down to zoom, F to follow the run.",
+            "Space-time diagram: {} lanes, {} message arrows from {:.3} s to {:.3} s{}{}. Drag or use the arrow keys to pan, the wheel or up and down to zoom, F to follow the run.",
             host.settings.nodes,
             arrows,
             t0 as f64 / 1e6,
             t1 as f64 / 1e6,
-            if self.end.is_none() { ", following the run" } else { "" }
+            if self.end.is_none() { ", following the run" } else { "" },
+            causal.map_or(String::new(), |(p, f, c)| format!(
+                "; picked event: {p} events in its causal past, {f} in its future, {c} concurrent"
+            ))
         );
+        let event_probe = self.event_probe(host);
         html! {
             <section class="spacetime" aria-label="Space-time diagram">
                 <canvas ref={self.canvas.clone()} class="spacetime-canvas" data-testid="spacetime" tabindex="0"
-                    role="img" aria-label={label} data-arrows={arrows.to_string()} data-probe={probe} data-lanes={host.settings.nodes.to_string()}
+                    role="img" aria-label={label} data-arrows={arrows.to_string()} data-probe={probe} data-event-probe={event_probe} data-lanes={host.settings.nodes.to_string()}
                     onmousedown={on.down.clone()} onmousemove={on.moved.clone()} onmouseup={on.up.clone()}
                     onmouseleave={on.leave.clone()} onkeydown={on.key.clone()}></canvas>
                 <p class="st-hint" aria-hidden="true">

@@ -48,6 +48,12 @@ pub fn inspector(p: &InspectorProps) -> Html {
                         <dt>{ "Clock offset / drift" }</dt><dd>{ format!("{:+.1} ms / {:+} ppm", node.clock.offset_us as f64 / 1000.0, node.clock.drift_ppm) }</dd>
                         <dt>{ "Sent / received" }</dt><dd>{ format!("{} / {}", node.sent, node.received) }</dd>
                         <dt>{ "Incarnation" }</dt><dd>{ node.incarnation }</dd>
+                        if let Some((l, v)) = sim.logical_clock(i) {
+                            <dt>{ "Lamport clock" }</dt><dd data-testid="lamport">{ l }</dd>
+                            if let Some(v) = v {
+                                <dt>{ "Vector clock" }</dt><dd class="mono" data-testid="vclock">{ format!("[{}]", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")) }</dd>
+                            }
+                        }
                         { for rows.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
                     </dl>
                     <h3>{ "Pending timers" }</h3>
@@ -101,9 +107,28 @@ pub fn inspector(p: &InspectorProps) -> Html {
             }
         }
     };
+    let event = host.event.as_ref().map(|e| {
+        let v = e.stamp.vector.as_ref().map(|v| format!("[{}]", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")));
+        html! {
+            <div class="event-box" data-testid="inspector-event">
+                <p class="big">{ format!("Event: {} at {}", e.what, fmt_s(e.time)) }</p>
+                <dl class="kv">
+                    <dt>{ "Lamport timestamp" }</dt><dd data-testid="event-lamport">{ e.stamp.lamport }</dd>
+                    if let Some(v) = v { <dt>{ "Vector clock" }</dt><dd class="mono">{ v }</dd> }
+                </dl>
+                <p class="hint">{ "Happened-before (→): e → f if e comes first at one node, or e sends a message that f receives, or through a chain of these. Events where neither happened before the other are concurrent." }</p>
+                if e.stamp.vector.is_some() {
+                    <p class="hint">{ "In the diagram: filled purple = its causal past, filled orange = its causal future, hollow = concurrent with it. e → f exactly when V(e) < V(f). Lamport timestamps only go one way: e → f implies L(e) < L(f), but a smaller L does not mean it came first — compare a hollow event's number with this one's." }</p>
+                } else {
+                    <p class="hint">{ "With Lamport timestamps alone, e → f implies L(e) < L(f), but not the converse: choose \u{201c}Lamport + vector clocks\u{201d} in the Run card to see the past, the future and what is concurrent." }</p>
+                }
+            </div>
+        }
+    });
     html! {
         <section class="card" aria-labelledby="h-insp">
             <h2 id="h-insp">{ "Inspector" }</h2>
+            { for event }
             { body }
         </section>
     }

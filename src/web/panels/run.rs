@@ -4,7 +4,7 @@
 
 use super::super::form::{select_value, FieldId, FieldMsg, Form, PanelProps};
 use super::super::intent::Intent;
-use crate::params::{self, us_to_ms as ms, Settings};
+use crate::params::{self, us_to_ms as ms, LogicalClocks, Settings};
 use crate::sim::DetectorKind;
 use yew::prelude::*;
 
@@ -20,6 +20,7 @@ pub enum Msg {
     Field(FieldMsg),
     Workload(String),
     Detector(String),
+    Logical(String),
     DeriveTimeout,
 }
 
@@ -173,6 +174,15 @@ impl Component for RunPanel {
             Msg::Detector(k) => {
                 self.commit_detector(Some(k), ctx);
             }
+            Msg::Logical(k) => {
+                let mut s = ctx.props().host.get().settings.clone();
+                s.logical = match k.as_str() {
+                    "lamport" => LogicalClocks::Lamport,
+                    "vector" => LogicalClocks::Vector,
+                    _ => LogicalClocks::Off,
+                };
+                self.new_run(s, ctx);
+            }
             Msg::DeriveTimeout => {
                 // The synchronous bound: a heartbeat every I (sender's clock) is at most
                 // (1+ρ)(I/(1−ρ) + max latency) apart on the observer's clock.
@@ -233,6 +243,14 @@ impl Component for RunPanel {
                     }
                     { f(OFFSET, "Clock offset ≤ (ms)", "each node's clock starts up to this far off", "decimal") }
                     { f(DRIFT, "Clock drift ≤ (ppm)", "each node's clock runs this much fast or slow", "numeric") }
+                    <div class="field">
+                        <label for="f-lclock">{ "Logical clocks" }</label>
+                        <select id="f-lclock" data-testid="f-lclock" onchange={link.callback(|e: Event| Msg::Logical(select_value(&e)))}>
+                            { for [(LogicalClocks::Off, "off"), (LogicalClocks::Lamport, "Lamport timestamps"), (LogicalClocks::Vector, "Lamport + vector clocks")].into_iter().map(|(v, l)| {
+                                html! { <option value={v.name()} selected={s.logical == v}>{ l }</option> }
+                            }) }
+                        </select>
+                    </div>
                 </div>
             </section>
         }
