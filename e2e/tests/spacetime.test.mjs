@@ -32,6 +32,16 @@ test('the diagram has a lane per node and an arrow per message sent, as the trac
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=events]').textContent) === 60);
   await sleep(400);
   assert.equal(await st.getAttribute('data-lanes'), '4');
+  // It is drawn: sized to its box, with lanes and arrows on it.
+  const drawn = await page.evaluate(() => {
+    const c = document.querySelector('[data-testid=spacetime]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) ink++;
+    return { sized: c.width === Math.round(c.clientWidth * devicePixelRatio), ink };
+  });
+  assert.ok(drawn.sized, 'the canvas follows its box');
+  assert.ok(drawn.ink > 2000, `lanes and arrows are drawn (${drawn.ink} inked pixels)`);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-trace]')]);
   const trace = JSON.parse(fs.readFileSync(await dl.path(), 'utf8'));
   const sends = trace.events.filter((e) => e.kind === 'send').length;

@@ -5,7 +5,7 @@
 use super::address::{from_address, media};
 use super::form::PanelProps;
 use super::frame::FrameLoop;
-use super::host::{Host, HostRef, Selection};
+use super::host::{Host, HostRef};
 use super::intent::Intent;
 use super::narrate::Narrator;
 use super::panels::failures::FaultForm;
@@ -16,18 +16,18 @@ use super::panels::{
     timeline::TimelineBar,
 };
 use super::picture::{Picture, StageCallbacks};
-use super::share;
-use super::spacetime::{DiagramCallbacks, Hit, SpaceTime};
+use super::spacetime::{DiagramCallbacks, SpaceTime};
 use crate::layout::Pt;
-use crate::params::SPEED_RANGE;
 use crate::scenario::Theme;
-use crate::sim::{Command, StepOutcome};
+
 use gloo_events::EventListener;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
+
+mod intents;
 
 pub enum Msg {
     Frame(f64),
@@ -87,122 +87,6 @@ pub struct App {
 }
 
 impl App {
-    /// Puts text on the clipboard, and in a field on the page in case the
-    /// browser refuses (an iframe without permission, an insecure page).
-    fn copy(&mut self, ctx: &Context<Self>, text: String, done: &str) {
-        self.share_text = text.clone();
-        self.share_status = Some(done.to_string());
-        let link = ctx.link().clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            link.send_message(Msg::Copied(share::copy(text).await));
-        });
-    }
-
-    /// Carries out a panel's intent. Returns whether to render.
-    fn intent(&mut self, ctx: &Context<Self>, intent: Intent) -> bool {
-        let mut host = self.host.borrow_mut();
-        match intent {
-            Intent::TogglePlay => {
-                host.playing = !host.playing;
-                self.frames.restart_clock();
-            }
-            Intent::Step => {
-                host.playing = false;
-                if host.sim.step() == StepOutcome::Idle {
-                    host.notice =
-                        Some("Nothing left to happen: every node is down or silent.".into());
-                }
-                host.after_advance();
-                host.dirty = true;
-            }
-            Intent::StepBack => host.step_back(),
-            Intent::SeekStart => host.seek_start(),
-            Intent::SeekTime(t) => host.seek_time(t),
-            Intent::Reset => host.restart(),
-            Intent::Speed(s) => host.speed = s.clamp(SPEED_RANGE.0, SPEED_RANGE.1),
-            Intent::ToggleHelp => self.help = !self.help,
-            Intent::View(v) => {
-                host.page.view = v;
-                host.dirty = true;
-            }
-            Intent::ToggleAbout => self.about = !self.about,
-            Intent::ClearSelection => {
-                self.help = false;
-                host.selection = Selection::None;
-                host.dirty = true;
-            }
-            Intent::ToggleNode(i) => host.toggle_node(i),
-            Intent::SelectNode(i) => host.selection = Selection::Node(i),
-            Intent::NextMessage => host.select_next_message(),
-            Intent::Command(c) => host.command(c),
-            Intent::Network(net) => host.command(Command::SetNetwork(net)),
-            Intent::Rpc(rpc) => host.set_rpc(rpc),
-            Intent::NewRun(s) => host.new_run(*s),
-            Intent::Notice(n) => host.notice = n,
-            Intent::JumpToViolation => host.jump_to_violation(),
-            Intent::ChartTarget(t) => host.chart.set_target(t),
-            Intent::FaultForm(f) => self.faults = Rc::new(f),
-            Intent::DismissProblems => host.problems.clear(),
-            Intent::LoadLibrary(id) => {
-                if host.load_library(&id) {
-                    share::set_query(&host.library_query());
-                    self.narrator
-                        .say(format!("scenario loaded: {}", host.setup.title));
-                }
-            }
-            Intent::OpenFile(file) => {
-                let link = ctx.link().clone();
-                let name = file.name();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let r = share::read_file(file, crate::scenario::MAX_FILE_BYTES).await;
-                    link.send_message(Msg::Loaded(name, r));
-                });
-                return false;
-            }
-            Intent::CopyLink(at_moment) => {
-                let url = host.link(at_moment, &host.page);
-                drop(host);
-                let done = if at_moment {
-                    "Link to this moment copied."
-                } else {
-                    "Link to replay from the start copied."
-                };
-                self.copy(ctx, url, done);
-            }
-            Intent::CopyEmbed => {
-                let code = host.embed_code();
-                drop(host);
-                self.copy(
-                    ctx,
-                    code,
-                    "Embed code copied: paste it into your course page.",
-                );
-            }
-            Intent::ExportSetup => {
-                let json = host.export_scenario().to_json();
-                self.share_status = Some(
-                    match share::download("distsim-scenario.json", "application/json", &json) {
-                        Ok(()) => "Scenario file saved (distsim-scenario.json).".into(),
-                        Err(e) => format!("Could not save the file: {e}"),
-                    },
-                );
-            }
-            Intent::ExportTrace => {
-                let r = host.trace_export().and_then(|json| {
-                    share::download("distsim-trace.json", "application/json", &json)
-                });
-                self.share_status = Some(match r {
-                    Ok(()) => format!(
-                        "Trace saved (distsim-trace.json): {} entries.",
-                        host.sim.trace().len()
-                    ),
-                    Err(e) => format!("Could not export the trace: {e}"),
-                });
-            }
-        }
-        true
-    }
-
     /// After any change: forget what belonged to a replaced run, start form
     /// fields again after a load, and make sure a frame is coming.
     fn settle(&mut self) {
@@ -383,9 +267,7 @@ impl Component for App {
             }
             Msg::DiagramMove(x) => {
                 let mut host = self.host.borrow_mut();
-                if self.diagram.drag_to(x, host.sim.now()) {
-                    host.dirty = true;
-                }
+                host.dirty |= self.diagram.drag_to(x, host.sim.now());
                 false
             }
             Msg::DiagramLeave => {
@@ -393,36 +275,17 @@ impl Component for App {
                 false
             }
             Msg::DiagramUp(x, y) => {
-                if self.diagram.drag_end(x) {
-                    return false;
-                }
                 let mut host = self.host.borrow_mut();
-                match self.diagram.hit(&host, x, y) {
-                    Some(Hit::Event(e)) => {
-                        host.event = (host.event.as_ref() != Some(&e)).then_some(*e);
-                    }
-                    Some(Hit::Message(f)) => host.selection = Selection::Message(f),
-                    Some(Hit::Node(i)) => host.selection = Selection::Node(i),
-                    Some(Hit::Time(t)) => host.seek_time(t),
-                    None => host.selection = Selection::None,
-                }
-                host.dirty = true;
-                true
+                self.diagram.click(&mut host, x, y)
             }
             Msg::DiagramKey(k) => {
                 let mut host = self.host.borrow_mut();
-                let now = host.sim.now();
-                match k.key().as_str() {
-                    "ArrowLeft" => self.diagram.pan(-0.2, now),
-                    "ArrowRight" => self.diagram.pan(0.2, now),
-                    "ArrowUp" | "+" | "=" => self.diagram.zoom(0.7, None, now),
-                    "ArrowDown" | "-" | "_" => self.diagram.zoom(1.0 / 0.7, None, now),
-                    "f" | "F" => self.diagram.end = None,
-                    _ => return false,
+                let used = self.diagram.key(&k.key(), host.sim.now());
+                if used {
+                    k.prevent_default();
+                    host.dirty = true;
                 }
-                k.prevent_default();
-                host.dirty = true;
-                true
+                used
             }
             Msg::DiagramWheel(dy, x) => {
                 let mut host = self.host.borrow_mut();

@@ -1,0 +1,237 @@
+//! The diagram's data: the message arrows and events that cross a window,
+//! read from the trace's recent events; down spans; causal relations.
+
+use super::super::host::Host;
+use super::SpaceTime;
+use crate::sim::{AnyMsg, Command, DropReason, Micros, Stamp, TraceEvent, TraceKind};
+use std::collections::BTreeMap;
+
+/// A message as the diagram draws it, from its send record.
+pub(super) struct Arrow<'a> {
+    pub(super) ev: &'a TraceEvent<AnyMsg>,
+    pub(super) id: u64,
+    pub(super) from: u32,
+    pub(super) to: u32,
+    pub(super) msg: &'a AnyMsg,
+    pub(super) depart: Micros,
+    pub(super) arrive: Micros,
+    pub(super) dup: bool,
+    pub(super) deviant: bool,
+    /// Where it died, if it did: time and why.
+    pub(super) died: Option<(Micros, DropReason)>,
+    /// The logical clocks of its receipt, if it was received (and they are kept).
+    pub(super) recv: Option<Stamp>,
+}
+
+/// How an event relates to the picked one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Rel {
+    Past,
+    Future,
+    Concurrent,
+    Same,
+}
+
+pub(super) fn relation(pick: &Stamp, other: &Stamp) -> Option<Rel> {
+    if pick == other {
+        return Some(Rel::Same);
+    }
+    Some(if other.before(pick)? {
+        Rel::Past
+    } else if pick.before(other)? {
+        Rel::Future
+    } else {
+        Rel::Concurrent
+    })
+}
+
+impl SpaceTime {
+    /// The sends whose arrows cross the window, with how each ended.
+    pub(super) fn arrows<'a>(host: &'a Host, t0: Micros, t1: Micros) -> Vec<Arrow<'a>> {
+        let mut died: BTreeMap<u64, (Micros, DropReason)> = BTreeMap::new();
+        let mut recv: BTreeMap<(u64, Micros), Stamp> = BTreeMap::new();
+        let mut out = Vec::new();
+        // A message crossing the window was sent at most one flight before it.
+        let net = &host.sim.network().config;
+        let longest = net.latency.bounds().1
+            + if net.spikes == crate::sim::Spikes::NONE {
+                0
+            } else {
+                8_000_000
+            };
+        for e in host.sim.trace().recent_from(t0.saturating_sub(longest + 1)) {
+            if e.time > t1 {
+                break;
+            }
+            match &e.kind {
+                TraceKind::Send {
+                    id,
+                    from,
+                    to,
+                    msg,
+                    depart,
+                    arrive,
+                    dup,
+                    deviant,
+                    lost,
+                } => {
+                    let end = lost.map_or(*arrive, |(t, _)| t);
+                    if end < t0 {
+                        continue;
+                    }
+                    out.push(Arrow {
+                        ev: e,
+                        id: *id,
+                        from: from.0,
+                        to: to.0,
+                        msg,
+                        depart: *depart,
+                        arrive: *arrive,
+                        dup: *dup,
+                        deviant: *deviant,
+                        died: *lost,
+                        recv: None,
+                    });
+                }
+                TraceKind::Deliver { id, .. } => {
+                    if let Some(st) = &e.stamp {
+                        recv.insert((*id, e.time), st.clone());
+                    }
+                }
+                TraceKind::Drop { id, reason, .. }
+                    if !matches!(
+                        reason,
+                        DropReason::Loss | DropReason::Partition | DropReason::SendOmission
+                    ) =>
+                {
+                    died.insert(*id, (e.time, *reason));
+                }
+                _ => {}
+            }
+        }
+        for a in &mut out {
+            if a.died.is_none() {
+                if let Some(d) = died.get(&a.id) {
+                    a.died = Some(*d);
+                }
+            }
+            if a.died.is_none() {
+                a.recv = recv.remove(&(a.id, a.arrive));
+            }
+        }
+        out
+    }
+
+    /// The send and receive events of the arrows shown: (x, y, stamp, words).
+    pub(super) fn events<'a>(
+        &self,
+        host: &Host,
+        arrows: &'a [Arrow<'a>],
+        t0: Micros,
+    ) -> Vec<(f64, f64, &'a Stamp, u32, Micros, String)> {
+        let n = host.settings.nodes;
+        let now = host.sim.now();
+        let mut out = Vec::new();
+        for a in arrows {
+            if let Some(st) = &a.ev.stamp {
+                if !a.dup {
+                    out.push((
+                        self.x(a.ev.time, t0),
+                        self.y(a.from, n),
+                        st,
+                        a.from,
+                        a.ev.time,
+                        format!("n{} sends m{}", a.from, a.id),
+                    ));
+                }
+            }
+            if let (Some(st), true) = (&a.recv, a.arrive <= now) {
+                out.push((
+                    self.x(a.arrive, t0),
+                    self.y(a.to, n),
+                    st,
+                    a.to,
+                    a.arrive,
+                    format!("n{} receives m{}", a.to, a.id),
+                ));
+            }
+        }
+        out
+    }
+
+    /// Where a receive event in the middle of the view is ("x,y"), for tests.
+    pub(super) fn event_probe(&self, host: &Host) -> String {
+        let (t0, t1) = self.window(host.sim.now());
+        let arrows = Self::arrows(host, t0, t1);
+        let evs = self.events(host, &arrows, t0);
+        evs.get(evs.len() / 2)
+            .map(|(x, y, ..)| format!("{x:.1},{y:.1}"))
+            .unwrap_or_default()
+    }
+
+    /// How many events in view are in the picked event's past, future, or
+    /// concurrent with it (None without vector clocks).
+    pub fn causal_counts(&self, host: &Host) -> Option<(usize, usize, usize)> {
+        let pick = host.event.as_ref()?;
+        pick.stamp.vector.as_ref()?;
+        let (t0, t1) = self.window(host.sim.now());
+        let arrows = Self::arrows(host, t0, t1);
+        let (mut p, mut f, mut c) = (0, 0, 0);
+        for (.., st, _, _, _) in self.events(host, &arrows, t0) {
+            match relation(&pick.stamp, st)? {
+                Rel::Past => p += 1,
+                Rel::Future => f += 1,
+                Rel::Concurrent => c += 1,
+                Rel::Same => {}
+            }
+        }
+        Some((p, f, c))
+    }
+
+    /// When each node was down within the window: (node, from, to), from the
+    /// crashes and restarts in the trace and the nodes' state now.
+    pub(super) fn down_spans(host: &Host, t0: Micros, t1: Micros) -> Vec<(u32, Micros, Micros)> {
+        let now = host.sim.now().min(t1);
+        let n = host.settings.nodes as usize;
+        // Per node: when it went down (if it is down at the point scanned).
+        let mut since: Vec<Option<Micros>> = vec![None; n];
+        let mut first_event: Vec<bool> = vec![true; n];
+        let mut spans = Vec::new();
+        for e in host.sim.trace().recent_from(t0) {
+            if e.time > t1 {
+                break;
+            }
+            let (node, up) = match &e.kind {
+                TraceKind::Command(Command::Crash(v) | Command::FailStop(v)) => (v.0, false),
+                TraceKind::Command(Command::CrashRecover { node, .. }) => (node.0, false),
+                TraceKind::Command(Command::Recover(v)) => (v.0, true),
+                TraceKind::Restart { node, .. } => (node.0, true),
+                _ => continue,
+            };
+            let i = node as usize;
+            if i >= n {
+                continue;
+            }
+            if up {
+                // Coming up with no crash seen in the window: down since before it.
+                let from = since[i].take().or(first_event[i].then_some(t0));
+                if let Some(a) = from {
+                    spans.push((node, a, e.time));
+                }
+            } else if since[i].is_none() {
+                since[i] = Some(e.time);
+            }
+            first_event[i] = false;
+        }
+        for (i, node) in host.sim.nodes().iter().enumerate() {
+            if node.is_up() {
+                continue;
+            }
+            let from = since[i].or(first_event[i].then(|| node.crashed_at.unwrap_or(0).max(t0)));
+            if let Some(a) = from {
+                spans.push((i as u32, a.max(t0), now));
+            }
+        }
+        spans
+    }
+}
