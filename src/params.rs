@@ -163,6 +163,7 @@ impl Settings {
                     "loss" => s.net.loss = parse_num("loss", v, 0.0, 1.0)?,
                     "dup" => s.net.duplicate = parse_num("dup", v, 0.0, 1.0)?,
                     "reorder" => s.net.reorder = parse_bool("reorder", v)?,
+                    "adversary" => s.net.adversary = parse_bool("adversary", v)?,
                     "paused" => s.paused = parse_bool("paused", v)?,
                     "lclock" => {
                         s.logical = match v.trim() {
@@ -393,11 +394,22 @@ pub const SETTING_KEYS: &[&str] = &[
     "retention",
     "backoff",
     "lclock",
+    "adversary",
 ];
 
 /// Keys a scripted `network` change may set.
 pub const NETWORK_KEYS: &[&str] = &[
-    "latency", "lat_min", "lat_mean", "lat_max", "loss", "dup", "reorder", "bw", "model", "gst",
+    "latency",
+    "lat_min",
+    "lat_mean",
+    "lat_max",
+    "loss",
+    "dup",
+    "reorder",
+    "bw",
+    "model",
+    "gst",
+    "adversary",
 ];
 
 /// Keys a scripted `delivery` change may set.
@@ -434,6 +446,9 @@ pub fn net_pairs(net: &NetConfig) -> Vec<(&'static str, String)> {
     p.push(("loss", net.loss.to_string()));
     p.push(("dup", net.duplicate.to_string()));
     p.push(("reorder", if net.reorder { "1" } else { "0" }.into()));
+    if net.adversary {
+        p.push(("adversary", "1".into()));
+    }
     p.push((
         "bw",
         net.bandwidth.map_or("0".to_string(), |b| b.to_string()),

@@ -227,6 +227,7 @@ fn exactly_once_applies_every_request_once_over_a_hundred_seeds() {
         reorder: true,
         bandwidth: None,
         spikes: Spikes::NONE,
+        adversary: false,
     };
     let mut total = 0;
     for seed in 1000u64..1100 {
@@ -270,6 +271,7 @@ fn exactly_once_fails_when_the_retention_window_is_too_short() {
         reorder: true,
         bandwidth: None,
         spikes: Spikes::NONE,
+        adversary: false,
     };
     let mut doubled = 0;
     for seed in 2000u64..2010 {

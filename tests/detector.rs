@@ -466,3 +466,69 @@ fn lazy_timer_queue_and_closed_form_phi_give_the_same_runs_as_before() {
         );
     }
 }
+
+/// The adversarial network holds each heartbeat until just after its
+/// observer would suspect the sender: in an otherwise synchronous network
+/// where a timeout never errs, every live node is now suspected again and
+/// again, by both detectors. Slow and dead look the same to a timeout.
+#[test]
+fn the_adversary_makes_every_detector_suspect_live_nodes_every_round() {
+    let kinds = [
+        DetectorKind::FixedTimeout { timeout: 1_500_000 },
+        DetectorKind::PhiAccrual {
+            threshold: 8.0,
+            window: 100,
+            min_std: 100_000,
+            pause: 500_000,
+            first_estimate: 500_000,
+        },
+    ];
+    for kind in kinds {
+        for seed in 0u64..5 {
+            let mut sim = hb_sim(
+                4,
+                seed,
+                NetConfig::default(),
+                ClockConfig::default(),
+                500_000,
+                kind,
+            );
+            sim.run_until(10_000_000);
+            assert_eq!(
+                sim.detector_metrics().mistakes,
+                0,
+                "seed {seed}, {}: synchronous, no mistakes",
+                kind.name()
+            );
+            let net = NetConfig {
+                adversary: true,
+                ..NetConfig::default()
+            };
+            sim.apply(Command::SetNetwork(net)).unwrap();
+            sim.run_until(40_000_000);
+            let m = sim.detector_metrics();
+            // 12 watched pairs; each should be falsely suspected many times in 30 s.
+            assert!(
+                m.mistakes >= 12 * 4,
+                "seed {seed}, {}: only {} mistakes",
+                kind.name(),
+                m.mistakes
+            );
+            for p in 0..4u32 {
+                for q in (0..4u32).filter(|&q| q != p) {
+                    let suspicions = sim.trace().all().unwrap().iter().filter(|e| matches!(e.kind,
+                        TraceKind::Note { note: Note::Suspect { observer, target }, .. } if observer == p && target == q)).count();
+                    assert!(
+                        suspicions >= 3,
+                        "seed {seed}, {}: n{p} suspected n{q} {suspicions} times",
+                        kind.name()
+                    );
+                }
+            }
+            assert!(
+                sim.nodes().iter().all(|n| n.is_up()),
+                "seed {seed}: nobody crashed"
+            );
+        }
+    }
+}

@@ -172,3 +172,18 @@ test('detector and delivery fields apply on Enter; a loaded scenario starts ever
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the adversary makes a perfect timeout suspect live nodes; links carry it', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?seed=12&nodes=4&speed=20&detector=timeout&model=sync&interval=500');
+  await page.click('[data-testid=derive-timeout]');
+  await sleep(1500);
+  assert.equal(await text(page, 'q-mistakes'), '0', 'synchronous: never wrong');
+  await page.check('[data-testid=f-adversary]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=q-mistakes]').textContent) >= 6, null, { timeout: 20000 });
+  assert.ok((await page.locator('[data-testid=node-down]').count()) === 0);
+  await page.click('[data-testid=copy-link-start]');
+  await page.waitForSelector('[data-testid=share-text]');
+  assert.match(await page.inputValue('[data-testid=share-text]'), /adversary(=|%3D)1/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -201,6 +201,20 @@ impl Protocol for Heartbeat {
         }
     }
 
+    fn adversary_delay(
+        &self,
+        receiver: &HbState,
+        from: NodeId,
+        msg: &HbMsg,
+        local_now: i64,
+    ) -> Option<Micros> {
+        let HbMsg::Ping { .. } = msg else { return None };
+        let kind = self.detector.as_ref()?;
+        let h = receiver.fd.get(from.0 as usize)?;
+        let deadline = h.last + h.suspect_after(kind) as i64;
+        Some((deadline - local_now).max(0) as Micros)
+    }
+
     fn approx_bytes(&self, state: &HbState) -> usize {
         std::mem::size_of::<HbState>()
             + state.last_heard.capacity() * std::mem::size_of::<Option<i64>>()

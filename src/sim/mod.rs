@@ -189,6 +189,9 @@ impl Command {
                 ] {
                     d.mix(w);
                 }
+                if c.adversary {
+                    d.mix(15);
+                }
                 if c.spikes != Spikes::NONE {
                     d.mix4(
                         13,
@@ -297,6 +300,7 @@ pub fn reference_run() -> Sim<Heartbeat> {
             reorder: true,
             bandwidth: Some(50),
             spikes: Spikes::NONE,
+            adversary: false,
         },
         clocks: ClockConfig {
             max_offset_us: 80_000,

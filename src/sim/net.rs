@@ -78,6 +78,10 @@ pub struct NetConfig {
     pub bandwidth: Option<u32>,
     /// Occasional very long delays: what makes a network asynchronous.
     pub spikes: Spikes,
+    /// An adversarial scheduler: each heartbeat is held until just after its
+    /// observer's detector would suspect the sender, so a live node is
+    /// suspected every time. A timeout cannot tell slow from dead.
+    pub adversary: bool,
 }
 
 /// Rare, very long extra delays on top of the latency model. With them, no bound
@@ -153,6 +157,7 @@ impl Default for NetConfig {
             reorder: false,
             bandwidth: None,
             spikes: Spikes::NONE,
+            adversary: false,
         }
     }
 }

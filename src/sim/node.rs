@@ -162,6 +162,19 @@ pub trait Protocol: Clone {
     fn reconfigure(&mut self, _change: &dyn Any) -> Result<(), String> {
         Err("this workload has no such settings".to_string())
     }
+    /// For the adversarial network (`NetConfig::adversary`): how long, in the
+    /// receiver's local time from `local_now`, until the receiver would
+    /// suspect `from`, if `msg` is a heartbeat it watches. The network then
+    /// holds the message until just after. Default: not a heartbeat.
+    fn adversary_delay(
+        &self,
+        _receiver: &Self::State,
+        _from: NodeId,
+        _msg: &Self::Msg,
+        _local_now: i64,
+    ) -> Option<Micros> {
+        None
+    }
     /// About how many bytes `state` holds, heap included, so that snapshots
     /// for going back in time stay within a memory budget. Default: its size.
     fn approx_bytes(&self, _state: &Self::State) -> usize {

@@ -4,7 +4,7 @@
 use super::heartbeat::{HbMsg, HbState, Heartbeat};
 use super::node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
 use super::rpc::{Rpc, RpcMsg, RpcState};
-use super::NodeId;
+use super::{Micros, NodeId};
 use std::fmt;
 
 /// Which workload runs.
@@ -196,6 +196,21 @@ impl Protocol for Workload {
             (Workload::Heartbeat(p), AnyMsg::Hb(m)) => p.is_work(m),
             (Workload::Rpc(p), AnyMsg::Rpc(m)) => p.is_work(m),
             _ => false,
+        }
+    }
+
+    fn adversary_delay(
+        &self,
+        receiver: &AnyState,
+        from: NodeId,
+        msg: &AnyMsg,
+        local_now: i64,
+    ) -> Option<Micros> {
+        match (self, receiver, msg) {
+            (Workload::Heartbeat(p), AnyState::Hb(s), AnyMsg::Hb(m)) => {
+                p.adversary_delay(s, from, m, local_now)
+            }
+            _ => None,
         }
     }
 

@@ -61,6 +61,10 @@ impl Default for SimConfig {
     }
 }
 
+/// How long after the receiver's suspicion deadline the adversary delivers a
+/// heartbeat (µs of true time).
+const ADVERSARY_MARGIN: Micros = 20_000;
+
 /// A timer waiting to fire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PendingTimer {
@@ -947,7 +951,18 @@ impl<P: Protocol> Sim<P> {
 
     fn send_copy(&mut self, id: u64, from: u32, to: u32, msg: P::Msg, dup: bool, deviant: bool) {
         let (f, t) = (NodeId(from), NodeId(to));
-        let fate = self.net.decide(&mut self.rng, self.now, f, t);
+        let mut fate = self.net.decide(&mut self.rng, self.now, f, t);
+        if self.net.config.adversary && fate.lost.is_none() {
+            // Held until just after the receiver would suspect the sender.
+            let q = &self.nodes[to as usize];
+            if let Some(st) = q.state.as_ref() {
+                let local_now = q.clock.local_at(self.now);
+                if let Some(d) = self.protocol.adversary_delay(st, f, &msg, local_now) {
+                    let hold = q.clock.true_delay(d) + ADVERSARY_MARGIN;
+                    fate.arrive = fate.arrive.max(self.now + hold);
+                }
+            }
+        }
         self.stats.sent += 1;
         let slot = &mut self.nodes[from as usize];
         slot.sent += 1;

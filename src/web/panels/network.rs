@@ -20,6 +20,7 @@ pub enum Msg {
     Field(FieldMsg),
     LatencyKind(String),
     Reorder(bool),
+    Adversary(bool),
     Model(String),
 }
 
@@ -47,7 +48,7 @@ fn model_name(m: SystemModel) -> &'static str {
 
 impl NetworkPanel {
     /// Validates every network field; on success applies the new network.
-    fn commit(&mut self, ctx: &Context<Self>, reorder: Option<bool>) {
+    fn commit(&mut self, ctx: &Context<Self>, reorder: Option<bool>, adversary: Option<bool>) {
         let current = ctx.props().host.get().sim.network().config;
         let lmin = self.form.num(LAT_MIN, "Min latency (ms)", 0.0, 3_600_000.0);
         let lmean = self
@@ -75,6 +76,7 @@ impl NetworkPanel {
                 reorder: reorder.unwrap_or(current.reorder),
                 bandwidth,
                 spikes: current.spikes,
+                adversary: adversary.unwrap_or(current.adversary),
             };
             if net != current {
                 ctx.props().on.emit(Intent::Network(net));
@@ -154,12 +156,13 @@ impl Component for NetworkPanel {
                 return false;
             }
             Msg::Field(FieldMsg::Commit(GST)) => self.commit_model(ctx, None),
-            Msg::Field(FieldMsg::Commit(_)) => self.commit(ctx, None),
+            Msg::Field(FieldMsg::Commit(_)) => self.commit(ctx, None, None),
             Msg::LatencyKind(k) => {
                 self.lat_kind = k;
-                self.commit(ctx, None);
+                self.commit(ctx, None, None);
             }
-            Msg::Reorder(on) => self.commit(ctx, Some(on)),
+            Msg::Reorder(on) => self.commit(ctx, Some(on), None),
+            Msg::Adversary(on) => self.commit(ctx, None, Some(on)),
             Msg::Model(m) => self.commit_model(ctx, Some(m)),
         }
         true
@@ -218,6 +221,14 @@ impl Component for NetworkPanel {
                             { " Reordering" }
                         </label>
                         <p class="hint">{ if config.reorder { "messages may overtake each other" } else { "each link is FIFO" } }</p>
+                    </div>
+                    <div class="field check">
+                        <label>
+                            <input type="checkbox" data-testid="f-adversary" checked={config.adversary}
+                                onchange={link.callback(|e: Event| Msg::Adversary(checked(&e)))} />
+                            { " Adversary" }
+                        </label>
+                        <p class="hint">{ "holds each heartbeat until just after its observer's detector suspects the sender: a live node is suspected every time" }</p>
                     </div>
                 </div>
             </section>
