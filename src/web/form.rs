@@ -98,6 +98,22 @@ impl Form {
     }
 }
 
+/// The `changed` of a panel with form drafts: when new settings were adopted
+/// (the host's `epoch` moved: a load, a restart), the panel starts again from
+/// them, as if just created. The panel keeps the epoch it was made for in a
+/// field `epoch`.
+macro_rules! drafts_follow_settings {
+    () => {
+        fn changed(&mut self, ctx: &Context<Self>, _old: &PanelProps) -> bool {
+            if ctx.props().host.get().epoch != self.epoch {
+                *self = <Self as Component>::create(ctx);
+            }
+            true
+        }
+    };
+}
+pub(crate) use drafts_follow_settings;
+
 /// The props every panel takes: the host to read and the one callback to
 /// send intents up.
 #[derive(Properties, PartialEq)]

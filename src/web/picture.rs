@@ -14,6 +14,30 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
 
+/// Gives `canvas` the device pixels of a `w` × `h` CSS-pixel box when the
+/// box or the pixel ratio changed since `size` (CSS width, height, ratio).
+/// Returns whether it changed.
+pub fn fit_canvas(
+    canvas: Option<HtmlCanvasElement>,
+    w: f64,
+    h: f64,
+    size: &mut (f64, f64, f64),
+) -> bool {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .clamp(1.0, 3.0);
+    if (w, h, dpr) == *size || w <= 0.0 || h <= 0.0 {
+        return false;
+    }
+    *size = (w, h, dpr);
+    if let Some(c) = canvas {
+        c.set_width((w * dpr) as u32);
+        c.set_height((h * dpr) as u32);
+    }
+    true
+}
+
 /// Room kept free for the legend under the ring (CSS px).
 pub const LEGEND_PX: f64 = 60.0;
 
@@ -66,16 +90,7 @@ impl Picture {
             return false;
         };
         let (w, h) = (stage.client_width() as f64, stage.client_height() as f64);
-        let dpr = web_sys::window()
-            .map(|w| w.device_pixel_ratio())
-            .unwrap_or(1.0)
-            .clamp(1.0, 3.0);
-        if (w, h, dpr) != self.size && w > 0.0 && h > 0.0 {
-            self.size = (w, h, dpr);
-            if let Some(c) = self.canvas.cast::<HtmlCanvasElement>() {
-                c.set_width((w * dpr) as u32);
-                c.set_height((h * dpr) as u32);
-            }
+        if fit_canvas(self.canvas.cast(), w, h, &mut self.size) {
             self.layout = RingLayout::new(nodes, w, h - LEGEND_PX);
             self.fades.clear();
             return true;

@@ -2,7 +2,9 @@
 //! operation, retransmission and de-duplication settings, whether the mode's
 //! guarantee holds (with a jump to the first violation), and the counters.
 
-use super::super::form::{select_value, FieldId, FieldMsg, Form, PanelProps};
+use super::super::form::{
+    drafts_follow_settings, select_value, FieldId, FieldMsg, Form, PanelProps,
+};
 use super::super::intent::Intent;
 use crate::params::{self, us_to_ms as ms};
 use crate::sim::{AnyState, DeliveryMode, RpcConfig, RpcState};
@@ -84,13 +86,7 @@ impl Component for DeliveryPanel {
         }
     }
 
-    fn changed(&mut self, ctx: &Context<Self>, _old: &PanelProps) -> bool {
-        if ctx.props().host.get().epoch != self.epoch {
-            // New settings were adopted (a load, a restart): drafts start again.
-            *self = <Self as Component>::create(ctx);
-        }
-        true
-    }
+    drafts_follow_settings!();
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let on = &ctx.props().on;

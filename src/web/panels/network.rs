@@ -2,7 +2,9 @@
 //! latency model and bounds, loss, duplication, bandwidth and reordering.
 //! Changes apply at once, as recorded commands.
 
-use super::super::form::{checked, select_value, FieldId, FieldMsg, Form, PanelProps};
+use super::super::form::{
+    checked, drafts_follow_settings, select_value, FieldId, FieldMsg, Form, PanelProps,
+};
 use super::super::intent::Intent;
 use crate::params::{self, us_to_ms as ms};
 use crate::sim::{LatencyModel, NetConfig, SystemModel};
@@ -141,13 +143,7 @@ impl Component for NetworkPanel {
         }
     }
 
-    fn changed(&mut self, ctx: &Context<Self>, _old: &PanelProps) -> bool {
-        if ctx.props().host.get().epoch != self.epoch {
-            // New settings were adopted (a load, a restart): drafts start again.
-            *self = <Self as Component>::create(ctx);
-        }
-        true
-    }
+    drafts_follow_settings!();
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {

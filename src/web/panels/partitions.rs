@@ -1,7 +1,7 @@
 //! The "Partitions" card: cut or heal one link by node numbers, split the
 //! cluster into two groups, heal everything, and how many links are cut.
 
-use super::super::form::{FieldId, FieldMsg, Form, PanelProps};
+use super::super::form::{drafts_follow_settings, FieldId, FieldMsg, Form, PanelProps};
 use super::super::intent::Intent;
 use crate::params;
 use crate::sim::{Command, NodeId};
@@ -60,13 +60,7 @@ impl Component for PartitionsPanel {
         }
     }
 
-    fn changed(&mut self, ctx: &Context<Self>, _old: &PanelProps) -> bool {
-        if ctx.props().host.get().epoch != self.epoch {
-            // New settings were adopted (a load, a restart): drafts start again.
-            *self = <Self as Component>::create(ctx);
-        }
-        true
-    }
+    drafts_follow_settings!();
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let nodes = ctx.props().host.get().settings.nodes;

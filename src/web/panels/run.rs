@@ -2,7 +2,9 @@
 //! failure detector and its parameter, and the clocks' offset and drift.
 //! Changing any of them starts a new run.
 
-use super::super::form::{select_value, FieldId, FieldMsg, Form, PanelProps};
+use super::super::form::{
+    drafts_follow_settings, select_value, FieldId, FieldMsg, Form, PanelProps,
+};
 use super::super::intent::Intent;
 use crate::params::{self, us_to_ms as ms, LogicalClocks, Settings};
 use crate::sim::DetectorKind;
@@ -147,13 +149,7 @@ impl Component for RunPanel {
         }
     }
 
-    fn changed(&mut self, ctx: &Context<Self>, _old: &PanelProps) -> bool {
-        if ctx.props().host.get().epoch != self.epoch {
-            // New settings were adopted (a load, a restart): drafts start again.
-            *self = <Self as Component>::create(ctx);
-        }
-        true
-    }
+    drafts_follow_settings!();
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {

@@ -76,17 +76,7 @@ impl SpaceTime {
             return false;
         };
         let (w, h) = (c.client_width() as f64, c.client_height() as f64);
-        let dpr = web_sys::window()
-            .map(|w| w.device_pixel_ratio())
-            .unwrap_or(1.0)
-            .clamp(1.0, 3.0);
-        if (w, h, dpr) != self.size && w > 0.0 && h > 0.0 {
-            self.size = (w, h, dpr);
-            c.set_width((w * dpr) as u32);
-            c.set_height((h * dpr) as u32);
-            return true;
-        }
-        false
+        super::picture::fit_canvas(Some(c), w, h, &mut self.size)
     }
 
     /// CSS pixels per simulated µs at this zoom.
