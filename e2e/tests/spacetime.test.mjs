@@ -128,3 +128,23 @@ test('with logical clocks, picking an event shows its causal past, its future an
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('with skewed clocks some messages arrive "before" they were sent by local clocks; with exact clocks none do', async () => {
+  const count = async (query) => {
+    const { page, errors } = await openApp(browser, server.url, query);
+    for (let i = 0; i < 80; i++) await page.keyboard.press('s');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=events]').textContent) === 80);
+    await sleep(400);
+    const st = page.locator('[data-testid=spacetime]');
+    const n = Number(await st.getAttribute('data-backwards'));
+    const label = await st.getAttribute('aria-label');
+    assert.deepEqual(errors, []);
+    await page.close();
+    return { n, label };
+  };
+  const skewed = await count('?nodes=4&seed=5&paused=1&view=spacetime&offset=400&drift=0&latency=constant&lat_mean=20');
+  assert.ok(skewed.n > 0, 'clocks up to 400 ms apart, messages 20 ms long: some arrive before they left, by local clocks');
+  assert.match(skewed.label, new RegExp(`${skewed.n} received before they were sent, by their nodes' own clocks`));
+  const exact = await count('?nodes=4&seed=5&paused=1&view=spacetime&offset=0&drift=0&latency=constant&lat_mean=20');
+  assert.equal(exact.n, 0, 'with exact clocks, never');
+});

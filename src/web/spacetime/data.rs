@@ -45,6 +45,18 @@ pub(super) fn relation(pick: &Stamp, other: &Stamp) -> Option<Rel> {
     })
 }
 
+/// Whether arrow `a` was received "before" it was sent, by the clocks of
+/// its two nodes: the receiver's local time at receipt is earlier than the
+/// sender's local time at the send. Physical clocks can disagree with
+/// causality; logical clocks cannot.
+pub(super) fn backwards(host: &Host, a: &Arrow) -> bool {
+    let nodes = host.sim.nodes();
+    a.died.is_none()
+        && a.arrive <= host.sim.now()
+        && nodes[a.to as usize].clock.local_at(a.arrive)
+            < nodes[a.from as usize].clock.local_at(a.ev.time)
+}
+
 impl SpaceTime {
     /// The sends whose arrows cross the window, with how each ended.
     pub(super) fn arrows<'a>(host: &'a Host, t0: Micros, t1: Micros) -> Vec<Arrow<'a>> {

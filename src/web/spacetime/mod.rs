@@ -308,13 +308,25 @@ impl SpaceTime {
         let (t0, t1) = self.window(now);
         let (arrows, probe) = self.arrow_count(host);
         let causal = self.causal_counts(host);
+        let back = {
+            let (t0, t1) = self.window(now);
+            Self::arrows(host, t0, t1)
+                .iter()
+                .filter(|a| data::backwards(host, a))
+                .count()
+        };
         let label = format!(
-            "Space-time diagram: {} lanes, {} message arrows from {:.3} s to {:.3} s{}{}. Drag or use the arrow keys to pan, the wheel or up and down to zoom, F to follow the run.",
+            "Space-time diagram: {} lanes, {} message arrows from {:.3} s to {:.3} s{}{}{}. Drag or use the arrow keys to pan, the wheel or up and down to zoom, F to follow the run.",
             host.settings.nodes,
             arrows,
             t0 as f64 / 1e6,
             t1 as f64 / 1e6,
             if self.end.is_none() { ", following the run" } else { "" },
+            if back > 0 {
+                format!("; {back} received before they were sent, by their nodes' own clocks (marked «)")
+            } else {
+                String::new()
+            },
             causal.map_or(String::new(), |(p, f, c)| format!(
                 "; picked event: {p} events in its causal past, {f} in its future, {c} concurrent"
             ))
@@ -323,12 +335,12 @@ impl SpaceTime {
         html! {
             <section class="spacetime" aria-label="Space-time diagram">
                 <canvas ref={self.canvas.clone()} class="spacetime-canvas" data-testid="spacetime" tabindex="0"
-                    role="img" aria-label={label} data-arrows={arrows.to_string()} data-probe={probe} data-event-probe={event_probe} data-lanes={host.settings.nodes.to_string()}
+                    role="img" aria-label={label} data-arrows={arrows.to_string()} data-backwards={back.to_string()} data-probe={probe} data-event-probe={event_probe} data-lanes={host.settings.nodes.to_string()}
                     onmousedown={on.down.clone()} onmousemove={on.moved.clone()} onmouseup={on.up.clone()}
                     onmouseleave={on.leave.clone()} onkeydown={on.key.clone()}></canvas>
                 <p class="st-hint" aria-hidden="true">
                     { if self.end.is_none() { "following the run · " } else { "panned · F to follow · " } }
-                    { "drag to pan · wheel to zoom · click an arrow or a lane to select it, the time axis to go there" }
+                    { "drag to pan · wheel to zoom · click an arrow or a lane to select it, the time axis to go there · « received before it was sent, by the nodes' own clocks" }
                 </p>
             </section>
         }

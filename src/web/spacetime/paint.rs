@@ -3,7 +3,7 @@
 
 use super::super::draw::{shape_of, Palette, Shape};
 use super::super::host::{Host, Selection};
-use super::data::{relation, Arrow, Rel};
+use super::data::{backwards, relation, Arrow, Rel};
 use super::{SpaceTime, ARROW_BUDGET, BOTTOM, LEFT, RIGHT, TOP};
 use crate::sim::{Command, DropReason, Micros, Note, TraceKind};
 use wasm_bindgen::JsCast;
@@ -266,6 +266,19 @@ impl SpaceTime {
         }
         self.paint_marks(&c, host, t0, t1, pal);
         self.paint_events(&c, host, &arrows, t0, pal);
+        // Received "before" it was sent, by the two nodes' own clocks: «.
+        if arrows.len() <= 1500 {
+            c.set_fill_style_str(pal.omit);
+            c.set_font("bold 13px system-ui, sans-serif");
+            c.set_text_align("center");
+            for a in arrows.iter().filter(|a| backwards(host, a)) {
+                let _ = c.fill_text(
+                    "«",
+                    self.x(a.arrive, t0) - 8.0,
+                    self.y(a.to, host.settings.nodes) + 4.0,
+                );
+            }
+        }
         c.restore();
         // The current instant: the same cursor as the timeline's.
         if now >= t0 && now <= t1 {
