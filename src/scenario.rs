@@ -52,6 +52,8 @@ pub struct Scenario {
     pub recorded: Vec<RecordedCommand>,
     /// Open the run paused at this point (events processed, time) instead of at 0.
     pub upto: Option<(u64, Micros)>,
+    /// Which pictures to show (a file may ask; in a URL it is the page's `view`).
+    pub view: Option<View>,
 }
 
 impl Scenario {
@@ -215,6 +217,7 @@ impl Scenario {
                     })
                     .collect(),
             ),
+            view: self.view.map(ViewName),
             recorded: List(
                 self.recorded
                     .iter()
@@ -288,6 +291,7 @@ impl Scenario {
         if let Some(Text(d)) = file.description {
             sc.description = d;
         }
+        sc.view = file.view.map(|v| v.0);
         for (field, max, text) in [
             ("title", MAX_TITLE, &sc.title),
             ("description", MAX_DESCRIPTION, &sc.description),
@@ -389,6 +393,9 @@ struct FileV1 {
     config: Option<Map<String, Value>>,
     #[serde(default)]
     script: List<ScriptStep>,
+    /// The pictures to show: ring, spacetime or both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    view: Option<ViewName>,
     #[serde(default, skip_serializing_if = "List::is_empty")]
     recorded: List<RecordedStep>,
 }
@@ -458,6 +465,27 @@ json_field!(Seconds(f64), |v| match v {
         shown(other)
     )),
 });
+
+/// Which pictures to show.
+struct ViewName(View);
+impl<'de> Deserialize<'de> for ViewName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(v) if v == "ring" => Ok(ViewName(View::Ring)),
+            Value::String(v) if v == "spacetime" => Ok(ViewName(View::SpaceTime)),
+            Value::String(v) if v == "both" => Ok(ViewName(View::Both)),
+            other => Err(serde::de::Error::custom(format!(
+                "expected ring, spacetime or both, got {}",
+                shown(&other)
+            ))),
+        }
+    }
+}
+impl Serialize for ViewName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.name().serialize(s)
+    }
+}
 
 /// A whole number ≥ 0 (an event count, microseconds).
 struct Count(u64);

@@ -213,6 +213,7 @@ fn random_configurations_survive_the_url_and_the_file_and_replay_identically() {
             script,
             recorded: live.commands().to_vec(),
             upto: Some((live.stats().events, live.now())),
+            view: None,
         };
         let query = sc.to_query();
         let (back, errors) =
@@ -229,6 +230,22 @@ fn random_configurations_survive_the_url_and_the_file_and_replay_identically() {
                 ..sc.clone()
             },
             "seed {seed}: file round trip"
+        );
+        // A file may also ask for the pictures to show.
+        let views = [
+            distsim::scenario::View::Ring,
+            distsim::scenario::View::SpaceTime,
+            distsim::scenario::View::Both,
+        ];
+        let with_view = Scenario {
+            upto: None,
+            view: Some(views[(seed % 3) as usize]),
+            ..sc.clone()
+        };
+        assert_eq!(
+            Scenario::from_json(&with_view.to_json()).unwrap(),
+            with_view,
+            "seed {seed}: file round trip with a view"
         );
 
         // Same configuration, same actions: same digest, live vs decoded.

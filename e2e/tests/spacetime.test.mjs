@@ -148,3 +148,17 @@ test('with skewed clocks some messages arrive "before" they were sent by local c
   const exact = await count('?nodes=4&seed=5&paused=1&view=spacetime&offset=0&drift=0&latency=constant&lat_mean=20');
   assert.equal(exact.n, 0, 'with exact clocks, never');
 });
+
+test('a scenario file can ask for the space-time diagram, and saving keeps the view', async () => {
+  const { page, errors } = await openRing(browser, server.url, '?nodes=3&seed=2&paused=1');
+  assert.equal(await page.locator('[data-testid=spacetime]').count(), 0);
+  const file = { format: 'distsim-scenario', version: 1, title: 'Lanes', config: { nodes: 3 }, view: 'both' };
+  await page.setInputFiles('[data-testid=f-file]', { name: 'lanes.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await page.waitForSelector('[data-testid=spacetime]');
+  assert.equal(await page.locator('[data-testid=canvas]').count(), 1, 'both pictures');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-setup]')]);
+  const saved = JSON.parse(fs.readFileSync(await dl.path(), 'utf8'));
+  assert.equal(saved.view, 'both');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

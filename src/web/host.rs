@@ -166,6 +166,9 @@ impl Host {
     pub fn load(&mut self, sc: Scenario) {
         self.adopt_settings(sc.settings.clone());
         self.speed = self.settings.speed;
+        if let Some(v) = sc.view {
+            self.page.view = v;
+        }
         let upto = sc.upto;
         self.setup = Scenario { upto: None, ..sc };
         self.playing = if self.page.embed {

@@ -34,6 +34,8 @@ impl Host {
             script,
             recorded,
             upto: at_moment.then(|| (self.sim.stats().events, self.sim.now())),
+            // A link carries the view as a page option (`view=`).
+            view: None,
         }
     }
 
@@ -106,6 +108,7 @@ impl Host {
             },
             recorded,
             upto: None,
+            view: (self.page.view != crate::scenario::View::Ring).then_some(self.page.view),
             ..self.setup.clone()
         }
     }

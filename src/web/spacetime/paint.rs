@@ -89,6 +89,18 @@ impl SpaceTime {
                 });
                 let _ = c.fill_text(&format!("n{i}"), LEFT - 6.0, y + 3.5);
             }
+            // Its own clock's reading at the cursor, under its name (no global clock).
+            if lane >= 30.0 {
+                let local = host.sim.nodes()[i as usize].clock.local_at(now);
+                c.set_font("9px ui-monospace, monospace");
+                c.set_fill_style_str(pal.label);
+                let _ = c.fill_text(&format!("{:.3}", local as f64 / 1e6), LEFT - 4.0, y + 14.0);
+                c.set_font(if lane >= 12.0 {
+                    "11px system-ui, sans-serif"
+                } else {
+                    "9px system-ui, sans-serif"
+                });
+            }
         }
         // While a node is down its lane is a thick dashed grey line.
         let _ = c.set_line_dash(&dash(&[3.0, 4.0]));
