@@ -141,3 +141,22 @@ test('a message in flight can be dropped, delayed or duplicated by hand; the lin
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('jump to a marked moment: the start, or right after any action', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?scenario=crash&speed=8');
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=time]').textContent) > 6, null, { timeout: 20000 });
+  await page.click('[data-testid=play]'); // pause
+  const jump = page.getByRole('combobox', { name: /jump to a moment/i });
+  const options = await jump.locator('option').allTextContents();
+  const crash = options.find((o) => /crash n2/.test(o));
+  assert.ok(crash, `the scripted crash is a mark: ${options.join(' | ')}`);
+  await jump.selectOption({ label: crash });
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=time]').textContent) === 3);
+  assert.match(await page.getAttribute('[data-testid=node-2]', 'aria-label'), /crashed/, 'right after the crash');
+  assert.equal(await page.locator('[data-testid=behind]').count(), 1);
+  await jump.selectOption({ label: 'the start' });
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=time]').textContent) === 0);
+  assert.match(await page.getAttribute('[data-testid=node-2]', 'aria-label'), /up/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -351,6 +351,33 @@ impl Host {
         self.seek_to(sim);
     }
 
+    /// Goes to the moment right after an action applied after `events`
+    /// events at time `at` (the timeline's "jump to").
+    pub fn seek_point(&mut self, events: u64, at: u64) {
+        let sim = self.timeline.seek_events(events, at);
+        self.seek_to(sim);
+    }
+
+    /// The moments worth jumping to: every action of the run so far or still
+    /// ahead on its branch, and the scenario's applied script steps, in order:
+    /// (events before it, time, what).
+    pub fn marks(&self) -> Vec<(u64, u64, String)> {
+        let mut marks: Vec<(u64, u64, String)> = self
+            .sim
+            .commands()
+            .iter()
+            .map(|c| (c.after_events, c.at, c.cmd.to_string()))
+            .collect();
+        let applied = self.sim.actions_applied();
+        marks.extend(
+            self.timeline.actions()[applied.min(self.timeline.actions().len())..]
+                .iter()
+                .map(|c| (c.after_events, c.at, c.cmd.to_string())),
+        );
+        marks.sort_by_key(|m| (m.0, m.1));
+        marks
+    }
+
     /// Goes back one event (←).
     pub fn step_back(&mut self) {
         let events = self.sim.stats().events;

@@ -16,6 +16,8 @@ pub enum Intent {
     SeekStart,
     /// Go to this true time of the run (µs), on the timeline.
     SeekTime(u64),
+    /// Go to the moment right after an action: (events before it, its time).
+    SeekPoint(u64, u64),
     /// Start the run again from its setup (R).
     Reset,
     Speed(f64),

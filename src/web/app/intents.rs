@@ -41,6 +41,7 @@ impl App {
             Intent::StepBack => host.step_back(),
             Intent::SeekStart => host.seek_start(),
             Intent::SeekTime(t) => host.seek_time(t),
+            Intent::SeekPoint(e, t) => host.seek_point(e, t),
             Intent::Reset => host.restart(),
             Intent::Speed(s) => host.speed = s.clamp(SPEED_RANGE.0, SPEED_RANGE.1),
             Intent::ToggleHelp => self.help = !self.help,

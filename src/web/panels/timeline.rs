@@ -29,6 +29,26 @@ pub fn timeline_bar(p: &PanelProps) -> Html {
         })
     };
     let secs = |us: u64| format!("{:.3}", us as f64 / 1e6);
+    let marks = host.marks();
+    let violation = host.sim.metrics().first_violation.is_some();
+    let jump = {
+        let on = p.on.clone();
+        Callback::from(move |e: Event| {
+            let v = super::super::form::select_value(&e);
+            e.target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .set_value("");
+            let intent = match v.as_str() {
+                "start" => Some(Intent::SeekStart),
+                "violation" => Some(Intent::JumpToViolation),
+                other => other
+                    .split_once('@')
+                    .and_then(|(a, b)| Some(Intent::SeekPoint(a.parse().ok()?, b.parse().ok()?))),
+            };
+            if let Some(i) = intent {
+                on.emit(i);
+            }
+        })
+    };
     html! {
         <div class="timeline" role="group" aria-label="Timeline">
             <button data-testid="seek-start" aria-keyshortcuts="Home" aria-label="Back to the start of the run (Home)"
@@ -40,6 +60,16 @@ pub fn timeline_bar(p: &PanelProps) -> Html {
                 aria-label="Run timeline: drag to go back or forward in time"
                 aria-valuetext={format!("{} s of {} s", secs(now), secs(end))} />
             <span class="tl-time mono" data-testid="timeline-time">{ format!("{} / {} s", secs(now), secs(end)) }</span>
+            <select class="tl-jump" data-testid="jump" aria-label="Jump to a moment of the run" onchange={jump}>
+                <option value="" selected=true disabled=true>{ "Jump to…" }</option>
+                <option value="start">{ "the start" }</option>
+                { for marks.iter().map(|(e, t, what)| html! {
+                    <option value={format!("{e}@{t}")}>{ format!("{} s: {}", secs(*t), what) }</option>
+                }) }
+                if violation {
+                    <option value="violation">{ "the first broken guarantee" }</option>
+                }
+            </select>
             <div class="views" role="group" aria-label="Picture">
                 { for [(View::Ring, "Ring"), (View::SpaceTime, "Space-time"), (View::Both, "Both")].into_iter().map(|(v, label)| {
                     let on = p.on.clone();
