@@ -60,7 +60,7 @@ pub fn timeline_bar(p: &PanelProps) -> Html {
                 aria-label="Run timeline: drag to go back or forward in time"
                 aria-valuetext={format!("{} s of {} s", secs(now), secs(end))} />
             <span class="tl-time mono" data-testid="timeline-time">{ format!("{} / {} s", secs(now), secs(end)) }</span>
-            <select class="tl-jump" data-testid="jump" aria-label="Jump to a moment of the run" onchange={jump}>
+            <select class="tl-jump" data-testid="jump-to" aria-label="Jump to a moment of the run" onchange={jump}>
                 <option value="" selected=true disabled=true>{ "Jump to…" }</option>
                 <option value="start">{ "the start" }</option>
                 { for marks.iter().map(|(e, t, what)| html! {
