@@ -29,6 +29,20 @@ fn hb_sim(
     )
 }
 
+/// A fixed timeout and a phi accrual detector, for heartbeats every 500 ms.
+fn both_detectors() -> [DetectorKind; 2] {
+    [
+        DetectorKind::FixedTimeout { timeout: 1_500_000 },
+        DetectorKind::PhiAccrual {
+            threshold: 8.0,
+            window: 100,
+            min_std: 100_000,
+            pause: 500_000,
+            first_estimate: 500_000,
+        },
+    ]
+}
+
 /// Akka's CDF approximation, written out independently of the crate: the
 /// logistic 1 / (1 + exp(-y (1.5976 + 0.070566 y^2))), phi = -log10(1 - F).
 fn phi_independent(elapsed: f64, intervals: &[f64], min_std: f64, pause: f64) -> f64 {
@@ -326,16 +340,7 @@ fn partial_synchrony_stops_false_suspicions_after_gst() {
 
 #[test]
 fn completeness_every_crashed_node_is_eventually_suspected_by_every_correct_node() {
-    let kinds = [
-        DetectorKind::FixedTimeout { timeout: 1_500_000 },
-        DetectorKind::PhiAccrual {
-            threshold: 8.0,
-            window: 100,
-            min_std: 100_000,
-            pause: 500_000,
-            first_estimate: 500_000,
-        },
-    ];
+    let kinds = both_detectors();
     for kind in kinds {
         for seed in 0u64..30 {
             let net = NetConfig {
@@ -473,16 +478,7 @@ fn lazy_timer_queue_and_closed_form_phi_give_the_same_runs_as_before() {
 /// again, by both detectors. Slow and dead look the same to a timeout.
 #[test]
 fn the_adversary_makes_every_detector_suspect_live_nodes_every_round() {
-    let kinds = [
-        DetectorKind::FixedTimeout { timeout: 1_500_000 },
-        DetectorKind::PhiAccrual {
-            threshold: 8.0,
-            window: 100,
-            min_std: 100_000,
-            pause: 500_000,
-            first_estimate: 500_000,
-        },
-    ];
+    let kinds = both_detectors();
     for kind in kinds {
         for seed in 0u64..5 {
             let mut sim = hb_sim(

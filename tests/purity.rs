@@ -23,12 +23,21 @@ fn sim_core_imports_nothing_impure() {
     let dir = root.join("src/sim");
     let mut checked = 0;
     // The core, and the pure readers and writers beside it (settings, scenarios).
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    // Every file in those folders, subfolders included.
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(&dir, &mut paths);
+    walk(&root.join("src/scenario"), &mut paths);
     paths.push(root.join("src/params.rs"));
-    paths.push(root.join("src/scenario.rs"));
     paths.push(root.join("src/library.rs"));
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();

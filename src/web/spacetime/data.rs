@@ -58,6 +58,24 @@ pub(super) fn backwards(host: &Host, a: &Arrow) -> bool {
 }
 
 impl SpaceTime {
+    /// Where arrow `a` is drawn now: from its send to where it is (its
+    /// receipt, its death, or in flight at `now`), as (x0, y0, x1, y1).
+    pub(super) fn segment(
+        &self,
+        a: &Arrow,
+        t0: Micros,
+        n: u32,
+        now: Micros,
+    ) -> (f64, f64, f64, f64) {
+        let (x0, y0) = (self.x(a.ev.time, t0), self.y(a.from, n));
+        let t = a.died.map_or(a.arrive, |(t, _)| t).min(now);
+        let f = (t.saturating_sub(a.depart) as f64
+            / (a.arrive.max(a.depart + 1) - a.depart) as f64)
+            .clamp(0.0, 1.0);
+        let yt = self.y(a.to, n);
+        (x0, y0, self.x(t, t0), y0 + (yt - y0) * f)
+    }
+
     /// The sends whose arrows cross the window, with how each ended.
     pub(super) fn arrows<'a>(host: &'a Host, t0: Micros, t1: Micros) -> Vec<Arrow<'a>> {
         let mut died: BTreeMap<u64, (Micros, DropReason)> = BTreeMap::new();
@@ -172,10 +190,8 @@ impl SpaceTime {
     }
 
     /// Where a receive event in the middle of the view is ("x,y"), for tests.
-    pub(super) fn event_probe(&self, host: &Host) -> String {
-        let (t0, t1) = self.window(host.sim.now());
-        let arrows = Self::arrows(host, t0, t1);
-        let evs = self.events(host, &arrows, t0);
+    pub(super) fn event_probe(&self, host: &Host, arrows: &[Arrow], t0: Micros) -> String {
+        let evs = self.events(host, arrows, t0);
         evs.get(evs.len() / 2)
             .map(|(x, y, ..)| format!("{x:.1},{y:.1}"))
             .unwrap_or_default()
@@ -183,13 +199,16 @@ impl SpaceTime {
 
     /// How many events in view are in the picked event's past, future, or
     /// concurrent with it (None without vector clocks).
-    pub fn causal_counts(&self, host: &Host) -> Option<(usize, usize, usize)> {
+    pub(super) fn causal_counts(
+        &self,
+        host: &Host,
+        arrows: &[Arrow],
+        t0: Micros,
+    ) -> Option<(usize, usize, usize)> {
         let pick = host.event.as_ref()?;
         pick.stamp.vector.as_ref()?;
-        let (t0, t1) = self.window(host.sim.now());
-        let arrows = Self::arrows(host, t0, t1);
         let (mut p, mut f, mut c) = (0, 0, 0);
-        for (.., st, _, _, _) in self.events(host, &arrows, t0) {
+        for (.., st, _, _, _) in self.events(host, arrows, t0) {
             match relation(&pick.stamp, st)? {
                 Rel::Past => p += 1,
                 Rel::Future => f += 1,

@@ -194,16 +194,20 @@ impl SpaceTime {
 impl SpaceTime {
     /// What is under the pointer: a message arrow, a lane, or the time axis.
     pub fn hit(&self, host: &Host, x: f64, y: f64) -> Option<Hit> {
+        let (t0, t1) = self.window(host.sim.now());
+        self.hit_in(host, &Self::arrows(host, t0, t1), t0, x, y)
+    }
+
+    /// [`SpaceTime::hit`] among `arrows`, the window's (starting at `t0`).
+    fn hit_in(&self, host: &Host, arrows: &[Arrow], t0: Micros, x: f64, y: f64) -> Option<Hit> {
         let now = host.sim.now();
-        let (t0, t1) = self.window(now);
         if y < TOP {
             return Some(Hit::Time(self.time_at(x, t0).min(now)));
         }
         let n = host.settings.nodes;
         let mut best: Option<(f64, &Arrow)> = None;
-        let arrows = Self::arrows(host, t0, t1);
         let picked = self
-            .events(host, &arrows, t0)
+            .events(host, arrows, t0)
             .into_iter()
             .map(|(ex, ey, st, node, time, what)| ((ex - x).hypot(ey - y), st, node, time, what))
             .filter(|e| e.0 <= 6.0)
@@ -216,14 +220,8 @@ impl SpaceTime {
                 what,
             })));
         }
-        for a in &arrows {
-            let (x0, y0) = (self.x(a.ev.time, t0), self.y(a.from, n));
-            let t = a.died.map_or(a.arrive, |(t, _)| t).min(now);
-            let f = (t.saturating_sub(a.depart) as f64
-                / (a.arrive.max(a.depart + 1) - a.depart) as f64)
-                .clamp(0.0, 1.0);
-            let (yt, yf) = (self.y(a.to, n), y0);
-            let (x1, y1) = (self.x(t, t0), yf + (yt - yf) * f);
+        for a in arrows {
+            let (x0, y0, x1, y1) = self.segment(a, t0, n, now);
             let d = seg_dist(x, y, x0, y0, x1, y1);
             if d <= 5.0 && best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, a));
@@ -249,16 +247,14 @@ impl SpaceTime {
         (lane >= 0.0 && (lane as u32) < n).then_some(Hit::Node(lane as u32))
     }
 
-    /// How many arrows the window shows, and where the latest delivered one
-    /// is ("x,y,id" at its middle), for the canvas's label and tests.
-    pub fn arrow_count(&self, host: &Host) -> (usize, String) {
+    /// Where the latest delivered arrow that a click selects is ("x,y,id" at
+    /// its middle), for tests.
+    fn probe(&self, host: &Host, arrows: &[Arrow], t0: Micros) -> String {
         let now = host.sim.now();
-        let (t0, t1) = self.window(now);
         let n = host.settings.nodes;
-        let arrows = Self::arrows(host, t0, t1);
         // The middle of a recent delivered arrow that a click there selects
         // (not crossed there by another one).
-        let probe = arrows
+        arrows
             .iter()
             .rev()
             .filter(|a| a.died.is_none() && a.arrive <= now)
@@ -267,15 +263,14 @@ impl SpaceTime {
                 let (x0, y0) = (self.x(a.ev.time, t0), self.y(a.from, n));
                 let (x1, y1) = (self.x(a.arrive, t0), self.y(a.to, n));
                 let (x, y) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-                match self.hit(host, x, y) {
+                match self.hit_in(host, arrows, t0, x, y) {
                     Some(Hit::Message(f)) if f.id == a.id && f.dup == a.dup => {
                         Some(format!("{x:.1},{y:.1},{}", a.id))
                     }
                     _ => None,
                 }
             })
-            .unwrap_or_default();
-        (arrows.len(), probe)
+            .unwrap_or_default()
     }
 }
 
@@ -306,15 +301,13 @@ impl SpaceTime {
     pub fn view(&self, host: &Host, on: &DiagramCallbacks) -> Html {
         let now = host.sim.now();
         let (t0, t1) = self.window(now);
-        let (arrows, probe) = self.arrow_count(host);
-        let causal = self.causal_counts(host);
-        let back = {
-            let (t0, t1) = self.window(now);
-            Self::arrows(host, t0, t1)
-                .iter()
-                .filter(|a| data::backwards(host, a))
-                .count()
-        };
+        // One pass over the window's trace serves the label and the probes
+        // (this renders a few times a second, not per frame).
+        let shown = Self::arrows(host, t0, t1);
+        let arrows = shown.len();
+        let probe = self.probe(host, &shown, t0);
+        let causal = self.causal_counts(host, &shown, t0);
+        let back = shown.iter().filter(|a| data::backwards(host, a)).count();
         let label = format!(
             "Space-time diagram: {} lanes, {} message arrows from {:.3} s to {:.3} s{}{}{}. Drag or use the arrow keys to pan, the wheel or up and down to zoom, F to follow the run.",
             host.settings.nodes,
@@ -331,7 +324,7 @@ impl SpaceTime {
                 "; picked event: {p} events in its causal past, {f} in its future, {c} concurrent"
             ))
         );
-        let event_probe = self.event_probe(host);
+        let event_probe = self.event_probe(host, &shown, t0);
         html! {
             <section class="spacetime" aria-label="Space-time diagram">
                 <canvas ref={self.canvas.clone()} class="spacetime-canvas" data-testid="spacetime" tabindex="0"

@@ -267,13 +267,9 @@ impl SpaceTime {
             c.set_stroke_style_str(pal.select);
             c.set_line_width(3.0);
             c.begin_path();
-            c.move_to(self.x(a.ev.time, t0), self.y(a.from, n));
-            let t = a.died.map_or(a.arrive, |(t, _)| t).min(now);
-            let f = (t.saturating_sub(a.depart) as f64
-                / (a.arrive.max(a.depart + 1) - a.depart) as f64)
-                .clamp(0.0, 1.0);
-            let (yf, yt) = (self.y(a.from, n), self.y(a.to, n));
-            c.line_to(self.x(t, t0), yf + (yt - yf) * f);
+            let (x0, y0, x1, y1) = self.segment(a, t0, n, now);
+            c.move_to(x0, y0);
+            c.line_to(x1, y1);
             c.stroke();
         }
         self.paint_marks(&c, host, t0, t1, pal);

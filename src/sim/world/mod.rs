@@ -12,6 +12,11 @@ use super::{Command, Micros, NodeId, Tamper};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
+mod history;
+mod logical;
+
+use logical::Logical;
+
 /// How far nodes' clocks may be from true time. Each node draws its own offset
 /// and drift uniformly within these bounds from the seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -380,15 +385,6 @@ pub struct Sim<P: Protocol> {
     send_stamp: Option<Stamp>,
 }
 
-/// Every node's Lamport clock and, optionally, vector clock, kept by the
-/// simulator around the protocol: a send, a receipt and a timer firing are
-/// each an event of its node; a message carries its sender's clocks.
-#[derive(Clone, Debug)]
-struct Logical {
-    lamport: Vec<u64>,
-    vector: Option<Vec<Vec<u32>>>,
-}
-
 impl<P: Protocol> Sim<P> {
     /// A new run at time 0: clocks drawn from the seed, every node started.
     pub fn new(config: SimConfig, protocol: P) -> Self {
@@ -500,141 +496,6 @@ impl<P: Protocol> Sim<P> {
                 .iter()
                 .map(|(at, c)| Planned::At(*at, c.clone())),
         )
-    }
-
-    /// Takes the planned exact commands (recorded ones waiting to be replayed)
-    /// out of the plan, leaving the scenario's timed script. Going back in time
-    /// and acting forks the run: these are the later actions it drops.
-    pub fn take_planned_exact(&mut self) -> Vec<RecordedCommand> {
-        self.plan_exact.drain(..).collect()
-    }
-
-    /// How many recorded commands did not come from the scenario's script:
-    /// on one branch of a run these are always a prefix of the same list of
-    /// actions (see `Timeline`).
-    pub fn actions_applied(&self) -> usize {
-        self.sources
-            .iter()
-            .filter(|s| **s != Source::Script)
-            .count()
-    }
-
-    /// This simulator's state as a snapshot to resume from: everything but the
-    /// trace's kept events (the digest and count stay) and the recorded
-    /// commands still to replay (a `Timeline` plans those itself).
-    pub fn snapshot(&self) -> Self {
-        Sim {
-            config: self.config.clone(),
-            protocol: self.protocol.clone(),
-            rng: self.rng.clone(),
-            now: self.now,
-            seq: self.seq,
-            queue: self.queue.clone(),
-            nodes: self.nodes.clone(),
-            net: self.net.clone(),
-            flights: self.flights.clone(),
-            next_msg: self.next_msg,
-            trace: self.trace.without_events(),
-            commands: self.commands.clone(),
-            stats: self.stats,
-            out: Out::default(),
-            metrics: self.metrics.clone(),
-            fd_metrics: self.fd_metrics.clone(),
-            replay_log: self.replay_log.clone(),
-            plan_exact: VecDeque::new(),
-            plan_timed: self.plan_timed.clone(),
-            plan_refused: Vec::new(),
-            sources: self.sources.clone(),
-            logical: self.logical.clone(),
-            send_stamp: None,
-        }
-    }
-
-    /// Keeps Lamport clocks (and vector clocks, with `vector`) from now on,
-    /// stamping sends, receipts and timer firings in the trace. Vector clocks
-    /// cost O(n) per message.
-    pub fn keep_logical_clocks(&mut self, vector: bool) {
-        let n = self.nodes.len();
-        self.logical = Some(Logical {
-            lamport: vec![0; n],
-            vector: vector.then(|| vec![vec![0; n]; n]),
-        });
-    }
-
-    /// Node `i`'s logical clocks now, if kept: Lamport, and the vector.
-    pub fn logical_clock(&self, i: u32) -> Option<(u64, Option<&[u32]>)> {
-        let l = self.logical.as_ref()?;
-        Some((
-            *l.lamport.get(i as usize)?,
-            l.vector.as_ref().map(|v| v[i as usize].as_slice()),
-        ))
-    }
-
-    /// A local event at node `i` (a send, a timer firing): its clocks tick.
-    fn tick(&mut self, i: u32) -> Option<Stamp> {
-        let l = self.logical.as_mut()?;
-        let i = i as usize;
-        l.lamport[i] += 1;
-        let vector = l.vector.as_mut().map(|v| {
-            v[i][i] += 1;
-            std::rc::Rc::from(v[i].as_slice())
-        });
-        Some(Stamp {
-            lamport: l.lamport[i],
-            vector,
-        })
-    }
-
-    /// Node `i` receives a message stamped `m`: max, then tick.
-    fn merge(&mut self, i: u32, m: Option<&Stamp>) -> Option<Stamp> {
-        let l = self.logical.as_mut()?;
-        let i = i as usize;
-        if let Some(m) = m {
-            l.lamport[i] = l.lamport[i].max(m.lamport);
-            if let (Some(v), Some(mv)) = (l.vector.as_mut(), m.vector.as_ref()) {
-                for (a, b) in v[i].iter_mut().zip(mv.iter()) {
-                    *a = (*a).max(*b);
-                }
-            }
-        }
-        self.tick(i as u32)
-    }
-
-    /// The slab slot of message copy (`id`, `dup`) if it is in flight and not
-    /// already doomed. O(messages in flight): a user action, not a step.
-    fn flight_slot(&self, id: u64, dup: bool) -> Option<u32> {
-        let now = self.now;
-        self.flights
-            .slots
-            .iter()
-            .position(|f| {
-                f.as_ref().is_some_and(|f| {
-                    f.id == id && f.dup == dup && f.lost.is_none() && f.arrive > now
-                })
-            })
-            .map(|i| i as u32)
-    }
-
-    /// A rough size of this simulator's state in bytes, for the snapshot budget.
-    pub fn approx_bytes(&self) -> usize {
-        use std::mem::size_of;
-        let n = self.nodes.len();
-        let states: usize = self
-            .nodes
-            .iter()
-            .map(|nd| {
-                size_of::<NodeSlot<P::State>>()
-                    + nd.timers.len() * size_of::<PendingTimer>()
-                    + nd.state
-                        .as_ref()
-                        .map_or(0, |st| self.protocol.approx_bytes(st))
-            })
-            .sum();
-        states
-            + self.queue.len() * size_of::<Entry>()
-            + self.flights.slots.len() * size_of::<Option<Flight<P::Msg>>>()
-            + n * n * 48 // link table and detector metrics
-            + self.commands.len() * size_of::<RecordedCommand>()
     }
 
     /// Drops every planned command not applied yet.
