@@ -557,6 +557,20 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// The message copy queue entry `e` delivers or drops, taken out of the
+    /// network at its time; None if the entry is stale (the copy was changed
+    /// by hand and has a newer entry).
+    fn take_flight(&mut self, e: Entry) -> Option<Flight<P::Msg>> {
+        let slot = e.what.low();
+        if self.flights.get(slot).is_none_or(|f| f.entry != e.seq) {
+            return None;
+        }
+        self.now = e.time;
+        let f = self.flights.remove(slot);
+        self.net.release(f.from, f.to);
+        Some(f)
+    }
+
     /// Processes events until `events` have been processed in all (or until idle).
     fn step_until_events(&mut self, events: u64) {
         while self.stats.events < events {
@@ -980,13 +994,9 @@ impl<P: Protocol> Sim<P> {
                 true
             }
             KIND_LOST => {
-                let slot = e.what.low();
-                if self.flights.get(slot).is_none_or(|f| f.entry != e.seq) {
+                let Some(f) = self.take_flight(e) else {
                     return false;
-                }
-                self.now = e.time;
-                let f = self.flights.remove(slot);
-                self.net.release(f.from, f.to);
+                };
                 let reason = f.lost.map(|(_, r)| r).unwrap_or(DropReason::Loss);
                 match reason {
                     DropReason::Partition => self.stats.blocked += 1,
@@ -996,13 +1006,9 @@ impl<P: Protocol> Sim<P> {
                 true
             }
             KIND_ARRIVE => {
-                let slot = e.what.low();
-                if self.flights.get(slot).is_none_or(|f| f.entry != e.seq) {
+                let Some(f) = self.take_flight(e) else {
                     return false;
-                }
-                self.now = e.time;
-                let f = self.flights.remove(slot);
-                self.net.release(f.from, f.to);
+                };
                 let to = f.to.0;
                 let b = self.nodes[to as usize].behaviour;
                 let reason = if self.net.is_cut(f.from, f.to) {
