@@ -435,6 +435,98 @@ fn running_completeness_and_accuracy_equal_a_recount_after_every_event() {
     }
 }
 
+/// The timeline's "jump to a suspicion" moments: every time a node that no
+/// up node suspected becomes suspected, recorded with the event that did it,
+/// equal to a recount from the trace's notes, crashes and restarts.
+#[test]
+fn first_suspicions_equal_a_recount_from_the_trace() {
+    let (mut detections, mut mistakes) = (0, 0);
+    for seed in 0u64..6 {
+        let net = NetConfig {
+            loss: 0.05,
+            spikes: SystemModel::Asynchronous.spikes(),
+            ..NetConfig::default()
+        };
+        let kind = DetectorKind::FixedTimeout { timeout: 1_200_000 };
+        let mut sim = hb_sim(5, seed, net, ClockConfig::default(), 400_000, kind);
+        let plan: [(Micros, Command); 4] = [
+            (2_000_000, Command::Crash(NodeId(1))),
+            (4_000_000, Command::FailStop(NodeId(3))),
+            (6_000_000, Command::Recover(NodeId(1))),
+            (
+                7_000_000,
+                Command::CrashRecover {
+                    node: NodeId(0),
+                    after: 2_500_000,
+                    stable: false,
+                },
+            ),
+        ];
+        let mut next = 0;
+        let mut seen = 0;
+        while sim.now() < 14_000_000 {
+            if next < plan.len() && sim.now() >= plan[next].0 {
+                sim.apply(plan[next].1.clone()).unwrap();
+                next += 1;
+            }
+            let before = sim.stats().events;
+            sim.step();
+            let (firsts, _) = sim.detector_metrics().first_suspicions();
+            for f in &firsts[seen..] {
+                assert_eq!(f.after_events, before, "seed {seed}: {f:?} names its event");
+            }
+            seen = firsts.len();
+        }
+        // The recount: who is up, who suspects whom, from the trace alone.
+        let n = 5;
+        let mut up = [true; 5];
+        let mut suspects = [[false; 5]; 5];
+        let mut want = Vec::new();
+        for e in sim.trace().all().expect("trace_all") {
+            match &e.kind {
+                TraceKind::Command(Command::Crash(x) | Command::FailStop(x))
+                | TraceKind::Command(Command::CrashRecover { node: x, .. }) => {
+                    up[x.0 as usize] = false
+                }
+                TraceKind::Command(Command::Recover(x)) | TraceKind::Restart { node: x, .. } => {
+                    up[x.0 as usize] = true;
+                    suspects[x.0 as usize] = [false; 5];
+                }
+                TraceKind::Note {
+                    note: Note::Suspect { observer, target },
+                    ..
+                } => {
+                    let (p, q) = (*observer as usize, *target as usize);
+                    let others = (0..n).filter(|&o| up[o] && suspects[o][q]).count();
+                    if up[p] && !suspects[p][q] && others == 0 {
+                        want.push((e.time, *observer, *target, up[q]));
+                    }
+                    suspects[p][q] = true;
+                }
+                TraceKind::Note {
+                    note: Note::Trust { observer, target },
+                    ..
+                } => suspects[*observer as usize][*target as usize] = false,
+                _ => {}
+            }
+        }
+        let (firsts, dropped) = sim.detector_metrics().first_suspicions();
+        let got: Vec<_> = firsts
+            .iter()
+            .map(|f| (f.at, f.observer.0, f.target.0, f.target_up))
+            .collect();
+        assert_eq!(got, want, "seed {seed}");
+        assert_eq!(dropped, 0, "seed {seed}");
+        detections += got.iter().filter(|f| !f.3).count();
+        mistakes += got.iter().filter(|f| f.3).count();
+    }
+    // (A crashed node already suspected by mistake makes no new first.)
+    assert!(
+        detections > 3 && mistakes > 3,
+        "seeds 0..6: both detections of crashes ({detections}) and mistakes ({mistakes}) happened"
+    );
+}
+
 /// Runs with detectors (timers re-armed on every heartbeat) and with RPC
 /// retries give the digests the simulator gave when it queued a new entry at
 /// every re-arm (commit e3a69bd): the one-carrier-per-timer queue and the

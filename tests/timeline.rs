@@ -30,11 +30,24 @@ fn config(nodes: u32, seed: u64) -> SimConfig {
     }
 }
 
+/// Heartbeats with a fixed timeout or phi accrual (a short window, so that
+/// its sample logs, shared between snapshots, move to fresh logs often), or RPC.
 fn workload(seed: u64) -> Workload {
-    if seed % 2 == 0 {
+    if seed % 4 == 0 {
         Workload::Heartbeat(Heartbeat {
             interval: 300_000,
             detector: Some(DetectorKind::FixedTimeout { timeout: 900_000 }),
+        })
+    } else if seed % 4 == 2 {
+        Workload::Heartbeat(Heartbeat {
+            interval: 300_000,
+            detector: Some(DetectorKind::PhiAccrual {
+                threshold: 3.0,
+                window: 5,
+                min_std: 20_000,
+                pause: 0,
+                first_estimate: 300_000,
+            }),
         })
     } else {
         Workload::Rpc(Rpc {
@@ -193,7 +206,7 @@ fn acting_in_the_past_forks_the_run_and_its_link_replays_the_fork() {
 fn snapshots_stay_within_their_budget() {
     let seed = 3;
     let mut sim = Sim::new(config(20, seed), workload(0));
-    let size = sim.snapshot().approx_bytes();
+    let size = sim.snapshot().approx_bytes(None);
     let budget = size * 10;
     let mut tl = Timeline::new(&sim, 200, budget);
     for i in 1..=400u64 {
@@ -224,4 +237,109 @@ fn replay_to_cfg(cfg: SimConfig, events: u64) -> Sim<Workload> {
     let mut sim = Sim::new(cfg, workload(0));
     sim.run_to_point(events, 0);
     sim
+}
+
+/// The timeline's "first suspicions": each is a moment to jump to where the
+/// target has just become suspected (and right before, nobody up suspected
+/// it), and a run taken back in time still offers the ones ahead of it.
+#[test]
+fn jumping_to_a_first_suspicion_lands_right_after_it() {
+    for seed in [2u64, 6, 10] {
+        let mut sim = Sim::new(config(5, seed), workload(seed));
+        sim.plan([Planned::At(1_500_000, Command::Crash(NodeId(2)))]);
+        let mut tl = Timeline::new(&sim, 300, usize::MAX);
+        for i in 1..=60u64 {
+            sim.run_until(i * 100_000);
+            tl.observe(&sim);
+        }
+        let firsts = tl.first_suspicions().to_vec();
+        assert_eq!(
+            firsts,
+            sim.detector_metrics().first_suspicions().0,
+            "seed {seed}"
+        );
+        assert!(
+            firsts.iter().any(|f| f.target == NodeId(2) && !f.target_up),
+            "seed {seed}: the crash of n2 was detected: {firsts:?}"
+        );
+        for f in &firsts {
+            let at = tl.seek_events(f.after_events + 1, f.at);
+            assert!(
+                at.detector_metrics().suspects(f.observer.0, f.target.0),
+                "seed {seed}: right after {f:?}"
+            );
+            let before = tl.seek_events(f.after_events, 0);
+            assert!(
+                (0..5).all(|p| !before.nodes()[p as usize].is_up()
+                    || !before.detector_metrics().suspects(p, f.target.0)),
+                "seed {seed}: nobody up suspected n{} right before {f:?}",
+                f.target.0
+            );
+        }
+        // Back to the start: the moments ahead are still offered.
+        let mut back = tl.seek_events(0, 0);
+        tl.observe(&back);
+        assert_eq!(tl.first_suspicions(), &firsts[..], "seed {seed}");
+        // Acting there forks: the moments ahead are gone with the branch.
+        tl.fork(&mut back);
+        back.apply(Command::Crash(NodeId(4))).unwrap();
+        tl.observe(&back);
+        assert!(tl.first_suspicions().is_empty(), "seed {seed}");
+    }
+}
+
+/// The space-time diagram shows any stretch of the past by replaying it from
+/// the snapshot before it: the replayed events are the run's own, index for
+/// index, and `kept_from` says from when a trace holds every event.
+#[test]
+fn a_stretch_of_the_past_replayed_from_a_snapshot_is_the_run_itself() {
+    let mut compared = 0;
+    for seed in 0u64..8 {
+        let mut cfg = config(5, seed);
+        cfg.trace_all = true; // the reference: every event of the live run
+        cfg.trace_ring = 200;
+        let mut rng = SimRng::new(seed ^ 0x5EED);
+        let mut sim = Sim::new(cfg, workload(seed));
+        let mut tl = Timeline::new(&sim, 150, usize::MAX);
+        let mut t = 0;
+        for _ in 0..40 {
+            t += 50_000 + rng.below(250_000);
+            sim.run_until(t);
+            tl.observe(&sim);
+            if rng.below(3) == 0 {
+                let _ = sim.apply(random_action(&mut rng, 5));
+                tl.observe(&sim);
+            }
+        }
+        let all = sim.trace().all().expect("trace_all").to_vec();
+        // The live ring lost its oldest events: it holds every event from kept_from on.
+        let kept = sim.trace().kept_from();
+        assert!(kept > 0, "seed {seed}: the ring of 200 overflowed");
+        let ring: Vec<_> = sim.trace().recent().cloned().collect();
+        let tail: Vec<_> = all.iter().filter(|e| e.time >= kept).cloned().collect();
+        assert!(ring.ends_with(&tail), "seed {seed}: the ring holds all from {kept}");
+        for _ in 0..6 {
+            let from = rng.below(sim.now());
+            let to = (from + rng.below(400_000)).min(sim.now());
+            let mut past = tl.resume_before(from);
+            assert!(past.now() <= from, "seed {seed}: a snapshot at or before {from}");
+            past.run_until(to);
+            let kept = past.trace().kept_from();
+            assert!(kept <= from || past.trace().recent().len() == 200, "seed {seed}");
+            let got: Vec<_> = past
+                .trace()
+                .recent()
+                .filter(|e| e.time >= kept.max(from) && e.time <= to)
+                .cloned()
+                .collect();
+            let want: Vec<_> = all
+                .iter()
+                .filter(|e| e.time >= kept.max(from) && e.time <= to)
+                .cloned()
+                .collect();
+            assert_eq!(got, want, "seed {seed}: events from {from} to {to}");
+            compared += got.len();
+        }
+    }
+    assert!(compared > 500, "only {compared} events compared");
 }

@@ -11,6 +11,7 @@
 
 use super::Micros;
 use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 /// Which detector a node runs, with its parameters (local µs).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -51,6 +52,17 @@ impl DetectorKind {
     }
 }
 
+/// The most samples one log holds: four windows, so that moving to a fresh
+/// log (copying the window) happens once per three windows' worth of
+/// heartbeats (a 10-minute run at the page's 100-node window, 200, needs
+/// none). A log grows as it fills; the budget counts it full.
+fn log_cap(kind: &DetectorKind) -> usize {
+    match kind {
+        DetectorKind::PhiAccrual { window, .. } => (*window as usize).max(1) * 4,
+        DetectorKind::FixedTimeout { .. } => 0,
+    }
+}
+
 /// Akka's approximation of -log10(1 - F(t)) for a normal distribution with
 /// the given mean and standard deviation (all in the same unit).
 pub fn phi(elapsed: f64, mean: f64, std: f64) -> f64 {
@@ -65,12 +77,98 @@ pub fn phi(elapsed: f64, mean: f64, std: f64) -> f64 {
     p.max(0.0) + 0.0 // and never a negative zero on screen
 }
 
+/// One window's inter-arrival samples (whole µs), kept in a log that
+/// snapshots of the run share: the samples are `log[start..end]`.
+///
+/// A log is only ever appended to; a copy of the run (a snapshot for going
+/// back in time) shares it and remembers its own `end`. So taking a snapshot
+/// copies no samples, and snapshots a few seconds apart share nearly all of
+/// theirs (at 100 nodes the windows were 14 MB a snapshot, see BENCHMARKS.md).
+/// When another copy has already appended past our `end` (a run resumed from
+/// an earlier snapshot) or the log is full, the window moves to a fresh log.
+/// The mutex is never contended (a log is used by one run at a time); it
+/// lets the runs sharing a log stay `Send`.
+#[derive(Clone, Debug)]
+struct Samples {
+    log: Arc<Mutex<Vec<u32>>>,
+    start: u32,
+    end: u32,
+}
+
+/// Samples at or above this are kept exactly beside the log (a heartbeat gap
+/// of 71 minutes and more); the log holds this marker in their place.
+const BIG: u32 = u32::MAX;
+
+impl Samples {
+    fn new() -> Self {
+        Samples {
+            log: Arc::new(Mutex::new(Vec::new())),
+            start: 0,
+            end: 0,
+        }
+    }
+
+    fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<u32>> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Appends `x`; a log holds at most `cap` samples.
+    fn push(&mut self, x: u32, cap: usize) {
+        let mut log = self.lock();
+        if log.len() == self.end as usize && log.len() < cap {
+            if log.len() == log.capacity() {
+                // Grow as a Vec would, but never past the cap (the budget counts it).
+                let len = log.len();
+                log.reserve_exact((len * 2).max(4).min(cap) - len);
+            }
+            log.push(x);
+            drop(log);
+            self.end += 1;
+            return;
+        }
+        let mut fresh = Vec::with_capacity(
+            (self.len() + 1)
+                .next_power_of_two()
+                .min(cap.max(self.len() + 1)),
+        );
+        fresh.extend_from_slice(&log[self.start as usize..self.end as usize]);
+        fresh.push(x);
+        drop(log);
+        self.end = fresh.len() as u32;
+        self.start = 0;
+        self.log = Arc::new(Mutex::new(fresh));
+    }
+
+    /// Removes and returns the oldest sample. Only called when non-empty.
+    fn pop(&mut self) -> u32 {
+        let x = self.lock()[self.start as usize];
+        self.start += 1;
+        x
+    }
+
+    /// The samples, oldest first.
+    fn to_vec(&self) -> Vec<u32> {
+        self.lock()[self.start as usize..self.end as usize].to_vec()
+    }
+}
+
 /// What an observer remembers about one peer's heartbeats.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct PeerHistory {
     /// Local time of the last heartbeat (or of the start of monitoring).
     pub last: i64,
-    intervals: VecDeque<f64>,
+    /// Akka's two seed samples still at the front of the window (0 to 2).
+    seeds: u8,
+    /// The observed inter-arrival times, after the seeds.
+    samples: Samples,
+    /// Samples of [`BIG`] or more, in order, exactly.
+    /// (Boxed: almost always absent, and n² histories are in every snapshot.)
+    #[allow(clippy::box_collection)] // the point: 8 bytes, not 32, when absent
+    big: Option<Box<VecDeque<f64>>>,
     sum: f64,
     sum_sq: f64,
     /// Whether the observer currently suspects the peer.
@@ -79,10 +177,46 @@ pub struct PeerHistory {
     pub heard: bool,
 }
 
+/// The seed samples around Akka's first estimate (standard deviation = estimate / 4).
+fn seeds(kind: &DetectorKind) -> [f64; 2] {
+    match kind {
+        DetectorKind::PhiAccrual { first_estimate, .. } => {
+            let m = *first_estimate as f64;
+            [m - m / 4.0, m + m / 4.0]
+        }
+        DetectorKind::FixedTimeout { .. } => [0.0; 2],
+    }
+}
+
+impl PartialEq for PeerHistory {
+    fn eq(&self, o: &Self) -> bool {
+        self.last == o.last
+            && self.seeds == o.seeds
+            && self.samples.to_vec() == o.samples.to_vec()
+            && self.big == o.big
+            && self.sum.to_bits() == o.sum.to_bits()
+            && self.sum_sq.to_bits() == o.sum_sq.to_bits()
+            && self.suspected == o.suspected
+            && self.heard == o.heard
+    }
+}
+
 impl PeerHistory {
-    /// Bytes held, heap included (the snapshot budget).
-    pub fn approx_bytes(&self) -> usize {
-        std::mem::size_of::<Self>() + self.intervals.capacity() * std::mem::size_of::<f64>()
+    /// Bytes held that `older` (the same peer's history in an earlier
+    /// snapshot) does not share, heap included: the snapshot budget. A log
+    /// is counted whole, at its most, by the first snapshot that holds it.
+    pub fn approx_bytes(&self, older: Option<&PeerHistory>, kind: &DetectorKind) -> usize {
+        let shared = older.is_some_and(|o| Arc::ptr_eq(&o.samples.log, &self.samples.log));
+        std::mem::size_of::<Self>()
+            + self
+                .big
+                .as_ref()
+                .map_or(0, |b| 32 + b.capacity() * std::mem::size_of::<f64>())
+            + if shared {
+                0
+            } else {
+                log_cap(kind) * std::mem::size_of::<u32>()
+            }
     }
 
     /// Starts monitoring at local time `now`, seeded as Akka does with two
@@ -90,26 +224,75 @@ impl PeerHistory {
     pub fn new(now: i64, kind: &DetectorKind) -> Self {
         let mut h = PeerHistory {
             last: now,
-            intervals: VecDeque::new(),
+            seeds: 0,
+            samples: Samples::new(),
+            big: None,
             sum: 0.0,
             sum_sq: 0.0,
             suspected: false,
             heard: false,
         };
-        if let DetectorKind::PhiAccrual { first_estimate, .. } = kind {
-            let m = *first_estimate as f64;
-            h.push(m - m / 4.0, usize::MAX);
-            h.push(m + m / 4.0, usize::MAX);
+        if let DetectorKind::PhiAccrual { .. } = kind {
+            for x in seeds(kind) {
+                h.sum += x;
+                h.sum_sq += x * x;
+            }
+            h.seeds = 2;
         }
         h
     }
 
-    fn push(&mut self, x: f64, window: usize) {
-        self.intervals.push_back(x);
-        self.sum += x;
-        self.sum_sq += x * x;
-        while self.intervals.len() > window.max(1) {
-            let old = self.intervals.pop_front().expect("non-empty");
+    /// Samples in the window.
+    fn len(&self) -> usize {
+        self.seeds as usize + self.samples.len()
+    }
+
+    /// The samples in the window, oldest first (seeds included).
+    pub fn window(&self, kind: &DetectorKind) -> Vec<f64> {
+        let s = seeds(kind);
+        let mut big = self.big.iter().flat_map(|b| b.iter());
+        s[2 - self.seeds as usize..]
+            .iter()
+            .copied()
+            .chain(self.samples.to_vec().into_iter().map(|x| {
+                if x == BIG {
+                    *big.next().expect("a big sample for each marker")
+                } else {
+                    x as f64
+                }
+            }))
+            .collect()
+    }
+
+    /// Adds an interval of `x` µs, keeping the `window` latest.
+    fn push(&mut self, x: u64, kind: &DetectorKind, window: usize) {
+        let xf = x as f64;
+        if x >= BIG as u64 {
+            self.big.get_or_insert_with(Default::default).push_back(xf);
+            self.samples.push(BIG, log_cap(kind));
+        } else {
+            self.samples.push(x as u32, log_cap(kind));
+        }
+        self.sum += xf;
+        self.sum_sq += xf * xf;
+        while self.len() > window.max(1) {
+            let old = if self.seeds > 0 {
+                let s = seeds(kind)[2 - self.seeds as usize];
+                self.seeds -= 1;
+                s
+            } else {
+                match self.samples.pop() {
+                    BIG => {
+                        let big = self.big.as_mut().expect("a big sample for each marker");
+                        let x = big.pop_front().expect("a big sample for each marker");
+                        if big.is_empty() {
+                            self.big = None;
+                        }
+                        x
+                    }
+                    x => x as f64,
+                }
+            };
             self.sum -= old;
             self.sum_sq -= old * old;
         }
@@ -119,7 +302,7 @@ impl PeerHistory {
     pub fn heartbeat(&mut self, now: i64, kind: &DetectorKind) {
         if let DetectorKind::PhiAccrual { window, .. } = kind {
             if self.heard {
-                self.push((now - self.last).max(0) as f64, *window as usize);
+                self.push((now - self.last).max(0) as u64, kind, *window as usize);
             }
         }
         self.heard = true;
@@ -128,7 +311,7 @@ impl PeerHistory {
 
     /// Mean and standard deviation of the inter-arrival times (µs).
     pub fn stats(&self) -> (f64, f64) {
-        let n = self.intervals.len().max(1) as f64;
+        let n = self.len().max(1) as f64;
         let mean = self.sum / n;
         let var = (self.sum_sq / n - mean * mean).max(0.0);
         (mean, libm::sqrt(var))
@@ -174,6 +357,34 @@ impl PeerHistory {
     }
 }
 
+/// The root y of the cubic for `threshold` (see [`phi_crossing`]), or None
+/// when the threshold is crossed before the mean. It depends on the
+/// threshold alone, and every heartbeat asks for it: the last answer is
+/// remembered (a pure function's memo: it cannot change a run).
+fn crossing_y(threshold: f64) -> Option<f64> {
+    use std::cell::Cell;
+    thread_local! {
+        static LAST: Cell<(u64, Option<f64>)> = const { Cell::new((u64::MAX, None)) };
+    }
+    let (key, y) = LAST.with(Cell::get);
+    if key == threshold.to_bits() {
+        return y;
+    }
+    const A: f64 = 0.070566;
+    const B: f64 = 1.5976;
+    let q = libm::pow(10.0, -threshold);
+    let y = (q < 0.49).then(|| {
+        let k = libm::log((1.0 - q) / q);
+        let mut y = (k / B).min(libm::cbrt(k / A));
+        for _ in 0..8 {
+            y -= (A * y * y * y + B * y - k) / (3.0 * A * y * y + B);
+        }
+        y
+    });
+    LAST.with(|c| c.set((threshold.to_bits(), y)));
+    y
+}
+
 /// The smallest whole µs `t ≥ 1` with `phi(t, m, s) ≥ threshold`.
 ///
 /// Past the mean, phi = −log10(e/(1+e)) with e = exp(−y(1.5976 + 0.070566 y²))
@@ -184,15 +395,7 @@ impl PeerHistory {
 /// makes the answer the same as a search would give, whatever the rounding.
 /// (It was a 64-step bisection, two thirds of the run time with phi on.)
 pub fn phi_crossing(m: f64, s: f64, threshold: f64) -> Micros {
-    const A: f64 = 0.070566;
-    const B: f64 = 1.5976;
-    let q = libm::pow(10.0, -threshold);
-    let guess = if q < 0.49 {
-        let k = libm::log((1.0 - q) / q);
-        let mut y = (k / B).min(libm::cbrt(k / A));
-        for _ in 0..8 {
-            y -= (A * y * y * y + B * y - k) / (3.0 * A * y * y + B);
-        }
+    let guess = if let Some(y) = crossing_y(threshold) {
         m + y * s
     } else {
         // Thresholds this low are crossed before the mean: search.
@@ -226,6 +429,109 @@ pub fn phi_crossing(m: f64, s: f64, threshold: f64) -> Micros {
 
 #[cfg(test)]
 mod tests {
+    use super::{DetectorKind, PeerHistory};
+    use crate::sim::SimRng;
+
+    /// The old representation, a plain window of f64 samples with Akka's two
+    /// seeds, as the model: shared logs must give the same window and sums.
+    struct Model {
+        w: std::collections::VecDeque<f64>,
+        sum: f64,
+        sum_sq: f64,
+    }
+
+    impl Model {
+        fn push(&mut self, x: f64, window: usize) {
+            self.w.push_back(x);
+            self.sum += x;
+            self.sum_sq += x * x;
+            while self.w.len() > window {
+                let o = self.w.pop_front().unwrap();
+                self.sum -= o;
+                self.sum_sq -= o * o;
+            }
+        }
+    }
+
+    #[test]
+    fn shared_sample_logs_behave_as_a_plain_window_across_copies() {
+        for seed in 0..40u64 {
+            let mut rng = SimRng::new(seed);
+            let window = rng.range_inclusive(1, 12) as u32;
+            let kind = DetectorKind::PhiAccrual {
+                threshold: 8.0,
+                window,
+                min_std: 100_000,
+                pause: 0,
+                first_estimate: 1_000_000,
+            };
+            let mut model = Model {
+                w: Default::default(),
+                sum: 0.0,
+                sum_sq: 0.0,
+            };
+            for x in [750_000.0, 1_250_000.0] {
+                model.push(x, usize::MAX);
+            }
+            // Copies taken along the way, each with its model: a copy pushed
+            // to later must fork away from the others, never disturb them.
+            let mut h = PeerHistory::new(0, &kind);
+            let mut copies: Vec<(PeerHistory, Vec<f64>, i64)> = Vec::new();
+            let mut now = 0i64;
+            for step in 0..300 {
+                // Mostly ordinary gaps, sometimes one too big for a u32 log entry.
+                let gap = if rng.chance(0.03) {
+                    u32::MAX as i64 + rng.range_inclusive(0, 3) as i64
+                } else {
+                    rng.range_inclusive(0, 3_000_000) as i64
+                };
+                now += gap;
+                let first = !h.heard;
+                h.heartbeat(now, &kind);
+                if !first {
+                    model.push(gap as f64, window as usize);
+                }
+                assert_eq!(
+                    h.window(&kind),
+                    Vec::from(model.w.clone()),
+                    "seed {seed} step {step}"
+                );
+                let (m, _) = h.stats();
+                let want = model.sum / model.w.len() as f64;
+                assert!(
+                    (m - want).abs() <= 1e-6 * want.abs().max(1.0),
+                    "seed {seed} step {step}: mean {m} vs {want}"
+                );
+                if rng.chance(0.1) {
+                    copies.push((h.clone(), h.window(&kind), now));
+                }
+                // Resume an old copy now and then: it forks its own log.
+                if rng.chance(0.05) && !copies.is_empty() {
+                    let i = rng.range_inclusive(0, copies.len() as u64 - 1) as usize;
+                    let (mut c, before, t) = copies[i].clone();
+                    c.heartbeat(t + 1_000_000, &kind);
+                    let mut expect = before.clone();
+                    expect.push(1_000_000.0);
+                    while expect.len() > window as usize {
+                        expect.remove(0);
+                    }
+                    assert_eq!(
+                        c.window(&kind),
+                        expect,
+                        "seed {seed} step {step}: resumed copy"
+                    );
+                }
+            }
+            for (c, w, _) in &copies {
+                assert_eq!(
+                    &c.window(&kind),
+                    w,
+                    "seed {seed}: a copy changed after it was taken"
+                );
+            }
+        }
+    }
+
     /// The first whole µs at which phi reaches the threshold, by search.
     fn crossing_by_search(m: f64, s: f64, threshold: f64) -> Micros {
         let (mut lo, mut hi) = (0u64, 1u64);

@@ -215,14 +215,19 @@ impl Protocol for Heartbeat {
         Some((deadline - local_now).max(0) as Micros)
     }
 
-    fn approx_bytes(&self, state: &HbState) -> usize {
-        std::mem::size_of::<HbState>()
-            + state.last_heard.capacity() * std::mem::size_of::<Option<i64>>()
-            + state
+    fn approx_bytes(&self, state: &HbState, older: Option<&HbState>) -> usize {
+        let histories = match &self.detector {
+            Some(kind) => state
                 .fd
                 .iter()
-                .map(PeerHistory::approx_bytes)
-                .sum::<usize>()
+                .enumerate()
+                .map(|(i, h)| h.approx_bytes(older.and_then(|o| o.fd.get(i)), kind))
+                .sum::<usize>(),
+            None => 0,
+        };
+        std::mem::size_of::<HbState>()
+            + state.last_heard.capacity() * std::mem::size_of::<Option<i64>>()
+            + histories
     }
 
     fn describe(&self, state: &HbState, ctx: &Ctx) -> Vec<(String, String)> {

@@ -27,10 +27,10 @@ pub use fault::{Behaviour, ByzMode, DownKind};
 pub use heartbeat::{HbMsg, HbState, Heartbeat};
 pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network, Spikes, SystemModel};
 pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
-pub use qos::{Detection, DetectorMetrics};
+pub use qos::{Detection, DetectorMetrics, FirstSuspicion, FIRST_SUSPICIONS_KEPT};
 pub use rng::SimRng;
 pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
-pub use timeline::Timeline;
+pub use timeline::{Timeline, SNAPSHOT_BUDGET, SNAPSHOT_EVERY};
 pub use trace::{Digest, Stamp, Trace, TraceEvent, TraceKind};
 pub use workload::{AnyMsg, AnyState, Workload};
 pub use world::{

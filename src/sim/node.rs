@@ -175,9 +175,11 @@ pub trait Protocol: Clone {
     ) -> Option<Micros> {
         None
     }
-    /// About how many bytes `state` holds, heap included, so that snapshots
-    /// for going back in time stay within a memory budget. Default: its size.
-    fn approx_bytes(&self, _state: &Self::State) -> usize {
+    /// About how many bytes `state` holds, heap included, that `older` (the
+    /// same node's state in an earlier snapshot, if any) does not share, so
+    /// that snapshots for going back in time stay within a memory budget.
+    /// Default: its size.
+    fn approx_bytes(&self, _state: &Self::State, _older: Option<&Self::State>) -> usize {
         std::mem::size_of::<Self::State>()
     }
     /// The node's state as label/value rows for the inspector.

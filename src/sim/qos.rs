@@ -10,6 +10,7 @@
 //! suspects the crashed node for good.
 
 use super::{Micros, NodeId};
+use std::sync::Arc;
 
 /// One crash and how it was detected.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,14 +45,37 @@ impl Detection {
     }
 }
 
+/// A node that nobody suspected became suspected: the first suspicion of
+/// an episode (a detection of a crash, or the start of a mistake). These are
+/// the moments the timeline offers to jump to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirstSuspicion {
+    /// Events processed before the one that raised it.
+    pub after_events: u64,
+    /// When.
+    pub at: Micros,
+    /// The first observer to suspect it.
+    pub observer: NodeId,
+    /// The suspected node.
+    pub target: NodeId,
+    /// Whether the target was up (then the suspicion is a mistake).
+    pub target_up: bool,
+}
+
+/// Most first suspicions remembered: a run that makes more (a detector
+/// tuned far too tight) keeps the first ones and counts the rest.
+pub const FIRST_SUSPICIONS_KEPT: usize = 500;
+
 /// Running QoS counters.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DetectorMetrics {
     n: usize,
     up: Vec<bool>,
-    suspect: Vec<bool>,
-    mistake_since: Vec<Option<Micros>>,
-    last_mistake: Vec<Option<Micros>>,
+    // The n² tables are shared with the run's snapshots (going back in time)
+    // until they change: they change only when a suspicion does.
+    suspect: Arc<Vec<bool>>,
+    mistake_since: Arc<Vec<Option<Micros>>>,
+    last_mistake: Arc<Vec<Option<Micros>>>,
     /// False suspicions so far.
     pub mistakes: u64,
     /// Sum and count of completed mistake durations (µs).
@@ -68,6 +92,13 @@ pub struct DetectorMetrics {
     trusted_time: u128,
     /// Every crash so far, in order.
     pub detections: Vec<Detection>,
+    /// How many up observers suspect each node now (a first suspicion is
+    /// one that raises this from zero).
+    suspectors: Vec<u32>,
+    /// The first suspicions of each episode, in order (at most
+    /// [`FIRST_SUSPICIONS_KEPT`]), and how many more there were.
+    firsts: Vec<FirstSuspicion>,
+    firsts_dropped: u64,
 }
 
 impl DetectorMetrics {
@@ -78,9 +109,10 @@ impl DetectorMetrics {
         DetectorMetrics {
             n,
             up: vec![true; n],
-            suspect: vec![false; n * n],
-            mistake_since: vec![None; n * n],
-            last_mistake: vec![None; n * n],
+            suspectors: vec![0; n],
+            suspect: Arc::new(vec![false; n * n]),
+            mistake_since: Arc::new(vec![None; n * n]),
+            last_mistake: Arc::new(vec![None; n * n]),
             observed_pairs: pairs,
             trusted_pairs: pairs,
             ..DetectorMetrics::default()
@@ -99,7 +131,15 @@ impl DetectorMetrics {
     }
 
     /// `observer` started or stopped suspecting `target` at `now`.
-    pub fn suspicion(&mut self, observer: u32, target: u32, suspected: bool, now: Micros) {
+    /// `after_events`: events processed before the one that made the note.
+    pub fn suspicion(
+        &mut self,
+        observer: u32,
+        target: u32,
+        suspected: bool,
+        now: Micros,
+        after_events: u64,
+    ) {
         let (p, q) = (observer as usize, target as usize);
         if p >= self.n || q >= self.n || p == q {
             return;
@@ -109,7 +149,27 @@ impl DetectorMetrics {
         if self.suspect[i] == suspected {
             return;
         }
-        self.suspect[i] = suspected;
+        Arc::make_mut(&mut self.suspect)[i] = suspected;
+        if !self.up[p] {
+            // (A down node makes no notes; its flags no longer count.)
+        } else if suspected {
+            self.suspectors[q] += 1;
+            if self.suspectors[q] == 1 {
+                if self.firsts.len() < FIRST_SUSPICIONS_KEPT {
+                    self.firsts.push(FirstSuspicion {
+                        after_events,
+                        at: now,
+                        observer: NodeId(observer),
+                        target: NodeId(target),
+                        target_up: self.up[q],
+                    });
+                } else {
+                    self.firsts_dropped += 1;
+                }
+            }
+        } else {
+            self.suspectors[q] -= 1;
+        }
         if self.up[p] && !self.up[q] {
             if suspected {
                 self.unsuspected_down -= 1;
@@ -121,15 +181,15 @@ impl DetectorMetrics {
             if suspected {
                 self.trusted_pairs -= 1;
                 self.mistakes += 1;
-                self.mistake_since[i] = Some(now);
+                Arc::make_mut(&mut self.mistake_since)[i] = Some(now);
                 if let Some(prev) = self.last_mistake[i] {
                     self.recurrence.0 += (now - prev) as u128;
                     self.recurrence.1 += 1;
                 }
-                self.last_mistake[i] = Some(now);
+                Arc::make_mut(&mut self.last_mistake)[i] = Some(now);
             } else {
                 self.trusted_pairs += 1;
-                if let Some(s) = self.mistake_since[i].take() {
+                if let Some(s) = Arc::make_mut(&mut self.mistake_since)[i].take() {
                     self.mistake_time.0 += (now - s) as u128;
                     self.mistake_time.1 += 1;
                 }
@@ -154,8 +214,17 @@ impl DetectorMetrics {
         if up {
             // A restarted observer starts afresh: it suspects nobody. (Reset
             // before counting its pairs as trusted, or the count drifts.)
-            for q in 0..self.n {
-                self.suspect[x * self.n + q] = false;
+            let row = x * self.n..(x + 1) * self.n;
+            if self.suspect[row.clone()].contains(&true) {
+                Arc::make_mut(&mut self.suspect)[row].fill(false);
+            }
+        } else {
+            // A down observer suspects nobody any more, as far as episodes go.
+            for (q, s) in self.suspect[x * self.n..(x + 1) * self.n]
+                .iter()
+                .enumerate()
+            {
+                self.suspectors[q] -= *s as u32;
             }
         }
         // Pairs between x and a down node stop (or start) counting for completeness.
@@ -191,7 +260,9 @@ impl DetectorMetrics {
                 } else {
                     self.observed_pairs -= 1;
                     self.trusted_pairs -= !self.suspect[i] as u64;
-                    self.mistake_since[i] = None;
+                    if self.mistake_since[i].is_some() {
+                        Arc::make_mut(&mut self.mistake_since)[i] = None;
+                    }
                 }
             }
         }
@@ -257,6 +328,36 @@ impl DetectorMetrics {
                 .all(|p| !self.suspect[p * self.n + q])
         });
         (complete, accurate)
+    }
+
+    /// Bytes held that `older` (the metrics of an earlier snapshot of the
+    /// same run) does not share: the snapshot budget.
+    pub fn approx_bytes(&self, older: Option<&DetectorMetrics>) -> usize {
+        fn table<T>(t: &Arc<Vec<T>>, o: Option<&Arc<Vec<T>>>) -> usize {
+            if o.is_some_and(|o| Arc::ptr_eq(o, t)) {
+                0
+            } else {
+                t.capacity() * std::mem::size_of::<T>()
+            }
+        }
+        std::mem::size_of::<Self>()
+            + self.up.capacity()
+            + self.suspectors.capacity() * 4
+            + self.firsts.capacity() * std::mem::size_of::<FirstSuspicion>()
+            + table(&self.suspect, older.map(|o| &o.suspect))
+            + table(&self.mistake_since, older.map(|o| &o.mistake_since))
+            + table(&self.last_mistake, older.map(|o| &o.last_mistake))
+            + self
+                .detections
+                .iter()
+                .map(|d| std::mem::size_of::<Detection>() + d.by.capacity() * 16)
+                .sum::<usize>()
+    }
+
+    /// The first suspicion of each episode so far, in order, and how many
+    /// more there were beyond those kept.
+    pub fn first_suspicions(&self) -> (&[FirstSuspicion], u64) {
+        (&self.firsts, self.firsts_dropped)
     }
 
     /// Which nodes are up.

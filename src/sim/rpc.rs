@@ -552,7 +552,7 @@ impl Protocol for Rpc {
         matches!(msg, RpcMsg::Request { .. })
     }
 
-    fn approx_bytes(&self, state: &RpcState) -> usize {
+    fn approx_bytes(&self, state: &RpcState, _older: Option<&RpcState>) -> usize {
         // BTreeMap entries cost about their size plus a share of a node.
         std::mem::size_of::<RpcState>()
             + match state {

@@ -15,6 +15,7 @@
 //! the branch.
 
 use super::node::Protocol;
+use super::qos::FirstSuspicion;
 use super::world::{Planned, RecordedCommand, Sim, Source};
 use super::Micros;
 
@@ -22,21 +23,31 @@ use super::Micros;
 struct Snap<P: Protocol> {
     sim: Sim<P>,
     applied: usize,
+    /// About how many bytes it holds that the snapshot before it does not
+    /// share (detectors' sample logs are shared, see `PeerHistory`).
+    bytes: usize,
 }
 
 /// Snapshots of one run and the actions of its current branch.
 pub struct Timeline<P: Protocol> {
     actions: Vec<RecordedCommand>,
     snaps: Vec<Snap<P>>,
-    /// Events between two snapshots; doubles when the budget is reached.
+    /// Events between taking two snapshots.
     every: u64,
     /// Memory the snapshots may take, roughly (bytes).
     budget: usize,
-    /// Size of the last snapshot (bytes), for the budget.
-    snap_bytes: usize,
     /// The furthest point reached on this branch: (events, time).
     horizon: (u64, Micros),
+    /// The first suspicions of each episode up to the horizon (moments to
+    /// jump to, also ahead of a run taken back in time).
+    firsts: Vec<FirstSuspicion>,
 }
+
+/// The page's timeline: events between taking two snapshots. Seeking replays
+/// at most this many until the budget is reached; then the gaps widen evenly.
+pub const SNAPSHOT_EVERY: u64 = 150_000;
+/// The page's timeline: memory its snapshots may take, about (bytes).
+pub const SNAPSHOT_BUDGET: usize = 256 << 20;
 
 /// Fewest snapshots kept, whatever their size.
 const MIN_SNAPS: usize = 4;
@@ -53,18 +64,26 @@ impl<P: Protocol> Timeline<P> {
                 Planned::At(..) => None,
             })
             .collect();
+        let snap = sim.snapshot();
         let first = Snap {
-            sim: sim.snapshot(),
+            bytes: snap.approx_bytes(None),
+            sim: snap,
             applied: sim.actions_applied(),
         };
         Timeline {
             actions,
-            snap_bytes: first.sim.approx_bytes(),
             snaps: vec![first],
             every: every.max(1),
             budget,
             horizon: (sim.stats().events, sim.now()),
+            firsts: sim.detector_metrics().first_suspicions().0.to_vec(),
         }
+    }
+
+    /// The first suspicion of each suspicion episode on this branch, up to
+    /// its furthest point (a run taken back in time has only those before it).
+    pub fn first_suspicions(&self) -> &[FirstSuspicion] {
+        &self.firsts
     }
 
     /// Every action of this branch, applied or still ahead.
@@ -77,14 +96,24 @@ impl<P: Protocol> Timeline<P> {
         self.horizon
     }
 
-    /// Events between two snapshots now.
+    /// The widest gap between two snapshots now (events): the most a seek
+    /// replays, give or take the events of one instant.
     pub fn every(&self) -> u64 {
-        self.every
+        self.snaps
+            .windows(2)
+            .map(|w| w[1].sim.stats().events - w[0].sim.stats().events)
+            .max()
+            .unwrap_or(0)
+            .max(self.every)
     }
 
     /// Snapshots held, and about how many bytes they take.
     pub fn memory(&self) -> (usize, usize) {
-        (self.snaps.len(), self.snaps.len() * self.snap_bytes)
+        (self.snaps.len(), self.total_bytes())
+    }
+
+    fn total_bytes(&self) -> usize {
+        self.snaps.iter().map(|s| s.bytes).sum()
     }
 
     /// Keeps up with the live run: new actions extend the branch, the horizon
@@ -107,28 +136,39 @@ impl<P: Protocol> Timeline<P> {
         if here > self.horizon {
             self.horizon = here;
         }
-        let last = self.snaps.last().map_or(0, |s| s.sim.stats().events);
-        if here.0 >= last + self.every {
-            let snap = Snap {
-                sim: sim.snapshot(),
+        // On one branch a run's list is always a prefix of the furthest one's.
+        let (firsts, _) = sim.detector_metrics().first_suspicions();
+        if firsts.len() > self.firsts.len() {
+            self.firsts.extend_from_slice(&firsts[self.firsts.len()..]);
+        }
+        let last = self.snaps.last().map(|s| &s.sim);
+        if here.0 >= last.map_or(0, |s| s.stats().events) + self.every {
+            let snap = sim.snapshot();
+            let bytes = snap.approx_bytes(last);
+            self.snaps.push(Snap {
+                sim: snap,
                 applied,
-            };
-            self.snap_bytes = snap.sim.approx_bytes();
-            self.snaps.push(snap);
+                bytes,
+            });
             self.thin();
         }
     }
 
-    /// Halves the snapshots (keeping the first) and doubles the interval
-    /// while they take more than the budget.
+    /// While the snapshots take more than the budget, drops the one (never
+    /// the first or the last) whose neighbours are closest in events: the
+    /// gaps widen evenly as the run grows, so the longest replay a seek needs
+    /// grows about as the run's length over the snapshots the budget holds.
     fn thin(&mut self) {
-        while self.snaps.len() > MIN_SNAPS && self.snaps.len() * self.snap_bytes > self.budget {
-            let mut i = 0;
-            self.snaps.retain(|_| {
-                i += 1;
-                i % 2 == 1
-            });
-            self.every *= 2;
+        while self.snaps.len() > MIN_SNAPS && self.total_bytes() > self.budget {
+            let events = |i: usize| self.snaps[i].sim.stats().events;
+            let Some(i) =
+                (1..self.snaps.len() - 1).min_by_key(|&i| (events(i + 1) - events(i - 1), i))
+            else {
+                return;
+            };
+            self.snaps.remove(i);
+            let bytes = self.snaps[i].sim.approx_bytes(Some(&self.snaps[i - 1].sim));
+            self.snaps[i].bytes = bytes;
         }
     }
 
@@ -160,6 +200,13 @@ impl<P: Protocol> Timeline<P> {
         sim
     }
 
+    /// The run at the latest snapshot at or before true time `t`, with the
+    /// branch's later actions planned: run it forward to replay the branch
+    /// from there (the space-time diagram rebuilds older history this way).
+    pub fn resume_before(&self, t: Micros) -> Sim<P> {
+        self.resume(u64::MAX, t)
+    }
+
     /// The run at true time `t`: every event up to `t` processed.
     pub fn seek_time(&self, t: Micros) -> Sim<P> {
         let mut sim = self.resume(u64::MAX, t);
@@ -180,12 +227,15 @@ impl<P: Protocol> Timeline<P> {
         self.snaps
             .retain(|s| s.applied <= applied && (s.sim.stats().events, s.sim.now()) <= here);
         if self.snaps.is_empty() {
+            let snap = sim.snapshot();
             self.snaps.push(Snap {
-                sim: sim.snapshot(),
+                bytes: snap.approx_bytes(None),
+                sim: snap,
                 applied,
             });
         }
         self.horizon = here;
+        self.firsts = sim.detector_metrics().first_suspicions().0.to_vec();
         dropped
     }
 

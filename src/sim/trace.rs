@@ -320,6 +320,17 @@ impl<M: Payload> Trace<M> {
     pub fn digest(&self) -> u64 {
         self.digest.value()
     }
+    /// The earliest true time from which the ring holds every event (its
+    /// older ones were dropped, or the run resumed from a snapshot): views
+    /// of older times must rebuild them (see `Timeline::resume_before`).
+    pub fn kept_from(&self) -> Micros {
+        if self.ring.len() as u64 == self.total {
+            0
+        } else {
+            // Others at the first kept instant may be gone: from the next µs.
+            self.ring.front().map_or(Micros::MAX, |e| e.time + 1)
+        }
+    }
     /// Number of events recorded so far.
     pub fn len(&self) -> u64 {
         self.total

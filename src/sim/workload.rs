@@ -214,10 +214,16 @@ impl Protocol for Workload {
         }
     }
 
-    fn approx_bytes(&self, state: &AnyState) -> usize {
-        match (self, state) {
-            (Workload::Heartbeat(p), AnyState::Hb(s)) => p.approx_bytes(s),
-            (Workload::Rpc(p), AnyState::Rpc(s)) => p.approx_bytes(s),
+    fn approx_bytes(&self, state: &AnyState, older: Option<&AnyState>) -> usize {
+        match (self, state, older) {
+            (Workload::Heartbeat(p), AnyState::Hb(s), Some(AnyState::Hb(o))) => {
+                p.approx_bytes(s, Some(o))
+            }
+            (Workload::Heartbeat(p), AnyState::Hb(s), _) => p.approx_bytes(s, None),
+            (Workload::Rpc(p), AnyState::Rpc(s), Some(AnyState::Rpc(o))) => {
+                p.approx_bytes(s, Some(o))
+            }
+            (Workload::Rpc(p), AnyState::Rpc(s), _) => p.approx_bytes(s, None),
             _ => std::mem::size_of::<AnyState>(),
         }
     }

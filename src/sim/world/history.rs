@@ -68,25 +68,32 @@ impl<P: Protocol> Sim<P> {
             .map(|i| i as u32)
     }
 
-    /// A rough size of this simulator's state in bytes, for the snapshot budget.
-    pub fn approx_bytes(&self) -> usize {
+    /// A rough size in bytes of what this simulator's state holds that
+    /// `older` (an earlier snapshot of the same run, if any) does not share:
+    /// the snapshot budget.
+    pub fn approx_bytes(&self, older: Option<&Sim<P>>) -> usize {
         use std::mem::size_of;
         let n = self.nodes.len();
         let states: usize = self
             .nodes
             .iter()
-            .map(|nd| {
+            .enumerate()
+            .map(|(i, nd)| {
+                let before = older
+                    .and_then(|o| o.nodes.get(i))
+                    .and_then(|o| o.state.as_ref());
                 size_of::<NodeSlot<P::State>>()
                     + nd.timers.len() * size_of::<PendingTimer>()
                     + nd.state
                         .as_ref()
-                        .map_or(0, |st| self.protocol.approx_bytes(st))
+                        .map_or(0, |st| self.protocol.approx_bytes(st, before))
             })
             .sum();
         states
             + self.queue.len() * size_of::<Entry>()
             + self.flights.slots.len() * size_of::<Option<Flight<P::Msg>>>()
-            + n * n * 48 // link table and detector metrics
+            + n * n * std::mem::size_of::<crate::sim::net::LinkState>()
+            + self.fd_metrics.approx_bytes(older.map(|o| &o.fd_metrics))
             + self.commands.len() * size_of::<RecordedCommand>()
     }
 }

@@ -707,12 +707,12 @@ impl<P: Protocol> Sim<P> {
                     let at = (self.trace.len(), self.stats.events, self.now);
                     self.metrics.observe(NodeId(i), &note, at);
                     match note {
-                        Note::Suspect { observer, target } => {
-                            self.fd_metrics.suspicion(observer, target, true, self.now)
-                        }
-                        Note::Trust { observer, target } => {
-                            self.fd_metrics.suspicion(observer, target, false, self.now)
-                        }
+                        Note::Suspect { observer, target } => self
+                            .fd_metrics
+                            .suspicion(observer, target, true, self.now, at.1),
+                        Note::Trust { observer, target } => self
+                            .fd_metrics
+                            .suspicion(observer, target, false, self.now, at.1),
                         _ => {}
                     }
                     self.trace.record(
