@@ -95,6 +95,55 @@ async function seek(browser, base, query, seconds) {
   return { scenario: 'seek', query, simulated_s: seconds, ...r };
 }
 
+// Panning the space-time diagram over a run of 1,000,000 events, from its end
+// back to its start: one pan step (a fifth of a ~1.2 s window, as the ← key
+// does) per animation frame, every frame timed. The live trace keeps the last
+// 131,072 events; older windows are rebuilt from snapshots as the pan reaches
+// them (the frame loop gives that 10 ms a frame). One step a frame is a
+// 14-simulated-seconds-a-second fling; one every 3 frames is about the
+// keyboard's auto-repeat.
+async function pan(browser, base, every) {
+  const query = '?nodes=100&seed=1&speed=64&view=both&latency=uniform&lat_min=100&lat_max=200';
+  const { page, errors } = await openApp(browser, base, query);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=events]').textContent) >= 1_000_000, null, { timeout: 180000 });
+  await page.click('[data-testid=play]'); // pause
+  await sleep(500);
+  const events = Number(await text(page, 'events'));
+  const st = page.locator('[data-testid=spacetime]');
+  await st.focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+  await sleep(300);
+  const r = await page.evaluate((every) => new Promise((ok) => {
+    const c = document.querySelector('[data-testid=spacetime]');
+    const frames = []; let last = null; let steps = 0; let waiting = 0; let rebuilt = 0;
+    const from = () => parseFloat(c.getAttribute('aria-label').match(/from ([\d.]+) s/)[1]);
+    const span = () => { const m = c.getAttribute('aria-label').match(/from ([\d.]+) s to ([\d.]+) s/); return m[2] - m[1]; };
+    const f = (ts) => {
+      if (last !== null) frames.push(ts - last);
+      last = ts;
+      const h = c.getAttribute('data-history');
+      if (h === 'rebuilding') { waiting++; requestAnimationFrame(f); return; }
+      if (h === 'rebuilt') rebuilt++;
+      if (from() <= 0.0005) { ok({ frames, steps, waiting, rebuilt, span: span() }); return; }
+      if (frames.length % every) { requestAnimationFrame(f); return; }
+      c.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }));
+      steps++;
+      requestAnimationFrame(f);
+    };
+    requestAnimationFrame(f);
+  }), every);
+  const sorted = [...r.frames].sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  await page.close();
+  return {
+    scenario: 'pan', query, events, frames_per_step: every, window_s: +r.span.toFixed(2), pan_steps: r.steps,
+    frames_on_rebuilt_history: r.rebuilt, frames_waiting_for_a_rebuild: r.waiting,
+    fps: +(r.frames.length / (r.frames.reduce((a, b) => a + b, 0) / 1000)).toFixed(1),
+    p50_ms: +pct(0.5).toFixed(1), p95_ms: +pct(0.95).toFixed(1), max_ms: +sorted[sorted.length - 1].toFixed(1),
+    console_errors: errors.length,
+  };
+}
+
 const SCENARIOS = {
   frames5: '?nodes=5&seed=1',
   frames5paused: '?nodes=5&seed=1&paused=1',
@@ -132,6 +181,9 @@ try {
     console.log(JSON.stringify(await frames(browser, server.url, name, q)));
   }
   if (!only || only === 'core') console.log(JSON.stringify(await core(browser, server.url)));
+  for (const every of [1, 3]) {
+    if (!only || only === 'pan') console.log(JSON.stringify(await pan(browser, server.url, every)));
+  }
   if (!only || only === 'seek') {
     for (const q of ['nodes=100&seed=1&latency=uniform&lat_min=100&lat_max=200', 'nodes=100&seed=1&latency=uniform&lat_min=100&lat_max=200&detector=phi']) {
       console.log(JSON.stringify(await seek(browser, server.url, q, 600)));

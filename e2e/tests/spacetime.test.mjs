@@ -120,6 +120,12 @@ test('with logical clocks, picking an event shows its causal past, its future an
   await page.waitForFunction(() => /picked event: \d+ events in its causal past, \d+ in its future, \d+ concurrent/.test(document.querySelector('[data-testid=spacetime]').getAttribute('aria-label')));
   const [, past, future, conc] = (await st.getAttribute('aria-label')).match(/(\d+) events in its causal past, (\d+) in its future, (\d+) concurrent/).map(Number);
   assert.ok(past > 0 && future > 0 && conc > 0, `past ${past}, future ${future}, concurrent ${conc}`);
+  // A timer firing is an event too (it ticks its node's clocks): pick it.
+  const [tx, ty] = (await st.getAttribute('data-tick-probe')).split(',').map(Number);
+  await st.click({ position: { x: tx, y: ty } });
+  await page.waitForFunction(() => /timer fires/.test(document.querySelector('[data-testid=inspector-event]')?.textContent));
+  assert.match(await page.textContent('[data-testid=inspector-event]'), /Event: n\d's heartbeat timer fires/);
+  assert.ok(Number(await text(page, 'event-lamport')) > 0);
   // The exported trace carries the clocks.
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-trace]')]);
   const trace = JSON.parse(fs.readFileSync(await dl.path(), 'utf8'));

@@ -142,7 +142,7 @@ test('a message in flight can be dropped, delayed or duplicated by hand; the lin
   await ctx.close();
 });
 
-test('jump to a marked moment: the start, or right after any action', async () => {
+test('jump to a marked moment: the start, right after any action, or a first suspicion', async () => {
   const { page, errors } = await openApp(browser, server.url, '?scenario=crash&speed=8');
   await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=time]').textContent) > 6, null, { timeout: 20000 });
   await page.click('[data-testid=play]'); // pause
@@ -157,6 +157,64 @@ test('jump to a marked moment: the start, or right after any action', async () =
   await jump.selectOption({ label: 'the start' });
   await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=time]').textContent) === 0);
   assert.match(await page.getAttribute('[data-testid=node-2]', 'aria-label'), /up/);
+  // The first suspicion of the crashed node is a moment too, offered ahead of
+  // where the run now is (it happened after the crash); it lands right after.
+  const first = (await jump.locator('option').allTextContents()).find((o) => /n\d suspects n2, which is down/.test(o));
+  assert.ok(first, 'the detection of the crash is a mark');
+  assert.equal(await page.locator('td.sus').count(), 0, 'at the start nobody suspects anybody');
+  await jump.selectOption({ label: first });
+  const at = parseFloat(first);
+  assert.ok(at > 3, `detected after the crash at 3 s: ${first}`);
+  await page.waitForFunction((s) => Math.abs(parseFloat(document.querySelector('[data-testid=time]').textContent) - s) < 0.0015, at);
+  // The observer's row, n2's column: suspected; nobody else suspects n2 yet.
+  const observer = Number(first.match(/n(\d) suspects n2/)[1]);
+  const column = await page.evaluate(() => [...document.querySelectorAll('[data-testid=matrix] tr')].slice(1).map((r) => r.children[3]?.className || ''));
+  assert.deepEqual(column.map((c, i) => [i, /sus/.test(c)]).filter(([, s]) => s).map(([i]) => i), [observer], `n2's column: ${column}`);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('the diagram shows any stretch of the past: what the live trace no longer holds is rebuilt from a snapshot, event for event', async () => {
+  // 100 nodes: ~20,000 events a simulated second, a snapshot every 150,000.
+  const q = '?nodes=100&seed=1&view=both&latency=uniform&lat_min=100&lat_max=200';
+  const { page, errors } = await openApp(browser, server.url, `${q}&speed=8`);
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=time]').textContent) > 10, null, { timeout: 60000 });
+  await page.click('[data-testid=play]'); // pause
+  /** Zooms the diagram out to ~2.4 s before now (9 s) and reads what it shows. */
+  const look = async (p) => {
+    await p.waitForFunction(() => parseFloat(document.querySelector('[data-testid=time]').textContent) === 9);
+    const st = p.locator('[data-testid=spacetime]');
+    await st.focus();
+    for (let i = 0; i < 7; i++) await p.keyboard.press('ArrowDown');
+    await p.waitForFunction(() => document.querySelector('[data-testid=spacetime]').getAttribute('data-history') !== 'rebuilding', null, { timeout: 20000 });
+    await sleep(300);
+    return {
+      history: await st.getAttribute('data-history'),
+      arrows: Number(await st.getAttribute('data-arrows')),
+      probe: await st.getAttribute('data-probe'),
+      label: (await st.getAttribute('aria-label')).match(/from [\d.]+ s to [\d.]+ s/)[0],
+    };
+  };
+  // Back to 9 s: rebuilt from the snapshot at ~7.5 s, so the window's first
+  // second is older than the live trace: it is replayed again.
+  await page.getByRole('slider', { name: /timeline/i }).fill('9000000');
+  await page.click('[data-testid=copy-link]');
+  await page.waitForSelector('[data-testid=share-text]');
+  const link = await page.inputValue('[data-testid=share-text]');
+  const rebuilt = await look(page);
+  assert.equal(rebuilt.history, 'rebuilt');
+  // A link to that moment replays 9 s from the start: its live trace holds the window.
+  const fresh = await openApp(browser, server.url, link.slice(link.indexOf('?')));
+  const live = await look(fresh.page);
+  assert.equal(live.history, 'live');
+  assert.equal(rebuilt.label, live.label, 'the same window');
+  assert.ok(live.arrows > 10000, `a busy window: ${live.arrows} arrows`);
+  assert.equal(rebuilt.arrows, live.arrows, 'the same messages');
+  // The probe: x, y and id of a recent arrow's middle (y depends on the
+  // diagram's height, which the "back in time" line changes).
+  const xId = (p) => { const [x, , id] = p.split(','); return `${x},${id}`; };
+  assert.equal(xId(rebuilt.probe), xId(live.probe), 'drawn in the same places');
+  assert.deepEqual([...errors, ...fresh.errors], []);
+  await page.close();
+  await fresh.page.close();
 });

@@ -23,6 +23,8 @@ const CALM_PAINT_MS: f64 = 250.0;
 const FRAME_EVENT_BUDGET: u64 = 30_000;
 /// Panels refresh at most this often while running (wall ms).
 const PANEL_MS: f64 = 250.0;
+/// Wall ms per frame spent rebuilding the diagram's older history.
+const HISTORY_MS: f64 = 10.0;
 
 #[derive(Default)]
 pub struct FrameLoop {
@@ -91,6 +93,16 @@ impl FrameLoop {
             host.lagging = !reached;
             host.after_advance();
         }
+        // Older history for a diagram panned past what the live trace keeps:
+        // rebuilt a few ms per frame, so the page stays responsive.
+        let (rebuilding, repaint) = if show.spacetime() {
+            diagram.rebuild_history(host, HISTORY_MS)
+        } else {
+            (false, false)
+        };
+        if repaint {
+            host.dirty = true;
+        }
         picture.collect_fades(host, ts);
         narrator.hear(&host.sim);
         let observer = host.selected_node();
@@ -126,7 +138,8 @@ impl FrameLoop {
             self.last_paint_ms = ts;
             self.events_at_paint = host.sim.stats().events;
         }
-        let panels = resized || spoke || (host.playing && ts - self.last_panel_ms > PANEL_MS);
+        let panels =
+            resized || spoke || repaint || (host.playing && ts - self.last_panel_ms > PANEL_MS);
         if panels {
             self.last_panel_ms = ts;
         }
@@ -134,6 +147,9 @@ impl FrameLoop {
         let mut soon = |d: f64| next = Some(next.map_or(d, |n: f64| n.min(d)));
         if fading {
             soon(33.0);
+        }
+        if rebuilding {
+            soon(0.0);
         }
         if let Some(d) = narrator.due_in(ts) {
             soon(d);

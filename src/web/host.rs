@@ -82,11 +82,7 @@ pub struct EventPick {
     pub what: String,
 }
 
-/// Events between two snapshots of the timeline at first (it doubles as the
-/// run grows past the budget): seeking replays at most this many.
-pub(crate) const SNAPSHOT_EVERY: u64 = 150_000;
-/// Memory the timeline's snapshots may take, about (bytes).
-pub(crate) const SNAPSHOT_BUDGET: usize = 128 << 20;
+pub(crate) use crate::sim::timeline::{SNAPSHOT_BUDGET, SNAPSHOT_EVERY};
 
 impl Host {
     /// A host for `page`, with no run yet (call [`Host::load`]).
@@ -376,6 +372,33 @@ impl Host {
         );
         marks.sort_by_key(|m| (m.0, m.1));
         marks
+    }
+
+    /// The other moments worth jumping to: each time a node that nobody
+    /// suspected became suspected, on this branch up to its furthest point:
+    /// (events to seek to, time, what). Seeking there shows the state right
+    /// after the suspicion.
+    pub fn suspicion_marks(&self) -> Vec<(u64, u64, String)> {
+        self.timeline
+            .first_suspicions()
+            .iter()
+            .map(|f| {
+                (
+                    f.after_events + 1,
+                    f.at,
+                    format!(
+                        "n{} suspects n{}, {}",
+                        f.observer.0,
+                        f.target.0,
+                        if f.target_up {
+                            "which is up (a mistake)"
+                        } else {
+                            "which is down"
+                        }
+                    ),
+                )
+            })
+            .collect()
     }
 
     /// Goes back one event (←).

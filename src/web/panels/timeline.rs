@@ -30,6 +30,7 @@ pub fn timeline_bar(p: &PanelProps) -> Html {
     };
     let secs = |us: u64| format!("{:.3}", us as f64 / 1e6);
     let marks = host.marks();
+    let suspicions = host.suspicion_marks();
     let violation = host.sim.metrics().first_violation.is_some();
     let jump = {
         let on = p.on.clone();
@@ -63,9 +64,20 @@ pub fn timeline_bar(p: &PanelProps) -> Html {
             <select class="tl-jump" data-testid="jump-to" aria-label="Jump to a moment of the run" onchange={jump}>
                 <option value="" selected=true disabled=true>{ "Jump to…" }</option>
                 <option value="start">{ "the start" }</option>
-                { for marks.iter().map(|(e, t, what)| html! {
-                    <option value={format!("{e}@{t}")}>{ format!("{} s: {}", secs(*t), what) }</option>
-                }) }
+                if !marks.is_empty() {
+                    <optgroup label="Actions">
+                        { for marks.iter().map(|(e, t, what)| html! {
+                            <option value={format!("{e}@{t}")}>{ format!("{} s: {}", secs(*t), what) }</option>
+                        }) }
+                    </optgroup>
+                }
+                if !suspicions.is_empty() {
+                    <optgroup label="First suspicions">
+                        { for suspicions.iter().map(|(e, t, what)| html! {
+                            <option value={format!("{e}@{t}")}>{ format!("{} s: {}", secs(*t), what) }</option>
+                        }) }
+                    </optgroup>
+                }
                 if violation {
                     <option value="violation">{ "the first broken guarantee" }</option>
                 }

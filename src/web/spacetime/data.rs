@@ -3,7 +3,10 @@
 
 use super::super::host::Host;
 use super::SpaceTime;
-use crate::sim::{AnyMsg, Command, DropReason, Micros, Stamp, TraceEvent, TraceKind};
+use crate::sim::{
+    AnyMsg, Command, DropReason, Micros, Protocol, Sim, Stamp, TimerTag, TraceEvent, TraceKind,
+    Workload,
+};
 use std::collections::BTreeMap;
 
 /// A message as the diagram draws it, from its send record.
@@ -22,6 +25,37 @@ pub(super) struct Arrow<'a> {
     /// The logical clocks of its receipt, if it was received (and they are kept).
     pub(super) recv: Option<Stamp>,
 }
+
+/// A timer firing, as the diagram draws it: a local event of its node.
+pub(super) struct Tick<'a> {
+    pub(super) ev: &'a TraceEvent<AnyMsg>,
+    pub(super) node: u32,
+    pub(super) tag: TimerTag,
+}
+
+/// What crosses the window, from one pass over the trace: message arrows
+/// and timer firings.
+pub(super) struct Shown<'a> {
+    pub(super) arrows: Vec<Arrow<'a>>,
+    pub(super) ticks: Vec<Tick<'a>>,
+    /// The run they were read from: the live one, or older history rebuilt.
+    pub(super) src: &'a Sim<Workload>,
+}
+
+/// The longest a message can be in flight: a window's arrows were sent at
+/// most this long before it starts.
+pub(super) fn longest_flight(sim: &Sim<Workload>) -> Micros {
+    let net = &sim.network().config;
+    net.latency.bounds().1
+        + if net.spikes == crate::sim::Spikes::NONE {
+            0
+        } else {
+            8_000_000
+        }
+}
+
+/// Most timer firings drawn (and pickable) per window: beyond, the latest.
+const TICK_BUDGET: usize = 4000;
 
 /// How an event relates to the picked one.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,8 +83,8 @@ pub(super) fn relation(pick: &Stamp, other: &Stamp) -> Option<Rel> {
 /// its two nodes: the receiver's local time at receipt is earlier than the
 /// sender's local time at the send. Physical clocks can disagree with
 /// causality; logical clocks cannot.
-pub(super) fn backwards(host: &Host, a: &Arrow) -> bool {
-    let nodes = host.sim.nodes();
+pub(super) fn backwards(host: &Host, shown: &Shown, a: &Arrow) -> bool {
+    let nodes = shown.src.nodes();
     a.died.is_none()
         && a.arrive <= host.sim.now()
         && nodes[a.to as usize].clock.local_at(a.arrive)
@@ -76,20 +110,17 @@ impl SpaceTime {
         (x0, y0, self.x(t, t0), y0 + (yt - y0) * f)
     }
 
-    /// The sends whose arrows cross the window, with how each ended.
-    pub(super) fn arrows<'a>(host: &'a Host, t0: Micros, t1: Micros) -> Vec<Arrow<'a>> {
+    /// The sends whose arrows cross the window, with how each ended, and
+    /// the timers that fired in it.
+    pub(super) fn shown<'a>(&'a self, host: &'a Host, t0: Micros, t1: Micros) -> Shown<'a> {
+        let src = self.source(host, t0, t1);
+        let mut ticks = Vec::new();
         let mut died: BTreeMap<u64, (Micros, DropReason)> = BTreeMap::new();
         let mut recv: BTreeMap<(u64, Micros), Stamp> = BTreeMap::new();
         let mut out = Vec::new();
         // A message crossing the window was sent at most one flight before it.
-        let net = &host.sim.network().config;
-        let longest = net.latency.bounds().1
-            + if net.spikes == crate::sim::Spikes::NONE {
-                0
-            } else {
-                8_000_000
-            };
-        for e in host.sim.trace().recent_from(t0.saturating_sub(longest + 1)) {
+        let longest = longest_flight(src);
+        for e in src.trace().recent_from(t0.saturating_sub(longest + 1)) {
             if e.time > t1 {
                 break;
             }
@@ -123,6 +154,13 @@ impl SpaceTime {
                         recv: None,
                     });
                 }
+                TraceKind::TimerFire { node, tag } if e.time >= t0 => {
+                    ticks.push(Tick {
+                        ev: e,
+                        node: node.0,
+                        tag: *tag,
+                    });
+                }
                 TraceKind::Deliver { id, .. } => {
                     if let Some(st) = &e.stamp {
                         recv.insert((*id, e.time), st.clone());
@@ -149,20 +187,45 @@ impl SpaceTime {
                 a.recv = recv.remove(&(a.id, a.arrive));
             }
         }
-        out
+        if ticks.len() > TICK_BUDGET {
+            ticks.drain(..ticks.len() - TICK_BUDGET);
+        }
+        Shown {
+            arrows: out,
+            ticks,
+            src,
+        }
     }
 
-    /// The send and receive events of the arrows shown: (x, y, stamp, words).
+    /// The events with logical clocks in the window: the sends and receipts
+    /// of the arrows shown and the timer firings, as (x, y, stamp, node,
+    /// time, words).
     pub(super) fn events<'a>(
         &self,
         host: &Host,
-        arrows: &'a [Arrow<'a>],
+        shown: &'a Shown<'a>,
         t0: Micros,
     ) -> Vec<(f64, f64, &'a Stamp, u32, Micros, String)> {
         let n = host.settings.nodes;
         let now = host.sim.now();
         let mut out = Vec::new();
-        for a in arrows {
+        for t in &shown.ticks {
+            if let Some(st) = &t.ev.stamp {
+                out.push((
+                    self.x(t.ev.time, t0),
+                    self.y(t.node, n),
+                    st,
+                    t.node,
+                    t.ev.time,
+                    format!(
+                        "n{}'s {} timer fires",
+                        t.node,
+                        host.sim.protocol().timer_name(t.tag)
+                    ),
+                ));
+            }
+        }
+        for a in &shown.arrows {
             if let Some(st) = &a.ev.stamp {
                 if !a.dup {
                     out.push((
@@ -190,8 +253,8 @@ impl SpaceTime {
     }
 
     /// Where a receive event in the middle of the view is ("x,y"), for tests.
-    pub(super) fn event_probe(&self, host: &Host, arrows: &[Arrow], t0: Micros) -> String {
-        let evs = self.events(host, arrows, t0);
+    pub(super) fn event_probe(&self, host: &Host, shown: &Shown, t0: Micros) -> String {
+        let evs = self.events(host, shown, t0);
         evs.get(evs.len() / 2)
             .map(|(x, y, ..)| format!("{x:.1},{y:.1}"))
             .unwrap_or_default()
@@ -202,13 +265,13 @@ impl SpaceTime {
     pub(super) fn causal_counts(
         &self,
         host: &Host,
-        arrows: &[Arrow],
+        shown: &Shown,
         t0: Micros,
     ) -> Option<(usize, usize, usize)> {
         let pick = host.event.as_ref()?;
         pick.stamp.vector.as_ref()?;
         let (mut p, mut f, mut c) = (0, 0, 0);
-        for (.., st, _, _, _) in self.events(host, arrows, t0) {
+        for (.., st, _, _, _) in self.events(host, shown, t0) {
             match relation(&pick.stamp, st)? {
                 Rel::Past => p += 1,
                 Rel::Future => f += 1,
@@ -221,14 +284,18 @@ impl SpaceTime {
 
     /// When each node was down within the window: (node, from, to), from the
     /// crashes and restarts in the trace and the nodes' state now.
-    pub(super) fn down_spans(host: &Host, t0: Micros, t1: Micros) -> Vec<(u32, Micros, Micros)> {
-        let now = host.sim.now().min(t1);
-        let n = host.settings.nodes as usize;
+    pub(super) fn down_spans(
+        src: &Sim<Workload>,
+        t0: Micros,
+        t1: Micros,
+    ) -> Vec<(u32, Micros, Micros)> {
+        let now = src.now().min(t1);
+        let n = src.nodes().len();
         // Per node: when it went down (if it is down at the point scanned).
         let mut since: Vec<Option<Micros>> = vec![None; n];
         let mut first_event: Vec<bool> = vec![true; n];
         let mut spans = Vec::new();
-        for e in host.sim.trace().recent_from(t0) {
+        for e in src.trace().recent_from(t0) {
             if e.time > t1 {
                 break;
             }
@@ -254,12 +321,12 @@ impl SpaceTime {
             }
             first_event[i] = false;
         }
-        for (i, node) in host.sim.nodes().iter().enumerate() {
+        for (i, node) in src.nodes().iter().enumerate() {
             if node.is_up() {
                 continue;
             }
             let from = since[i].or(first_event[i].then(|| node.crashed_at.unwrap_or(0).max(t0)));
-            if let Some(a) = from {
+            if let Some(a) = from.filter(|a| *a < now) {
                 spans.push((i as u32, a.max(t0), now));
             }
         }

@@ -38,6 +38,10 @@ pub struct SpaceTime {
     drag: Option<(f64, Micros)>,
     /// The user zoomed: keep their span for new runs.
     zoomed: bool,
+    /// Older history rebuilt for a window the live trace no longer holds:
+    /// the stretch shown, and the next one being rebuilt.
+    history: Option<History>,
+    next: Option<History>,
 }
 
 /// Most arrows drawn per frame: beyond, the oldest in the window are left
@@ -53,14 +57,19 @@ impl Default for SpaceTime {
             end: None,
             drag: None,
             zoomed: false,
+            history: None,
+            next: None,
         }
     }
 }
 
 mod data;
+mod history;
 mod paint;
 
-use data::Arrow;
+use history::History;
+
+use data::{Arrow, Shown};
 
 impl SpaceTime {
     /// The window shown: (start, end) in true µs.
@@ -195,11 +204,11 @@ impl SpaceTime {
     /// What is under the pointer: a message arrow, a lane, or the time axis.
     pub fn hit(&self, host: &Host, x: f64, y: f64) -> Option<Hit> {
         let (t0, t1) = self.window(host.sim.now());
-        self.hit_in(host, &Self::arrows(host, t0, t1), t0, x, y)
+        self.hit_in(host, &self.shown(host, t0, t1), t0, x, y)
     }
 
-    /// [`SpaceTime::hit`] among `arrows`, the window's (starting at `t0`).
-    fn hit_in(&self, host: &Host, arrows: &[Arrow], t0: Micros, x: f64, y: f64) -> Option<Hit> {
+    /// [`SpaceTime::hit`] among what `shown`, the window's (starting at `t0`), holds.
+    fn hit_in(&self, host: &Host, shown: &Shown, t0: Micros, x: f64, y: f64) -> Option<Hit> {
         let now = host.sim.now();
         if y < TOP {
             return Some(Hit::Time(self.time_at(x, t0).min(now)));
@@ -207,7 +216,7 @@ impl SpaceTime {
         let n = host.settings.nodes;
         let mut best: Option<(f64, &Arrow)> = None;
         let picked = self
-            .events(host, arrows, t0)
+            .events(host, shown, t0)
             .into_iter()
             .map(|(ex, ey, st, node, time, what)| ((ex - x).hypot(ey - y), st, node, time, what))
             .filter(|e| e.0 <= 6.0)
@@ -220,7 +229,7 @@ impl SpaceTime {
                 what,
             })));
         }
-        for a in arrows {
+        for a in &shown.arrows {
             let (x0, y0, x1, y1) = self.segment(a, t0, n, now);
             let d = seg_dist(x, y, x0, y0, x1, y1);
             if d <= 5.0 && best.is_none_or(|(bd, _)| d < bd) {
@@ -249,12 +258,13 @@ impl SpaceTime {
 
     /// Where the latest delivered arrow that a click selects is ("x,y,id" at
     /// its middle), for tests.
-    fn probe(&self, host: &Host, arrows: &[Arrow], t0: Micros) -> String {
+    fn probe(&self, host: &Host, shown: &Shown, t0: Micros) -> String {
         let now = host.sim.now();
         let n = host.settings.nodes;
         // The middle of a recent delivered arrow that a click there selects
         // (not crossed there by another one).
-        arrows
+        shown
+            .arrows
             .iter()
             .rev()
             .filter(|a| a.died.is_none() && a.arrive <= now)
@@ -263,7 +273,7 @@ impl SpaceTime {
                 let (x0, y0) = (self.x(a.ev.time, t0), self.y(a.from, n));
                 let (x1, y1) = (self.x(a.arrive, t0), self.y(a.to, n));
                 let (x, y) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-                match self.hit_in(host, arrows, t0, x, y) {
+                match self.hit_in(host, shown, t0, x, y) {
                     Some(Hit::Message(f)) if f.id == a.id && f.dup == a.dup => {
                         Some(format!("{x:.1},{y:.1},{}", a.id))
                     }
@@ -303,11 +313,15 @@ impl SpaceTime {
         let (t0, t1) = self.window(now);
         // One pass over the window's trace serves the label and the probes
         // (this renders a few times a second, not per frame).
-        let shown = Self::arrows(host, t0, t1);
-        let arrows = shown.len();
+        let shown = self.shown(host, t0, t1);
+        let arrows = shown.arrows.len();
         let probe = self.probe(host, &shown, t0);
         let causal = self.causal_counts(host, &shown, t0);
-        let back = shown.iter().filter(|a| data::backwards(host, a)).count();
+        let back = shown
+            .arrows
+            .iter()
+            .filter(|a| data::backwards(host, &shown, a))
+            .count();
         let label = format!(
             "Space-time diagram: {} lanes, {} message arrows from {:.3} s to {:.3} s{}{}{}. Drag or use the arrow keys to pan, the wheel or up and down to zoom, F to follow the run.",
             host.settings.nodes,
@@ -325,15 +339,29 @@ impl SpaceTime {
             ))
         );
         let event_probe = self.event_probe(host, &shown, t0);
+        let history = if !self.needs_history(host, t0) {
+            "live"
+        } else if self.rebuilding(host, t0, t1) {
+            "rebuilding"
+        } else {
+            "rebuilt"
+        };
+        // Where a timer firing in the middle of the view is, for tests.
+        let n = host.settings.nodes;
+        let tick_probe = shown
+            .ticks
+            .get(shown.ticks.len() / 2)
+            .map(|t| format!("{:.1},{:.1}", self.x(t.ev.time, t0), self.y(t.node, n)))
+            .unwrap_or_default();
         html! {
             <section class="spacetime" aria-label="Space-time diagram">
                 <canvas ref={self.canvas.clone()} class="spacetime-canvas" data-testid="spacetime" tabindex="0"
-                    role="img" aria-label={label} data-arrows={arrows.to_string()} data-backwards={back.to_string()} data-probe={probe} data-event-probe={event_probe} data-lanes={host.settings.nodes.to_string()}
+                    role="img" aria-label={label} data-arrows={arrows.to_string()} data-backwards={back.to_string()} data-probe={probe} data-event-probe={event_probe} data-tick-probe={tick_probe} data-history={history} data-lanes={host.settings.nodes.to_string()}
                     onmousedown={on.down.clone()} onmousemove={on.moved.clone()} onmouseup={on.up.clone()}
                     onmouseleave={on.leave.clone()} onkeydown={on.key.clone()}></canvas>
                 <p class="st-hint" aria-hidden="true">
                     { if self.end.is_none() { "following the run · " } else { "panned · F to follow · " } }
-                    { "drag to pan · wheel to zoom · click an arrow or a lane to select it, the time axis to go there · « received before it was sent, by the nodes' own clocks" }
+                    { "drag to pan · wheel to zoom · click an arrow or a lane to select it, the time axis to go there · ◷ a timer fired · « received before it was sent, by the nodes' own clocks" }
                 </p>
             </section>
         }

@@ -3,7 +3,7 @@
 
 use super::super::draw::{shape_of, Palette, Shape};
 use super::super::host::{Host, Selection};
-use super::data::{backwards, relation, Arrow, Rel};
+use super::data::{backwards, relation, Arrow, Rel, Shown};
 use super::{SpaceTime, ARROW_BUDGET, BOTTOM, LEFT, RIGHT, TOP};
 use crate::sim::{Command, DropReason, Micros, Note, TraceKind};
 use wasm_bindgen::JsCast;
@@ -72,7 +72,8 @@ impl SpaceTime {
             "9px system-ui, sans-serif"
         });
         let sel = host.selected_node();
-        let down = Self::down_spans(host, t0, t1);
+        let mut shown = self.shown(host, t0, t1);
+        let down = Self::down_spans(shown.src, t0, t1);
         for i in 0..n {
             let y = self.y(i, n).round() + 0.5;
             c.set_stroke_style_str(if sel == Some(i) { pal.select } else { pal.edge });
@@ -126,11 +127,10 @@ impl SpaceTime {
         c.clip();
         // Messages: one stroke per colour; heads when lanes are roomy. Past
         // the budget, the oldest in the window are left out (greyed).
-        let mut arrows = Self::arrows(host, t0, t1);
-        if arrows.len() > ARROW_BUDGET {
-            let cut = arrows.len() - ARROW_BUDGET;
-            let from = arrows[cut].ev.time;
-            arrows.drain(..cut);
+        if shown.arrows.len() > ARROW_BUDGET {
+            let cut = shown.arrows.len() - ARROW_BUDGET;
+            let from = shown.arrows[cut].ev.time;
+            shown.arrows.drain(..cut);
             let x = self.x(from, t0);
             c.set_fill_style_str(pal.ring);
             c.fill_rect(LEFT, TOP, (x - LEFT).max(0.0), h - TOP - BOTTOM);
@@ -142,6 +142,26 @@ impl SpaceTime {
                 TOP + 12.0,
             );
         }
+        // The part of the window whose events are not at hand (greyed): being
+        // rebuilt from a snapshot, or too many to keep at this zoom.
+        let kept = shown.src.trace().kept_from();
+        if kept > t0 {
+            let x = self.x(kept.min(t1), t0);
+            c.set_fill_style_str(pal.ring);
+            c.fill_rect(LEFT, TOP, (x - LEFT).max(0.0), h - TOP - BOTTOM);
+            c.set_fill_style_str(pal.label);
+            c.set_text_align("left");
+            let _ = c.fill_text(
+                if self.rebuilding(host, t0, t1) {
+                    "rebuilding this part of the run from a snapshot…"
+                } else {
+                    "older events not kept at this zoom: zoom in"
+                },
+                LEFT + 6.0,
+                TOP + 26.0,
+            );
+        }
+        let arrows = &shown.arrows;
         let heads = lane >= 14.0 && arrows.len() <= 3000;
         let selected = match &host.selection {
             Selection::Message(f) => Some(f.id),
@@ -272,14 +292,15 @@ impl SpaceTime {
             c.line_to(x1, y1);
             c.stroke();
         }
-        self.paint_marks(&c, host, t0, t1, pal);
-        self.paint_events(&c, host, &arrows, t0, pal);
+        self.paint_marks(&c, host, &shown, t0, t1, pal);
+        self.paint_ticks(&c, host, &shown, t0, pal);
+        self.paint_events(&c, host, &shown, t0, pal);
         // Received "before" it was sent, by the two nodes' own clocks: «.
         if arrows.len() <= 1500 {
             c.set_fill_style_str(pal.omit);
             c.set_font("bold 13px system-ui, sans-serif");
             c.set_text_align("center");
-            for a in arrows.iter().filter(|a| backwards(host, a)) {
+            for a in arrows.iter().filter(|a| backwards(host, &shown, a)) {
                 let _ = c.fill_text(
                     "«",
                     self.x(a.arrive, t0) - 8.0,
@@ -307,11 +328,11 @@ impl SpaceTime {
         &self,
         c: &Ctx2d,
         host: &Host,
-        arrows: &[Arrow],
+        shown: &Shown,
         t0: Micros,
         pal: &Palette,
     ) {
-        let evs = self.events(host, arrows, t0);
+        let evs = self.events(host, shown, t0);
         if evs.is_empty() {
             return;
         }
@@ -320,8 +341,15 @@ impl SpaceTime {
             c.set_font("9px ui-monospace, monospace");
             c.set_text_align("left");
             c.set_fill_style_str(pal.label);
-            for (x, y, st, ..) in &evs {
-                let _ = c.fill_text(&st.lamport.to_string(), x + 3.0, y + 10.0);
+            for (x, y, st, _, _, what) in &evs {
+                // A timer firing is often at the instant of the sends it
+                // makes: its number goes above the lane, theirs below.
+                let dy = if what.ends_with("timer fires") {
+                    -5.0
+                } else {
+                    10.0
+                };
+                let _ = c.fill_text(&st.lamport.to_string(), x + 3.0, y + dy);
             }
         }
         let Some(pick) = &host.event else { return };
@@ -358,11 +386,41 @@ impl SpaceTime {
         }
     }
 
+    /// Timer firings: a small clock face on the lane (a local event: with
+    /// logical clocks it ticks them, and it can be picked like a send).
+    pub(super) fn paint_ticks(
+        &self,
+        c: &Ctx2d,
+        host: &Host,
+        shown: &Shown,
+        t0: Micros,
+        pal: &Palette,
+    ) {
+        let n = host.settings.nodes;
+        let r = (self.lane_h(n) * 0.3).clamp(1.5, 3.5);
+        c.set_stroke_style_str(pal.label);
+        c.set_line_width(1.0);
+        c.begin_path();
+        for t in &shown.ticks {
+            let (x, y) = (self.x(t.ev.time, t0), self.y(t.node, n));
+            c.move_to(x + r, y);
+            let _ = c.arc(x, y, r, 0.0, std::f64::consts::TAU);
+            if r >= 3.0 {
+                // Clock hands.
+                c.move_to(x, y - r + 1.0);
+                c.line_to(x, y);
+                c.line_to(x + r - 1.0, y);
+            }
+        }
+        c.stroke();
+    }
+
     /// Crashes (✕), restarts (↻), fail-stop notices, suspicions (?) and trust (✓).
     pub(super) fn paint_marks(
         &self,
         c: &Ctx2d,
         host: &Host,
+        shown: &Shown,
         t0: Micros,
         t1: Micros,
         pal: &Palette,
@@ -370,7 +428,7 @@ impl SpaceTime {
         let n = host.settings.nodes;
         c.set_text_align("center");
         c.set_font("bold 11px system-ui, sans-serif");
-        for e in host.sim.trace().recent_from(t0) {
+        for e in shown.src.trace().recent_from(t0) {
             if e.time > t1 {
                 break;
             }
