@@ -70,8 +70,8 @@ fn each_scenario_shows_its_idea() {
     let (_, s) = run("perfect-detector", 40_000_000);
     assert!(s.detector_metrics().mistakes > 0, "no false suspicion");
     assert!((0..4).all(|o| s.detector_metrics().suspects(o, 4)));
-    // Partial synchrony: mistakes before GST (15 s); once the last wild delay
-    // sent before GST (up to 8 s) is over, no new ones.
+    // Partial synchrony: mistakes before GST (15 s); every message sent before
+    // it arrives by GST + the latency bound, and after that no new ones.
     let (_, s) = run("partial-synchrony", 15_000_000);
     assert!(s.detector_metrics().mistakes > 0, "mistakes before GST");
     let (_, s) = run("partial-synchrony", 26_000_000);

@@ -317,15 +317,24 @@ fn a_stretch_of_the_past_replayed_from_a_snapshot_is_the_run_itself() {
         assert!(kept > 0, "seed {seed}: the ring of 200 overflowed");
         let ring: Vec<_> = sim.trace().recent().cloned().collect();
         let tail: Vec<_> = all.iter().filter(|e| e.time >= kept).cloned().collect();
-        assert!(ring.ends_with(&tail), "seed {seed}: the ring holds all from {kept}");
+        assert!(
+            ring.ends_with(&tail),
+            "seed {seed}: the ring holds all from {kept}"
+        );
         for _ in 0..6 {
             let from = rng.below(sim.now());
             let to = (from + rng.below(400_000)).min(sim.now());
             let mut past = tl.resume_before(from);
-            assert!(past.now() <= from, "seed {seed}: a snapshot at or before {from}");
+            assert!(
+                past.now() <= from,
+                "seed {seed}: a snapshot at or before {from}"
+            );
             past.run_until(to);
             let kept = past.trace().kept_from();
-            assert!(kept <= from || past.trace().recent().len() == 200, "seed {seed}");
+            assert!(
+                kept <= from || past.trace().recent().len() == 200,
+                "seed {seed}"
+            );
             let got: Vec<_> = past
                 .trace()
                 .recent()

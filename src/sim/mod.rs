@@ -196,7 +196,7 @@ impl Command {
                     d.mix4(
                         13,
                         c.spikes.prob.to_bits(),
-                        c.spikes.max,
+                        c.spikes.scale ^ c.spikes.shape.to_bits().rotate_left(17),
                         c.spikes.until.map_or(0, |u| u + 1),
                     );
                 }

@@ -84,15 +84,22 @@ pub struct NetConfig {
     pub adversary: bool,
 }
 
-/// Rare, very long extra delays on top of the latency model. With them, no bound
-/// holds and any timeout will sometimes be wrong (the asynchronous model); with
-/// `until` set, they stop at that global stabilization time (partial synchrony).
+/// Rare extra delays on top of the latency model, heavy-tailed and without an
+/// upper bound: with them no bound holds, so any timeout, however long, will
+/// sometimes be wrong (the asynchronous model). With `until` set they stop at
+/// that global stabilization time (partial synchrony, as Dwork, Lynch and
+/// Stockmeyer define it): a message sent before GST arrives by GST plus the
+/// latency model's bound, and every delay after that is bounded.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Spikes {
     /// Probability that a message gets an extra delay.
     pub prob: f64,
-    /// The extra delay is uniform in `[0, max]` µs.
-    pub max: Micros,
+    /// The extra delay is Pareto (Lomax) distributed: P(extra > x) =
+    /// (1 + x / scale)^(−shape). Its median is scale × (2^(1/shape) − 1).
+    pub scale: Micros,
+    /// The tail's shape: the smaller, the heavier (at 1 or below the mean
+    /// delay is infinite).
+    pub shape: f64,
     /// Messages sent at or after this time get none (GST); `None`: forever.
     pub until: Option<Micros>,
 }
@@ -101,9 +108,33 @@ impl Spikes {
     /// No spikes: delays are bounded by the latency model.
     pub const NONE: Spikes = Spikes {
         prob: 0.0,
-        max: 0,
+        scale: 0,
+        shape: 1.0,
         until: None,
     };
+
+    /// The largest extra delay a run can represent (about 31 years): far
+    /// beyond any run, so in effect no bound.
+    pub const CEILING: Micros = 1_000_000_000_000_000;
+
+    /// An extra delay for a draw `u` uniform in [0, 1): scale × ((1 − u)^(−1/shape) − 1).
+    pub fn extra(&self, u: f64) -> Micros {
+        let x = self.scale as f64 * (libm::pow(1.0 - u, -1.0 / self.shape.max(0.01)) - 1.0);
+        if x.is_finite() {
+            (x.max(0.0) as Micros).min(Self::CEILING)
+        } else {
+            Self::CEILING
+        }
+    }
+
+    /// The probability that a message sent while spikes are on is delayed
+    /// by more than `x` µs beyond its latency.
+    pub fn tail(&self, x: Micros) -> f64 {
+        if self.scale == 0 {
+            return 0.0;
+        }
+        self.prob * libm::pow(1.0 + x as f64 / self.scale as f64, -self.shape)
+    }
 }
 
 /// The three textbook system models, as network settings.
@@ -118,11 +149,14 @@ pub enum SystemModel {
 }
 
 impl SystemModel {
-    /// Spikes for this model (5% of messages delayed by up to 8 s when unbounded).
+    /// Spikes for this model: 5% of messages get an extra delay with a
+    /// median of 0.8 s and no upper bound (one in 20 of those by more than
+    /// 10 s, one in 250 by more than a minute).
     pub fn spikes(self) -> Spikes {
         let wild = Spikes {
             prob: 0.05,
-            max: 8_000_000,
+            scale: 1_000_000,
+            shape: 1.2,
             until: None,
         };
         match self {
@@ -137,7 +171,7 @@ impl SystemModel {
 
     /// The model a network's spikes amount to.
     pub fn of(s: &Spikes) -> SystemModel {
-        match (s.prob > 0.0 && s.max > 0, s.until) {
+        match (s.prob > 0.0 && s.scale > 0, s.until) {
             (false, _) => SystemModel::Synchronous,
             (true, Some(gst)) => SystemModel::PartiallySynchronous { gst },
             (true, None) => SystemModel::Asynchronous,
@@ -297,7 +331,9 @@ impl Network {
         if sp.prob > 0.0 && sp.until.is_none_or(|gst| now < gst) {
             // Two more draws, only when spikes are on (a recorded setting).
             if rng.chance(sp.prob) {
-                latency += rng.range_inclusive(0, sp.max);
+                let extra = sp.extra(rng.next_f64());
+                // Partial synchrony: sent before GST, it arrives by GST + the bound.
+                latency += sp.until.map_or(extra, |gst| extra.min(gst - now));
             }
         }
         let i = self.idx(from, to);

@@ -1448,8 +1448,11 @@ pub fn validate_net(c: &NetConfig) -> Result<(), String> {
         }
     }
     prob("spike probability", c.spikes.prob)?;
-    if c.spikes.max > 3_600_000_000 {
-        return Err("spike delays must be at most one hour".to_string());
+    if c.spikes.scale > 3_600_000_000 {
+        return Err("the spike delays' scale must be at most one hour".to_string());
+    }
+    if !(0.5..=10.0).contains(&c.spikes.shape) {
+        return Err("the spike delays' tail shape must be between 0.5 and 10".to_string());
     }
     if let Some(b) = c.bandwidth {
         if b == 0 || b > 1_000_000 {

@@ -190,8 +190,8 @@ impl Component for NetworkPanel {
                 </div>
                 <p class="hint">{ match model {
                     SystemModel::Synchronous => "Synchronous: every delay is within the latency bounds, so a timeout derived from them never suspects a live node.".to_string(),
-                    SystemModel::PartiallySynchronous { gst } => format!("Partially synchronous: 5% of messages sent before {:.1} s are delayed by up to 8 s; after that, delays are bounded and false suspicions stop.", gst as f64 / 1e6),
-                    SystemModel::Asynchronous => "Asynchronous: 5% of messages are delayed by up to 8 s. Any timeout will sometimes suspect a node that is only slow: a perfect detector is impossible.".to_string(),
+                    SystemModel::PartiallySynchronous { gst } => format!("Partially synchronous: before {:.1} s (GST), 5% of messages get an extra delay with no fixed bound, but every message arrives by GST plus the normal latency; after that, delays are bounded and false suspicions stop.", gst as f64 / 1e6),
+                    SystemModel::Asynchronous => "Asynchronous: 5% of messages get an extra delay with no upper bound (median 0.8 s; one in 20 of them over 10 s, one in 250 over a minute), and a link delivers in order, so a late one holds up the rest. Any timeout, however long, will sometimes suspect a node that is only slow: a perfect detector is impossible.".to_string(),
                 } }</p>
                 <div class="field">
                     <label for="f-latkind">{ "Latency model" }</label>

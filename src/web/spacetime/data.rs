@@ -42,15 +42,17 @@ pub(super) struct Shown<'a> {
     pub(super) src: &'a Sim<Workload>,
 }
 
-/// The longest a message can be in flight: a window's arrows were sent at
-/// most this long before it starts.
+/// How long before a window its arrows' sends are looked for: the longest
+/// a message can be in flight, or with delay spikes (which have no bound)
+/// 10 s more, which covers 19 spiked messages in 20 (the rest show from
+/// their send and as ✕-less ends, not as lines across later windows).
 pub(super) fn longest_flight(sim: &Sim<Workload>) -> Micros {
     let net = &sim.network().config;
     net.latency.bounds().1
         + if net.spikes == crate::sim::Spikes::NONE {
             0
         } else {
-            8_000_000
+            10_000_000
         }
 }
 
