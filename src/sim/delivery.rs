@@ -83,27 +83,50 @@ pub enum Note {
     Suspect { observer: u32, target: u32 },
     /// A failure detector stopped suspecting `target`.
     Trust { observer: u32, target: u32 },
+    /// Raft: this node was elected leader of `term`, with `log_len` entries.
+    Elected { term: u64, log_len: u64 },
+    /// Raft: this node wrote entry `index` of `term` (after one of
+    /// `prev_term`) into its log.
+    Logged {
+        index: u64,
+        term: u64,
+        prev_term: u64,
+        cmd: u64,
+    },
+    /// Raft: this leader counted entries up to `index` committed.
+    Committed { index: u64, term: u64, cmd: u64 },
+    /// Raft: this node applied entry `index` to its state machine.
+    Executed { index: u64, term: u64, cmd: u64 },
 }
 
 impl Note {
     /// Words for the trace digest.
     pub fn words(&self) -> [u64; 3] {
-        let (k, c, r, a) = match *self {
-            Note::Issued { client, req } => (1, client, req, 0),
+        let (k, c, r, a): (u64, u64, u64, u64) = match *self {
+            Note::Issued { client, req } => (1, client.into(), req, 0),
             Note::Retransmit {
                 client,
                 req,
                 attempt,
-            } => (2, client, req, attempt),
-            Note::Received { client, req } => (3, client, req, 0),
-            Note::Applied { client, req } => (4, client, req, 0),
-            Note::Suppressed { client, req } => (5, client, req, 0),
-            Note::Completed { client, req } => (6, client, req, 0),
-            Note::GaveUp { client, req } => (7, client, req, 0),
-            Note::Suspect { observer, target } => (8, observer, target as u64, 0),
-            Note::Trust { observer, target } => (9, observer, target as u64, 0),
+            } => (2, client.into(), req, attempt.into()),
+            Note::Received { client, req } => (3, client.into(), req, 0),
+            Note::Applied { client, req } => (4, client.into(), req, 0),
+            Note::Suppressed { client, req } => (5, client.into(), req, 0),
+            Note::Completed { client, req } => (6, client.into(), req, 0),
+            Note::GaveUp { client, req } => (7, client.into(), req, 0),
+            Note::Suspect { observer, target } => (8, observer.into(), target.into(), 0),
+            Note::Trust { observer, target } => (9, observer.into(), target.into(), 0),
+            Note::Elected { term, log_len } => (10, term, log_len, 0),
+            Note::Logged {
+                index,
+                term,
+                prev_term,
+                cmd,
+            } => (11, term, cmd ^ prev_term.rotate_left(32), index),
+            Note::Committed { index, term, cmd } => (12, term, cmd, index),
+            Note::Executed { index, term, cmd } => (13, term, cmd, index),
         };
-        [k | (a as u64) << 8, c as u64, r]
+        [k | a << 8, c, r]
     }
 }
 
@@ -123,6 +146,12 @@ impl fmt::Display for Note {
             Note::GaveUp { client, req } => write!(f, "gives up on c{client}#{req}"),
             Note::Suspect { target, .. } => write!(f, "SUSPECTS n{target}"),
             Note::Trust { target, .. } => write!(f, "trusts n{target} again"),
+            Note::Elected { term, .. } => write!(f, "is ELECTED leader of term {term}"),
+            Note::Logged { index, term, .. } => write!(f, "writes entry #{index} (term {term})"),
+            Note::Committed { index, .. } => write!(f, "COMMITS #{index}"),
+            Note::Executed { index, cmd, .. } => {
+                write!(f, "applies #{index} (command {:x})", cmd)
+            }
         }
     }
 }
@@ -205,7 +234,12 @@ impl DeliveryMetrics {
             }
             Note::Suppressed { .. } => self.duplicates_suppressed += 1,
             Note::Completed { .. } => self.completed += 1,
-            Note::Suspect { .. } | Note::Trust { .. } => {}
+            Note::Suspect { .. }
+            | Note::Trust { .. }
+            | Note::Elected { .. }
+            | Note::Logged { .. }
+            | Note::Committed { .. }
+            | Note::Executed { .. } => {}
             Note::GaveUp { client, req } => {
                 self.gave_up += 1;
                 let never = !self.applied.contains_key(&(client, req));

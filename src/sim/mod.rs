@@ -13,6 +13,7 @@ pub mod heartbeat;
 pub mod net;
 pub mod node;
 pub mod qos;
+pub mod raft;
 pub mod rng;
 pub mod rpc;
 pub mod timeline;
@@ -28,6 +29,9 @@ pub use heartbeat::{HbMsg, HbState, Heartbeat};
 pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network, Spikes, SystemModel};
 pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
 pub use qos::{Detection, DetectorMetrics, FirstSuspicion, FIRST_SUSPICIONS_KEPT};
+pub use raft::{
+    LogEntry, Raft, RaftBugs, RaftMonitor, RaftMsg, RaftState, Role, Safety, SafetyViolation,
+};
 pub use rng::SimRng;
 pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
 pub use timeline::{Timeline, SNAPSHOT_BUDGET, SNAPSHOT_EVERY};
