@@ -46,6 +46,25 @@ pub const LIBRARY: &[(&str, &str)] = &[
         "safety-liveness",
         include_str!("../scenarios/safety-liveness.json"),
     ),
+    ("raft", include_str!("../scenarios/raft.json")),
+    (
+        "raft-leader-crash",
+        include_str!("../scenarios/raft-leader-crash.json"),
+    ),
+    (
+        "raft-partition",
+        include_str!("../scenarios/raft-partition.json"),
+    ),
+    (
+        "raft-no-storage",
+        include_str!("../scenarios/raft-no-storage.json"),
+    ),
+    (
+        "raft-vote-twice",
+        include_str!("../scenarios/raft-vote-twice.json"),
+    ),
+    ("raft-flp", include_str!("../scenarios/raft-flp.json")),
+    ("raft-gst", include_str!("../scenarios/raft-gst.json")),
     (
         "availability",
         include_str!("../scenarios/availability.json"),

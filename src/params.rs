@@ -6,8 +6,8 @@
 //! and keeps the last good value. Plain Rust, so it is tested natively.
 
 use crate::sim::{
-    ClockConfig, DeliveryMode, DetectorKind, Heartbeat, LatencyModel, Micros, NetConfig, Rpc,
-    RpcConfig, Sim, SimConfig, SystemModel, Workload,
+    ClockConfig, DeliveryMode, DetectorKind, Heartbeat, LatencyModel, Micros, NetConfig, Raft,
+    RaftBugs, Rpc, RpcConfig, Sim, SimConfig, SystemModel, Workload,
 };
 
 /// Largest cluster the page accepts.
@@ -35,12 +35,91 @@ pub struct Settings {
     pub paused: bool,
     /// The failure detector every node runs in the heartbeat workload.
     pub detector: Option<DetectorKind>,
-    /// Which workload runs: heartbeats, or clients and a server.
-    pub rpc_workload: bool,
+    /// Which workload runs.
+    pub workload: WorkloadKind,
     /// Settings of the client/server workload.
     pub rpc: RpcConfig,
     /// Which logical clocks the simulator keeps and stamps events with.
     pub logical: LogicalClocks,
+    /// Settings of the Raft workload (its heartbeat is `interval_ms`, its
+    /// election trigger `detector`).
+    pub raft: RaftSettings,
+}
+
+/// Which workload runs (URL key `workload`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WorkloadKind {
+    /// All-to-all heartbeats, with a failure detector if asked.
+    #[default]
+    Heartbeat,
+    /// Clients and a server, for delivery semantics.
+    Rpc,
+    /// Raft consensus.
+    Raft,
+}
+
+impl WorkloadKind {
+    /// The URL value.
+    pub fn name(self) -> &'static str {
+        match self {
+            WorkloadKind::Heartbeat => "heartbeat",
+            WorkloadKind::Rpc => "rpc",
+            WorkloadKind::Raft => "raft",
+        }
+    }
+}
+
+/// The Raft workload's own settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RaftSettings {
+    /// The random part of the election timeout, ms (URL `jitter`).
+    pub jitter_ms: f64,
+    /// A leader appends a client command this often, ms; 0: never (URL `submit`).
+    pub submit_ms: f64,
+    /// Breakable variants (URL `bugs`, a comma-separated list).
+    pub bugs: RaftBugs,
+}
+
+impl Default for RaftSettings {
+    fn default() -> Self {
+        RaftSettings {
+            jitter_ms: 600.0,
+            submit_ms: 400.0,
+            bugs: RaftBugs::default(),
+        }
+    }
+}
+
+/// The breakable variants' URL names, in order.
+pub const RAFT_BUGS: [&str; 4] = [
+    "vote-twice",
+    "commit-early",
+    "forget-term",
+    "skip-log-check",
+];
+
+fn bug_flag<'a>(b: &'a mut RaftBugs, name: &str) -> Option<&'a mut bool> {
+    match name {
+        "vote-twice" => Some(&mut b.vote_twice),
+        "commit-early" => Some(&mut b.commit_without_majority),
+        "forget-term" => Some(&mut b.forget_term),
+        "skip-log-check" => Some(&mut b.skip_log_check),
+        _ => None,
+    }
+}
+
+/// Whether breakable variant `name` (one of [`RAFT_BUGS`]) is on.
+pub fn has_bug(b: &RaftBugs, name: &str) -> bool {
+    let mut b = *b;
+    bug_flag(&mut b, name).is_some_and(|f| *f)
+}
+
+/// `b` with variant `name` set to `on`.
+pub fn with_bug(mut b: RaftBugs, name: &str, on: bool) -> RaftBugs {
+    if let Some(f) = bug_flag(&mut b, name) {
+        *f = on;
+    }
+    b
 }
 
 /// Logical clocks kept by the simulator (URL key `lclock`).
@@ -75,10 +154,11 @@ impl Default for Settings {
             clocks: ClockConfig::default(),
             speed: 0.15,
             paused: false,
-            rpc_workload: false,
+            workload: WorkloadKind::Heartbeat,
             rpc: RpcConfig::default(),
             detector: None,
             logical: LogicalClocks::Off,
+            raft: RaftSettings::default(),
         }
     }
 }
@@ -108,15 +188,21 @@ impl Settings {
 
     /// The workload these settings describe.
     pub fn workload(&self) -> Workload {
-        if self.rpc_workload {
-            Workload::Rpc(Rpc {
+        match self.workload {
+            WorkloadKind::Rpc => Workload::Rpc(Rpc {
                 config: self.rpc.clone(),
-            })
-        } else {
-            Workload::Heartbeat(Heartbeat {
+            }),
+            WorkloadKind::Heartbeat => Workload::Heartbeat(Heartbeat {
                 interval: self.interval_us(),
                 detector: self.detector.map(|d| cap_window(d, self.nodes)),
-            })
+            }),
+            WorkloadKind::Raft => Workload::Raft(Raft {
+                heartbeat: self.interval_us(),
+                election: ms_to_us(self.raft.jitter_ms),
+                detector: self.detector,
+                submit_every: ms_to_us(self.raft.submit_ms),
+                bugs: self.raft.bugs,
+            }),
         }
     }
 
@@ -191,16 +277,39 @@ impl Settings {
                             ms_to_us(parse_num("offset (ms)", v, 0.0, 60_000.0)?)
                     }
                     "workload" => {
-                        s.rpc_workload = match v.trim() {
-                            "heartbeat" => false,
-                            "rpc" => true,
+                        s.workload = match v.trim() {
+                            "heartbeat" => WorkloadKind::Heartbeat,
+                            "rpc" => WorkloadKind::Rpc,
+                            "raft" => WorkloadKind::Raft,
                             _ => {
                                 return Err(format!(
-                                    "workload: expected heartbeat or rpc, got {}",
+                                    "workload: expected heartbeat, rpc or raft, got {}",
                                     show(v)
                                 ))
                             }
                         }
+                    }
+                    "jitter" => s.raft.jitter_ms = parse_num("jitter (ms)", v, 1.0, 600_000.0)?,
+                    "submit" => s.raft.submit_ms = parse_num("submit (ms)", v, 0.0, 600_000.0)?,
+                    "bugs" => {
+                        let mut b = RaftBugs::default();
+                        for name in v
+                            .split(',')
+                            .map(str::trim)
+                            .filter(|x| !x.is_empty() && *x != "none")
+                        {
+                            match bug_flag(&mut b, name) {
+                                Some(f) => *f = true,
+                                None => {
+                                    return Err(format!(
+                                        "bugs: expected none or some of {}, got {}",
+                                        RAFT_BUGS.join(", "),
+                                        show(name)
+                                    ))
+                                }
+                            }
+                        }
+                        s.raft.bugs = b;
                     }
                     "mode" => {
                         s.rpc.mode = DeliveryMode::from_name(v.trim()).ok_or_else(|| {
@@ -318,15 +427,23 @@ impl Settings {
         ];
         // Everything, even settings the current workload ignores: the user set
         // them, and switching workload keeps them.
-        p.push((
-            "workload",
-            if self.rpc_workload {
-                "rpc"
-            } else {
-                "heartbeat"
-            }
-            .into(),
-        ));
+        p.push(("workload", self.workload.name().into()));
+        if self.raft != RaftSettings::default() {
+            p.push(("jitter", self.raft.jitter_ms.to_string()));
+            p.push(("submit", self.raft.submit_ms.to_string()));
+            let bugs: Vec<&str> = RAFT_BUGS
+                .into_iter()
+                .filter(|b| has_bug(&self.raft.bugs, b))
+                .collect();
+            p.push((
+                "bugs",
+                if bugs.is_empty() {
+                    "none".to_string()
+                } else {
+                    bugs.join(",")
+                },
+            ));
+        }
         {
             p.push(("interval", self.interval_ms.to_string()));
             p.push((
@@ -395,6 +512,9 @@ pub const SETTING_KEYS: &[&str] = &[
     "backoff",
     "lclock",
     "adversary",
+    "jitter",
+    "submit",
+    "bugs",
 ];
 
 /// Keys a scripted `network` change may set.
@@ -803,7 +923,7 @@ mod tests {
             ("rate", "700"),
         ]));
         assert!(e.is_empty(), "{e:?}");
-        assert!(s.rpc_workload);
+        assert_eq!(s.workload, WorkloadKind::Rpc);
         assert_eq!(s.rpc.mode, DeliveryMode::ExactlyOnce);
         assert!(s.rpc.idempotent);
         assert_eq!(

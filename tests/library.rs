@@ -110,3 +110,141 @@ fn each_scenario_shows_its_idea() {
     let (_, s) = run("safety-liveness", 40_000_000);
     assert!(s.metrics().completed > done && s.metrics().violations == 0);
 }
+
+/// Node `i`'s Raft state in `s` (None when down).
+fn raft(s: &Sim<Workload>, i: usize) -> Option<RaftState> {
+    match s.nodes()[i].state.as_ref() {
+        Some(AnyState::Raft(st)) => Some(st.clone()),
+        _ => None,
+    }
+}
+
+/// (node, term) of each node that thinks it leads.
+fn raft_leaders(s: &Sim<Workload>) -> Vec<(usize, u64)> {
+    (0..s.nodes().len())
+        .filter_map(|i| {
+            raft(s, i)
+                .filter(|st| st.role == Role::Leader)
+                .map(|st| (i, st.term))
+        })
+        .collect()
+}
+
+#[test]
+fn each_raft_scenario_shows_its_idea() {
+    // Basics: one leader, one term, identical committed logs everywhere.
+    let (_, s) = run("raft", 12_000_000);
+    assert_eq!(raft_leaders(&s), vec![(0, 1)], "n0 leads term 1");
+    assert_eq!(s.consensus().elections, 1);
+    let logs: Vec<RaftState> = (0..5).map(|i| raft(&s, i).unwrap()).collect();
+    let applied = logs.iter().map(|l| l.applied).min().unwrap() as usize;
+    assert!(applied >= 25, "commands applied everywhere: {applied}");
+    assert!(logs
+        .iter()
+        .all(|l| l.log[..applied] == logs[0].log[..applied]));
+    assert!(s.consensus().safe());
+
+    // Leader crash: a new leader in a later term within the liveness bound
+    // the card states (2 × (0.5 s + 0.6 s) + 2 round trips = 2.84 s), holding
+    // every committed entry; n0 comes back as a follower and catches up.
+    let (_, before) = run("raft-leader-crash", 3_990_000);
+    let committed = raft(&before, 0).unwrap().commit;
+    let (_, s) = run("raft-leader-crash", 6_840_000);
+    let l = raft_leaders(&s);
+    assert!(
+        l.len() == 1 && l[0].0 != 0 && l[0].1 >= 2,
+        "a new leader: {l:?}"
+    );
+    assert!(raft(&s, l[0].0).unwrap().log.len() as u64 >= committed);
+    assert!(matches!(
+        s.consensus().leader_liveness(s.now(), 2_840_000),
+        Liveness::Held(_)
+    ));
+    let (_, s) = run("raft-leader-crash", 14_000_000);
+    let n0 = raft(&s, 0).unwrap();
+    assert_eq!(n0.role, Role::Follower);
+    assert!(
+        n0.applied > committed + 5,
+        "n0 caught up: {} vs {committed}",
+        n0.applied
+    );
+    assert!(s.consensus().safe());
+
+    // Partition: the stale leader in the minority appends but cannot commit;
+    // the majority elects and commits; after healing the stale leader gives way.
+    let (_, before) = run("raft-partition", 3_990_000);
+    let cut_commit = raft(&before, 0).unwrap().commit;
+    let (_, s) = run("raft-partition", 11_900_000);
+    let n0 = raft(&s, 0).unwrap();
+    assert_eq!(n0.role, Role::Leader, "n0 still thinks it leads");
+    assert!(
+        n0.log.len() as u64 > n0.commit + 5,
+        "appending, not committing"
+    );
+    assert!(n0.commit <= cut_commit + 1);
+    let majority = raft_leaders(&s).into_iter().find(|(n, _)| *n >= 2);
+    let (m, term) = majority.expect("the majority has a leader");
+    assert!(term > 1 && raft(&s, m).unwrap().commit > cut_commit + 5);
+    let (_, s) = run("raft-partition", 16_000_000);
+    assert_eq!(raft_leaders(&s).len(), 1);
+    assert_eq!(
+        raft(&s, 0).unwrap().role,
+        Role::Follower,
+        "the stale leader stepped down"
+    );
+    assert!(s.consensus().safe());
+
+    // No stable storage: the amnesiac majority elects a second leader of
+    // term 1 (election safety), whose log then contradicts what was
+    // committed (log matching, state-machine safety).
+    let (_, s) = run("raft-no-storage", 12_000_000);
+    let first = &s.consensus().first;
+    for p in [
+        Safety::ElectionSafety,
+        Safety::LogMatching,
+        Safety::StateMachineSafety,
+    ] {
+        assert!(first.contains_key(&p), "{p:?}: {first:?}");
+    }
+
+    // Vote twice: two leaders in term 1.
+    let (_, s) = run("raft-vote-twice", 3_000_000);
+    let v = s
+        .consensus()
+        .first
+        .get(&Safety::ElectionSafety)
+        .expect("caught");
+    assert!(v.what.contains("term 1"), "{}", v.what);
+    let (_, s) = run("raft-vote-twice", 10_000_000);
+    for p in [Safety::LogMatching, Safety::StateMachineSafety] {
+        assert!(s.consensus().first.contains_key(&p), "{p:?}");
+    }
+
+    // FLP: the adversary lets no leader through; terms climb; safety holds.
+    let (_, s) = run("raft-flp", 30_000_000);
+    assert_eq!(s.consensus().elections, 0);
+    assert!((0..5).all(|i| raft(&s, i).unwrap().term > 10));
+    assert!(s.consensus().safe());
+    assert!(matches!(
+        s.consensus().leader_liveness(s.now(), 2_840_000),
+        Liveness::Stalled(_)
+    ));
+
+    // GST: needless elections before 15 s; after it, one leader for good.
+    let (_, s) = run("raft-gst", 15_000_000);
+    let before_gst = s.consensus().elections;
+    assert!(
+        before_gst >= 2,
+        "needless elections before GST: {before_gst}"
+    );
+    let (_, s) = run("raft-gst", 20_000_000);
+    let settled = s.consensus().elections;
+    let (_, s) = run("raft-gst", 60_000_000);
+    assert_eq!(
+        s.consensus().elections,
+        settled,
+        "no election after GST has settled"
+    );
+    assert_eq!(raft_leaders(&s).len(), 1);
+    assert!(s.consensus().safe());
+}

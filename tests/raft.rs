@@ -16,50 +16,25 @@ fn config(nodes: u32, seed: u64, net: NetConfig) -> SimConfig {
     }
 }
 
-/// A Raft run with its safety monitor fed every note as it is made.
+/// A Raft run; its safety monitor is the simulator's (fed every note as it
+/// is made, with the node's log right after).
 struct Run {
     sim: Sim<Raft>,
-    mon: RaftMonitor,
-    seen: u64,
 }
 
 impl Run {
     fn new(nodes: u32, seed: u64, net: NetConfig, raft: Raft) -> Self {
         Run {
             sim: Sim::new(config(nodes, seed, net), raft),
-            mon: RaftMonitor::default(),
-            seen: 0,
         }
     }
 
-    /// Runs to `t` one event at a time, feeding the monitor.
     fn run_until(&mut self, t: Micros) {
-        loop {
-            let before = self.sim.stats().events;
-            let reached = self.sim.run_until_limited(t, 1);
-            self.feed(before);
-            if reached {
-                return;
-            }
-        }
+        self.sim.run_until(t);
     }
 
-    fn feed(&mut self, before: u64) {
-        let now = self.sim.now();
-        let notes: Vec<(u32, Note)> = self
-            .sim
-            .trace()
-            .since(self.seen)
-            .filter_map(|e| match &e.kind {
-                TraceKind::Note { node, note } => Some((node.0, *note)),
-                _ => None,
-            })
-            .collect();
-        self.seen = self.sim.trace().len();
-        for (node, note) in notes {
-            let state = self.sim.nodes()[node as usize].state.as_ref();
-            self.mon.observe(node, &note, state, before, now);
-        }
+    fn mon(&self) -> &RaftMonitor {
+        self.sim.consensus()
     }
 
     fn leaders(&self) -> Vec<(u32, u64)> {
@@ -86,15 +61,15 @@ fn a_leader_is_elected_and_every_node_applies_the_same_commands() {
     for seed in 0u64..20 {
         let mut r = Run::new(5, seed, quiet(), Raft::default());
         r.run_until(10_000_000);
-        assert!(r.mon.safe(), "seed {seed}: {:?}", r.mon.first);
+        assert!(r.mon().safe(), "seed {seed}: {:?}", r.mon().first);
         let leaders = r.leaders();
         assert_eq!(leaders.len(), 1, "seed {seed}: one leader, {leaders:?}");
         // A follower that has not heard the new leader yet may still stand
         // once (its first timeout is a plain one): at most one more election.
         assert!(
-            r.mon.elections <= 2,
+            r.mon().elections <= 2,
             "seed {seed}: {} elections",
-            r.mon.elections
+            r.mon().elections
         );
         // About 10 s / 0.4 s commands, all applied everywhere but the last few.
         let logs: Vec<&RaftState> = r
@@ -127,8 +102,20 @@ fn a_crashed_leader_is_replaced_within_the_detector_time_plus_the_election_jitte
         let mut r = Run::new(5, seed, quiet(), raft);
         r.run_until(3_000_000);
         let (old, term) = r.leaders()[0];
+        assert!(
+            matches!(
+                r.mon().leader_liveness(r.sim.now(), 2_000_000),
+                Liveness::Held(_)
+            ),
+            "seed {seed}"
+        );
         r.sim.apply(Command::Crash(NodeId(old))).unwrap();
         let crash = r.sim.now();
+        assert_eq!(
+            r.mon().leader_liveness(crash, 2_000_000),
+            Liveness::NotYet(0),
+            "seed {seed}: the leader is lost"
+        );
         // Detector timeout 0.4 s + jitter < 0.6 s + a round trip or two
         // (< 0.4 s); a split vote costs another timeout: allow 3 s.
         let mut when = None;
@@ -143,13 +130,18 @@ fn a_crashed_leader_is_replaced_within_the_detector_time_plus_the_election_jitte
             }
         }
         let when = when.unwrap_or_else(|| panic!("seed {seed}: no new leader within 3 s"));
+        // The liveness monitor saw the same: held, in (at most) that long.
+        match r.mon().leader_liveness(r.sim.now(), 3_000_000) {
+            Liveness::Held(took) => assert!(took <= when, "seed {seed}: took {took} > {when}"),
+            other => panic!("seed {seed}: {other:?}"),
+        }
         assert!(
             when >= 300_000,
             "seed {seed}: not before the detector could suspect ({when} µs)"
         );
         times.push(when);
         r.run_until(r.sim.now() + 3_000_000);
-        assert!(r.mon.safe(), "seed {seed}: {:?}", r.mon.first);
+        assert!(r.mon().safe(), "seed {seed}: {:?}", r.mon().first);
     }
     // Typically: the last heartbeat's age at the crash (< 0.1 s) + 0.4 s +
     // half the jitter (0.3 s) + a round trip: the median under 1.2 s.
@@ -257,12 +249,12 @@ fn correct_raft_is_safe_over_a_thousand_seeds_of_random_faults() {
         // schedule that catches a node forgetting its term.
         let r = faulty_run(seed, nodes, raft, quiet(), true, seed % 4 == 3);
         assert!(
-            r.mon.safe(),
+            r.mon().safe(),
             "seed {seed} ({nodes} nodes): {:?}",
-            r.mon.first
+            r.mon().first
         );
         // Healed for 8 s: a leader, and commands applied after the faults.
-        if r.leaders().len() == 1 && r.mon.applied_max >= 20 {
+        if r.leaders().len() == 1 && r.mon().applied_max >= 20 {
             progressed += 1;
         } else if std::env::var("RAFT_DEBUG").is_ok() {
             let roles: Vec<_> = r
@@ -278,7 +270,7 @@ fn correct_raft_is_safe_over_a_thousand_seeds_of_random_faults() {
             eprintln!(
                 "seed {seed}: leaders {:?} applied {} roles {roles:?}",
                 r.leaders(),
-                r.mon.applied_max
+                r.mon().applied_max
             );
         }
     }
@@ -311,7 +303,7 @@ fn caught_within(
             ..NetConfig::default()
         };
         let r = faulty_run(seed, nodes, raft, net, stable, churn);
-        if let Some((p, _)) = r.mon.first.iter().next() {
+        if let Some((p, _)) = r.mon().first.iter().next() {
             return Some((seed, *p));
         }
     }
@@ -431,7 +423,7 @@ fn a_partitioned_minority_cannot_commit_and_its_stale_leader_gives_way() {
                 "seed {seed}: the logs converge"
             );
         }
-        assert!(r.mon.safe(), "seed {seed}: {:?}", r.mon.first);
+        assert!(r.mon().safe(), "seed {seed}: {:?}", r.mon().first);
     }
 }
 
@@ -448,7 +440,13 @@ fn an_adversary_stalls_elections_forever_and_safety_still_holds() {
         };
         let mut r = Run::new(5, seed, net, Raft::default());
         r.run_until(30_000_000);
-        assert_eq!(r.mon.elections, 0, "seed {seed}: a leader got through");
+        assert_eq!(r.mon().elections, 0, "seed {seed}: a leader got through");
+        // Never violated (liveness cannot be, in a finite run), but stalled:
+        assert!(
+            matches!(r.mon().leader_liveness(r.sim.now(), 5_000_000), Liveness::Stalled(t) if t > 25_000_000),
+            "seed {seed}: {:?}",
+            r.mon().leader_liveness(r.sim.now(), 5_000_000)
+        );
         let terms: Vec<u64> = r
             .sim
             .nodes()
@@ -459,7 +457,7 @@ fn an_adversary_stalls_elections_forever_and_safety_still_holds() {
             terms.iter().all(|&t| t > 10),
             "seed {seed}: elections kept failing: terms {terms:?}"
         );
-        assert!(r.mon.safe(), "seed {seed}");
+        assert!(r.mon().safe(), "seed {seed}");
     }
 }
 
@@ -504,7 +502,7 @@ fn after_gst_a_leader_is_elected_within_a_bound_from_the_settings() {
             took <= bound,
             "seed {seed}: a stable leader {took} µs after GST + Δ (bound {bound})"
         );
-        assert!(r.mon.safe(), "seed {seed}: {:?}", r.mon.first);
+        assert!(r.mon().safe(), "seed {seed}: {:?}", r.mon().first);
     }
     eprintln!("worst {worst} µs of {bound}");
 }

@@ -2,7 +2,7 @@
 //! action survives the URL and the JSON file exactly, and a decoded scenario
 //! replays to the same trace digest. Randomized tests name their seed.
 
-use distsim::params::{parse_query, Settings};
+use distsim::params::{parse_query, Settings, WorkloadKind};
 use distsim::scenario::{command_words, parse_command, Scenario};
 use distsim::sim::*;
 
@@ -65,8 +65,14 @@ fn random_settings(rng: &mut SimRng) -> Settings {
     s.clocks.max_drift_ppm = rng.range_inclusive(0, 100_000) as u32;
     s.speed = [0.15, 1.0, 2.5, 1000.0][rng.range_inclusive(0, 3) as usize];
     s.paused = rng.chance(0.3);
-    s.rpc_workload = rng.chance(0.4);
-    if s.rpc_workload {
+    s.workload = if rng.chance(0.4) {
+        WorkloadKind::Rpc
+    } else if rng.chance(0.3) {
+        WorkloadKind::Raft
+    } else {
+        WorkloadKind::Heartbeat
+    };
+    if s.workload == WorkloadKind::Rpc {
         s.rpc.mode = [
             DeliveryMode::AtMostOnce,
             DeliveryMode::AtLeastOnce,
@@ -83,6 +89,13 @@ fn random_settings(rng: &mut SimRng) -> Settings {
         s.rpc.retention = us(rng, 60_000_000);
         s.rpc.backoff = rng.range_inclusive(1, 16) as u32;
     } else {
+        if s.workload == WorkloadKind::Raft {
+            s.raft.jitter_ms = rng.range_inclusive(1, 5_000) as f64;
+            s.raft.submit_ms = rng.range_inclusive(0, 5_000) as f64;
+            for b in distsim::params::RAFT_BUGS {
+                s.raft.bugs = distsim::params::with_bug(s.raft.bugs, b, rng.chance(0.3));
+            }
+        }
         s.detector = match rng.range_inclusive(0, 2) {
             0 => None,
             1 => Some(DetectorKind::FixedTimeout {
@@ -162,9 +175,9 @@ fn random_command(rng: &mut SimRng, s: &Settings) -> Command {
         }
         9 => Command::HealAll,
         10 => Command::SetNetwork(random_settings(rng).net),
-        11 if s.rpc_workload => {
+        11 if s.workload == WorkloadKind::Rpc => {
             let mut r = random_settings(rng);
-            while !r.rpc_workload {
+            while r.workload != WorkloadKind::Rpc {
                 r = random_settings(rng);
             }
             Command::SetRpc(r.rpc)
@@ -280,7 +293,7 @@ fn command_words_read_back_exactly() {
     for i in 0..500 {
         let mut s = random_settings(&mut rng);
         s.nodes = s.nodes.max(2);
-        s.rpc_workload = true;
+        s.workload = WorkloadKind::Rpc;
         let c = random_command(&mut rng, &s);
         let w = command_words(&c);
         let mut running = s.clone();

@@ -85,6 +85,10 @@ pub enum Note {
     Trust { observer: u32, target: u32 },
     /// Raft: this node was elected leader of `term`, with `log_len` entries.
     Elected { term: u64, log_len: u64 },
+    /// Raft: this node stands for election in `term`.
+    Stood { term: u64 },
+    /// Raft: this leader took a client command as entry `index` of `term`.
+    Submitted { index: u64, term: u64, cmd: u64 },
     /// Raft: this node wrote entry `index` of `term` (after one of
     /// `prev_term`) into its log.
     Logged {
@@ -117,6 +121,8 @@ impl Note {
             Note::Suspect { observer, target } => (8, observer.into(), target.into(), 0),
             Note::Trust { observer, target } => (9, observer.into(), target.into(), 0),
             Note::Elected { term, log_len } => (10, term, log_len, 0),
+            Note::Stood { term } => (14, term, 0, 0),
+            Note::Submitted { index, term, cmd } => (15, term, cmd, index),
             Note::Logged {
                 index,
                 term,
@@ -147,6 +153,10 @@ impl fmt::Display for Note {
             Note::Suspect { target, .. } => write!(f, "SUSPECTS n{target}"),
             Note::Trust { target, .. } => write!(f, "trusts n{target} again"),
             Note::Elected { term, .. } => write!(f, "is ELECTED leader of term {term}"),
+            Note::Stood { term } => write!(f, "stands for election in term {term}"),
+            Note::Submitted { index, term, .. } => {
+                write!(f, "takes a client command as #{index} (term {term})")
+            }
             Note::Logged { index, term, .. } => write!(f, "writes entry #{index} (term {term})"),
             Note::Committed { index, .. } => write!(f, "COMMITS #{index}"),
             Note::Executed { index, cmd, .. } => {
@@ -237,6 +247,8 @@ impl DeliveryMetrics {
             Note::Suspect { .. }
             | Note::Trust { .. }
             | Note::Elected { .. }
+            | Note::Stood { .. }
+            | Note::Submitted { .. }
             | Note::Logged { .. }
             | Note::Committed { .. }
             | Note::Executed { .. } => {}

@@ -30,7 +30,8 @@ pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network, Spikes, System
 pub use node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
 pub use qos::{Detection, DetectorMetrics, FirstSuspicion, FIRST_SUSPICIONS_KEPT};
 pub use raft::{
-    LogEntry, Raft, RaftBugs, RaftMonitor, RaftMsg, RaftState, Role, Safety, SafetyViolation,
+    Liveness, LogEntry, Raft, RaftBugs, RaftMonitor, RaftMsg, RaftState, Role, Safety,
+    SafetyViolation,
 };
 pub use rng::SimRng;
 pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};

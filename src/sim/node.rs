@@ -182,6 +182,12 @@ pub trait Protocol: Clone {
     fn approx_bytes(&self, _state: &Self::State, _older: Option<&Self::State>) -> usize {
         std::mem::size_of::<Self::State>()
     }
+    /// The node's replicated log, if the protocol keeps one (Raft): the
+    /// consensus monitor checks a new leader's log against what was
+    /// committed. Default: none.
+    fn log_of<'a>(&self, _state: &'a Self::State) -> Option<&'a [super::raft::LogEntry]> {
+        None
+    }
     /// The node's state as label/value rows for the inspector.
     fn describe(&self, state: &Self::State, ctx: &Ctx) -> Vec<(String, String)>;
     /// Name of a timer tag for the inspector.

@@ -298,6 +298,7 @@ impl Raft {
 
     fn stand(&self, st: &mut RaftState, ctx: &Ctx, out: &mut Out<RaftMsg>) {
         st.term += 1;
+        out.note(Note::Stood { term: st.term });
         st.role = Role::Candidate;
         st.voted_for = Some(ctx.id.0);
         st.leader = None;
@@ -637,6 +638,11 @@ impl Protocol for Raft {
                         cmd: (ctx.id.0 as u64) << 40 | st.submitted,
                     };
                     let index = st.log.len() as u64 + 1;
+                    out.note(Note::Submitted {
+                        index,
+                        term: e.term,
+                        cmd: e.cmd,
+                    });
                     out.note(Note::Logged {
                         index,
                         term: e.term,
@@ -704,6 +710,67 @@ impl Protocol for Raft {
         held.then(|| (receiver.election_at - local_now).max(0) as Micros)
     }
 
+    fn log_of<'a>(&self, state: &'a RaftState) -> Option<&'a [LogEntry]> {
+        Some(&state.log)
+    }
+
+    /// A lying node grants every vote and garbles the commands it sends.
+    fn corrupt(&self, msg: &RaftMsg, noise: u64) -> RaftMsg {
+        match *msg {
+            RaftMsg::Vote { term, .. } => RaftMsg::Vote {
+                term,
+                granted: true,
+            },
+            RaftMsg::Append {
+                term,
+                prev_index,
+                prev_term,
+                entry: Some(e),
+                commit,
+            } => RaftMsg::Append {
+                term,
+                prev_index,
+                prev_term,
+                entry: Some(LogEntry {
+                    cmd: e.cmd ^ (noise | 1),
+                    ..e
+                }),
+                commit,
+            },
+            m => m,
+        }
+    }
+
+    /// An equivocating leader tells each follower a different command for
+    /// the same entry.
+    fn equivocate(&self, msg: &RaftMsg, to: NodeId) -> RaftMsg {
+        match *msg {
+            RaftMsg::Append {
+                term,
+                prev_index,
+                prev_term,
+                entry: Some(e),
+                commit,
+            } => RaftMsg::Append {
+                term,
+                prev_index,
+                prev_term,
+                entry: Some(LogEntry {
+                    cmd: e.cmd ^ ((to.0 as u64 + 1) << 20),
+                    ..e
+                }),
+                commit,
+            },
+            m => m,
+        }
+    }
+
+    fn approx_bytes(&self, st: &RaftState, _older: Option<&RaftState>) -> usize {
+        std::mem::size_of::<RaftState>()
+            + st.log.capacity() * std::mem::size_of::<LogEntry>()
+            + (st.votes.capacity() + 24 * st.next_index.capacity())
+    }
+
     fn timer_name(&self, tag: TimerTag) -> &'static str {
         match tag {
             ELECTION_TIMER => "election",
@@ -753,6 +820,16 @@ pub enum Safety {
 }
 
 impl Safety {
+    /// The property's name, for students.
+    pub fn name(self) -> &'static str {
+        match self {
+            Safety::ElectionSafety => "election safety",
+            Safety::LogMatching => "log matching",
+            Safety::LeaderCompleteness => "leader completeness",
+            Safety::StateMachineSafety => "state-machine safety",
+        }
+    }
+
     pub const ALL: [Safety; 4] = [
         Safety::ElectionSafety,
         Safety::LogMatching,
@@ -790,16 +867,69 @@ pub struct RaftMonitor {
     pub elections: u64,
     /// Highest index applied by some node.
     pub applied_max: u64,
+    /// The latest leader and its term.
+    pub leader: Option<u32>,
+    pub leader_term: u64,
+    /// Since when no leader has been known to lead the latest term (a node
+    /// stood in a later term, or the leader went down); `None`: one leads.
+    pub leaderless_since: Option<Micros>,
+    /// How long the last election took, from the first candidate.
+    pub last_election_took: Option<Micros>,
+    /// Since when a submitted command waits for any commit.
+    pub pending_since: Option<Micros>,
+    pub last_commit_at: Option<Micros>,
+}
+
+/// A liveness property's state in a finite run: it can be satisfied, or not
+/// yet, but never violated (there is always a later time it could still
+/// happen); "stalled" says how long it has been waiting beyond its bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Liveness {
+    /// It happened (in this long).
+    Held(Micros),
+    /// Waiting, within its bound, for this long.
+    NotYet(Micros),
+    /// Waiting past its bound, for this long.
+    Stalled(Micros),
 }
 
 impl RaftMonitor {
-    /// Feeds one note of `node`, whose state right after making it is
-    /// `state`, at `(after_events, at)`.
+    /// The node `node` went down at `at`: if it led, the cluster is
+    /// leaderless from now.
+    pub fn down(&mut self, node: u32, at: Micros) {
+        if self.leader == Some(node) && self.leaderless_since.is_none() {
+            self.leaderless_since = Some(at);
+            self.leader = None;
+        }
+    }
+
+    /// "A leader is elected within `bound` after the last one was lost."
+    pub fn leader_liveness(&self, now: Micros, bound: Micros) -> Liveness {
+        match self.leaderless_since {
+            None => Liveness::Held(self.last_election_took.unwrap_or(0)),
+            Some(t) if now - t < bound => Liveness::NotYet(now - t),
+            Some(t) => Liveness::Stalled(now - t),
+        }
+    }
+
+    /// "A submitted command commits within `bound`."
+    pub fn commit_liveness(&self, now: Micros, bound: Micros) -> Liveness {
+        match self.pending_since {
+            None => Liveness::Held(0),
+            Some(t) if now - t < bound => Liveness::NotYet(now - t),
+            Some(t) => Liveness::Stalled(now - t),
+        }
+    }
+}
+
+impl RaftMonitor {
+    /// Feeds one note of `node`, whose log right after making it is `log`,
+    /// at `(after_events, at)`.
     pub fn observe(
         &mut self,
         node: u32,
         note: &Note,
-        state: Option<&RaftState>,
+        log: Option<&[LogEntry]>,
         after_events: u64,
         at: Micros,
     ) {
@@ -811,8 +941,21 @@ impl RaftMonitor {
             });
         };
         match *note {
+            Note::Stood { term } if term > self.leader_term && self.leaderless_since.is_none() => {
+                self.leaderless_since = Some(at);
+            }
+            Note::Submitted { .. } => {
+                self.pending_since.get_or_insert(at);
+            }
             Note::Elected { term, .. } => {
                 self.elections += 1;
+                if term >= self.leader_term {
+                    self.leader = Some(node);
+                    self.leader_term = term;
+                    if let Some(since) = self.leaderless_since.take() {
+                        self.last_election_took = Some(at - since);
+                    }
+                }
                 if let Some(&other) = self.leaders.get(&term) {
                     if other != node {
                         broke(
@@ -823,12 +966,12 @@ impl RaftMonitor {
                 } else {
                     self.leaders.insert(term, node);
                 }
-                if let Some(st) = state {
+                if let Some(log) = log {
                     for (&idx, &(t, cmd)) in self.committed.range(..) {
                         if t >= term {
                             continue;
                         }
-                        let have = st.log.get(idx as usize - 1);
+                        let have = log.get(idx as usize - 1);
                         if have.is_none_or(|e| e.term != t || e.cmd != cmd) {
                             broke(
                                 Safety::LeaderCompleteness,
@@ -856,6 +999,8 @@ impl RaftMonitor {
             },
             Note::Committed { index, term, cmd } => {
                 self.committed.entry(index).or_insert((term, cmd));
+                self.pending_since = None;
+                self.last_commit_at = Some(at);
             }
             Note::Executed { index, cmd, .. } => {
                 self.applied_max = self.applied_max.max(index);

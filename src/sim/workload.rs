@@ -3,6 +3,7 @@
 
 use super::heartbeat::{HbMsg, HbState, Heartbeat};
 use super::node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
+use super::raft::{LogEntry, Raft, RaftMsg, RaftState};
 use super::rpc::{Rpc, RpcMsg, RpcState};
 use super::{Micros, NodeId};
 use std::fmt;
@@ -14,6 +15,8 @@ pub enum Workload {
     Heartbeat(Heartbeat),
     /// Clients and a server, for delivery semantics.
     Rpc(Rpc),
+    /// Raft consensus.
+    Raft(Raft),
 }
 
 /// A message of either workload.
@@ -21,6 +24,7 @@ pub enum Workload {
 pub enum AnyMsg {
     Hb(HbMsg),
     Rpc(RpcMsg),
+    Raft(RaftMsg),
 }
 
 /// A node state of either workload.
@@ -28,6 +32,7 @@ pub enum AnyMsg {
 pub enum AnyState {
     Hb(HbState),
     Rpc(RpcState),
+    Raft(RaftState),
 }
 
 impl fmt::Display for AnyMsg {
@@ -35,6 +40,7 @@ impl fmt::Display for AnyMsg {
         match self {
             AnyMsg::Hb(m) => m.fmt(f),
             AnyMsg::Rpc(m) => m.fmt(f),
+            AnyMsg::Raft(m) => m.fmt(f),
         }
     }
 }
@@ -44,12 +50,14 @@ impl Payload for AnyMsg {
         match self {
             AnyMsg::Hb(m) => m.kind(),
             AnyMsg::Rpc(m) => m.kind(),
+            AnyMsg::Raft(m) => m.kind(),
         }
     }
     fn digest(&self) -> u64 {
         match self {
             AnyMsg::Hb(m) => m.digest(),
             AnyMsg::Rpc(m) => m.digest(),
+            AnyMsg::Raft(m) => m.digest(),
         }
     }
 }
@@ -82,6 +90,7 @@ impl Protocol for Workload {
         match self {
             Workload::Heartbeat(p) => AnyState::Hb(wrapped(out, AnyMsg::Hb, |o| p.init(ctx, o))),
             Workload::Rpc(p) => AnyState::Rpc(wrapped(out, AnyMsg::Rpc, |o| p.init(ctx, o))),
+            Workload::Raft(p) => AnyState::Raft(wrapped(out, AnyMsg::Raft, |o| p.init(ctx, o))),
         }
     }
 
@@ -100,6 +109,9 @@ impl Protocol for Workload {
             (Workload::Rpc(p), AnyState::Rpc(s), AnyMsg::Rpc(m)) => {
                 wrapped(out, AnyMsg::Rpc, |o| p.on_msg(s, ctx, from, m, o))
             }
+            (Workload::Raft(p), AnyState::Raft(s), AnyMsg::Raft(m)) => {
+                wrapped(out, AnyMsg::Raft, |o| p.on_msg(s, ctx, from, m, o))
+            }
             _ => {}
         }
     }
@@ -111,6 +123,9 @@ impl Protocol for Workload {
             }
             (Workload::Rpc(p), AnyState::Rpc(s)) => {
                 wrapped(out, AnyMsg::Rpc, |o| p.on_timer(s, ctx, tag, o))
+            }
+            (Workload::Raft(p), AnyState::Raft(s)) => {
+                wrapped(out, AnyMsg::Raft, |o| p.on_timer(s, ctx, tag, o))
             }
             _ => {}
         }
@@ -130,6 +145,9 @@ impl Protocol for Workload {
             (Workload::Rpc(p), AnyState::Rpc(s)) => {
                 wrapped(out, AnyMsg::Rpc, |o| p.on_failure_notice(s, ctx, failed, o))
             }
+            (Workload::Raft(p), AnyState::Raft(s)) => wrapped(out, AnyMsg::Raft, |o| {
+                p.on_failure_notice(s, ctx, failed, o)
+            }),
             _ => {}
         }
     }
@@ -138,6 +156,7 @@ impl Protocol for Workload {
         match (self, state) {
             (Workload::Heartbeat(p), AnyState::Hb(s)) => p.persisted(s).map(AnyState::Hb),
             (Workload::Rpc(p), AnyState::Rpc(s)) => p.persisted(s).map(AnyState::Rpc),
+            (Workload::Raft(p), AnyState::Raft(s)) => p.persisted(s).map(AnyState::Raft),
             _ => None,
         }
     }
@@ -158,6 +177,13 @@ impl Protocol for Workload {
                 };
                 AnyState::Rpc(wrapped(out, AnyMsg::Rpc, |o| p.recover(ctx, st, o)))
             }
+            Workload::Raft(p) => {
+                let st = match stable {
+                    Some(AnyState::Raft(s)) => Some(s),
+                    _ => None,
+                };
+                AnyState::Raft(wrapped(out, AnyMsg::Raft, |o| p.recover(ctx, st, o)))
+            }
         }
     }
 
@@ -165,6 +191,7 @@ impl Protocol for Workload {
         match (self, msg) {
             (Workload::Heartbeat(p), AnyMsg::Hb(m)) => AnyMsg::Hb(p.corrupt(m, noise)),
             (Workload::Rpc(p), AnyMsg::Rpc(m)) => AnyMsg::Rpc(p.corrupt(m, noise)),
+            (Workload::Raft(p), AnyMsg::Raft(m)) => AnyMsg::Raft(p.corrupt(m, noise)),
             (_, m) => *m,
         }
     }
@@ -173,6 +200,7 @@ impl Protocol for Workload {
         match (self, msg) {
             (Workload::Heartbeat(p), AnyMsg::Hb(m)) => AnyMsg::Hb(p.equivocate(m, to)),
             (Workload::Rpc(p), AnyMsg::Rpc(m)) => AnyMsg::Rpc(p.equivocate(m, to)),
+            (Workload::Raft(p), AnyMsg::Raft(m)) => AnyMsg::Raft(p.equivocate(m, to)),
             (_, m) => *m,
         }
     }
@@ -181,6 +209,7 @@ impl Protocol for Workload {
         match self {
             Workload::Heartbeat(p) => p.delivery_mode(),
             Workload::Rpc(p) => p.delivery_mode(),
+            Workload::Raft(p) => p.delivery_mode(),
         }
     }
 
@@ -188,6 +217,7 @@ impl Protocol for Workload {
         match self {
             Workload::Heartbeat(p) => p.reconfigure(change),
             Workload::Rpc(p) => p.reconfigure(change),
+            Workload::Raft(p) => p.reconfigure(change),
         }
     }
 
@@ -195,6 +225,7 @@ impl Protocol for Workload {
         match (self, msg) {
             (Workload::Heartbeat(p), AnyMsg::Hb(m)) => p.is_work(m),
             (Workload::Rpc(p), AnyMsg::Rpc(m)) => p.is_work(m),
+            (Workload::Raft(p), AnyMsg::Raft(m)) => p.is_work(m),
             _ => false,
         }
     }
@@ -208,6 +239,9 @@ impl Protocol for Workload {
     ) -> Option<Micros> {
         match (self, receiver, msg) {
             (Workload::Heartbeat(p), AnyState::Hb(s), AnyMsg::Hb(m)) => {
+                p.adversary_delay(s, from, m, local_now)
+            }
+            (Workload::Raft(p), AnyState::Raft(s), AnyMsg::Raft(m)) => {
                 p.adversary_delay(s, from, m, local_now)
             }
             _ => None,
@@ -224,6 +258,10 @@ impl Protocol for Workload {
                 p.approx_bytes(s, Some(o))
             }
             (Workload::Rpc(p), AnyState::Rpc(s), _) => p.approx_bytes(s, None),
+            (Workload::Raft(p), AnyState::Raft(s), Some(AnyState::Raft(o))) => {
+                p.approx_bytes(s, Some(o))
+            }
+            (Workload::Raft(p), AnyState::Raft(s), _) => p.approx_bytes(s, None),
             _ => std::mem::size_of::<AnyState>(),
         }
     }
@@ -232,6 +270,7 @@ impl Protocol for Workload {
         match (self, state) {
             (Workload::Heartbeat(p), AnyState::Hb(s)) => p.describe(s, ctx),
             (Workload::Rpc(p), AnyState::Rpc(s)) => p.describe(s, ctx),
+            (Workload::Raft(p), AnyState::Raft(s)) => p.describe(s, ctx),
             _ => Vec::new(),
         }
     }
@@ -240,6 +279,14 @@ impl Protocol for Workload {
         match self {
             Workload::Heartbeat(p) => p.timer_name(tag),
             Workload::Rpc(p) => p.timer_name(tag),
+            Workload::Raft(p) => p.timer_name(tag),
+        }
+    }
+
+    fn log_of<'a>(&self, state: &'a AnyState) -> Option<&'a [LogEntry]> {
+        match (self, state) {
+            (Workload::Raft(p), AnyState::Raft(s)) => p.log_of(s),
+            _ => None,
         }
     }
 }

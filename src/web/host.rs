@@ -176,7 +176,7 @@ impl Host {
         self.notice = None;
         self.reset();
         if self.settings.detector.is_some()
-            && !self.settings.rpc_workload
+            && self.settings.workload == crate::params::WorkloadKind::Heartbeat
             && self.settings.nodes > 1
         {
             // Show a detector at work from the start: node 0's suspicion of the others.
@@ -267,7 +267,7 @@ impl Host {
 
     /// Applies new delivery settings to the running workload (a recorded command).
     pub fn set_rpc(&mut self, rpc: crate::sim::RpcConfig) {
-        if !self.settings.rpc_workload {
+        if self.settings.workload != crate::params::WorkloadKind::Rpc {
             self.settings.rpc = rpc;
             return;
         }
@@ -430,6 +430,22 @@ impl Host {
         self.notice = Some(format!(
             "Paused at {:.3} s, right after the event that broke the guarantee: {}.",
             v.time as f64 / 1e6,
+            v.what
+        ));
+    }
+
+    /// Goes to the moment right after the event that first broke Raft
+    /// safety property `p`, paused.
+    pub fn jump_to_safety(&mut self, p: crate::sim::Safety) {
+        let Some(v) = self.sim.consensus().first.get(&p).cloned() else {
+            return;
+        };
+        let sim = self.timeline.seek_events(v.after_events + 1, 0);
+        self.seek_to(sim);
+        self.notice = Some(format!(
+            "Paused at {:.3} s, right after the event that broke {}: {}.",
+            v.at as f64 / 1e6,
+            p.name(),
             v.what
         ));
     }

@@ -44,6 +44,8 @@ pub enum Intent {
     /// A line for the notice bar (None clears it).
     Notice(Option<String>),
     JumpToViolation,
+    /// Go to right after the first violation of a Raft safety property.
+    JumpToSafety(crate::sim::Safety),
     /// The detector chart's target.
     ChartTarget(Option<u32>),
     /// The failure fields shared by the inspector and the failures panel changed.

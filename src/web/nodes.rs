@@ -16,6 +16,8 @@ pub struct NodeButton {
     pub size: f64,
     pub up: bool,
     pub selected: bool,
+    /// The protocol's word on the node, if it has one ("leader, term 3").
+    pub role: Option<String>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -31,7 +33,9 @@ pub fn node_layer(props: &NodeLayerProps) -> Html {
             { for props.nodes.iter().enumerate().map(|(i, b)| {
                 let i = i as u32;
                 let on_select = props.on_select.clone();
-                let label = format!("Node n{i}, {}{}", if b.up { "up" } else { "crashed" }, if b.selected { ", selected" } else { "" });
+                let label = format!("Node n{i}, {}{}{}", if b.up { "up" } else { "crashed" },
+                    b.role.as_ref().map_or(String::new(), |r| format!(", {r}")),
+                    if b.selected { ", selected" } else { "" });
                 html! {
                     <button class="node-hit" data-testid={format!("node-{i}")} aria-label={label}
                         aria-pressed={ b.selected.to_string() }

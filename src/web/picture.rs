@@ -234,6 +234,20 @@ impl Picture {
                 size: 2.0 * nr,
                 up: node.is_up(),
                 selected: host.selection == Selection::Node(i as u32),
+                role: match node.state.as_ref() {
+                    Some(crate::sim::AnyState::Raft(st)) => Some(format!(
+                        "{} of term {}, log {} entries, {} committed",
+                        match st.role {
+                            crate::sim::Role::Leader => "leader",
+                            crate::sim::Role::Candidate => "candidate",
+                            crate::sim::Role::Follower => "follower",
+                        },
+                        st.term,
+                        st.log.len(),
+                        st.commit
+                    )),
+                    _ => None,
+                },
             })
             .collect();
         let mut cached = self.buttons.borrow_mut();
@@ -265,7 +279,8 @@ impl Picture {
 
     /// The stage: canvas, node buttons, legend, caption and the paused badge.
     pub fn view(&self, host: &Host, on: &StageCallbacks) -> Html {
-        let rpc = host.settings.rpc_workload;
+        let rpc = host.settings.workload == crate::params::WorkloadKind::Rpc;
+        let raft = host.settings.workload == crate::params::WorkloadKind::Raft;
         html! {
             <section class="stage" ref={self.stage.clone()} aria-label="Cluster view">
                 <canvas ref={self.canvas.clone()} data-testid="canvas"
@@ -273,9 +288,15 @@ impl Picture {
                     onclick={on.click.clone()} onmousemove={on.hover.clone()} onmouseleave={on.leave.clone()}></canvas>
                 <NodeLayer nodes={self.node_buttons(host)} on_select={on.select.clone()} />
                 <div class="legend" aria-label="Legend">
-                    <span><i class="lg-ping"></i>{ if rpc { "request" } else { "ping" } }</span>
-                    <span><i class="lg-pong"></i>{ if rpc { "reply" } else { "pong" } }</span>
-                    if rpc { <span><i class="lg-retry">{ "▲" }</i>{ "retransmission" }</span> }
+                    if raft {
+                        <span><i class="lg-ping"></i>{ "append / heartbeat" }</span>
+                        <span><i class="lg-retry">{ "▲" }</i>{ "vote request" }</span>
+                        <span><i class="lg-pong"></i>{ "vote / append reply" }</span>
+                    } else {
+                        <span><i class="lg-ping"></i>{ if rpc { "request" } else { "ping" } }</span>
+                        <span><i class="lg-pong"></i>{ if rpc { "reply" } else { "pong" } }</span>
+                        if rpc { <span><i class="lg-retry">{ "▲" }</i>{ "retransmission" }</span> }
+                    }
                     <span><i class="lg-dup"></i>{ "duplicate" }</span>
                     <span><i class="lg-dev"></i>{ "deviating (Byzantine)" }</span>
                     <span><i class="lg-lost">{ "✕" }</i>{ "dropped" }</span>
@@ -287,7 +308,10 @@ impl Picture {
                     <span><i class="lg-cut"></i>{ "cut link" }</span>
                 </div>
                 <p class="caption" hidden={!host.setup.title.is_empty()}>
-                    if rpc {
+                    if raft {
+                        <strong>{ "Raft. " }</strong>
+                        { "Nodes elect a leader (a follower stands when its failure detector suspects the leader, after a random delay); the leader appends client commands to its log and replicates them; an entry stored on a majority is committed. Each node shows its role and term; the Raft card shows the logs and the safety and liveness monitors." }
+                    } else if rpc {
                         <strong>{ "Clients and a server. " }</strong>
                         { format!("Each client sends a request to the server every {:.1} s; mode: {}. Circles are requests, triangles retransmissions, diamonds replies. Click anything to inspect it.", host.settings.rpc.request_every as f64 / 1e6, host.settings.rpc.mode) }
                     } else {

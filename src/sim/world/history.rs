@@ -43,6 +43,7 @@ impl<P: Protocol> Sim<P> {
             out: Out::default(),
             metrics: self.metrics.clone(),
             fd_metrics: self.fd_metrics.clone(),
+            consensus: self.consensus.clone(),
             replay_log: self.replay_log.clone(),
             plan_exact: VecDeque::new(),
             plan_timed: self.plan_timed.clone(),

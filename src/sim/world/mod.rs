@@ -6,6 +6,7 @@ use super::fault::{Behaviour, ByzMode, DownKind, REPLAY_LOG};
 use super::net::{DropReason, NetConfig, Network};
 use super::node::{Ctx, Effect, Out, Protocol, TimerTag};
 use super::qos::DetectorMetrics;
+use super::raft::RaftMonitor;
 use super::rng::SimRng;
 use super::trace::{Stamp, Trace, TraceKind};
 use super::{Command, Micros, NodeId, Tamper};
@@ -370,6 +371,8 @@ pub struct Sim<P: Protocol> {
     out: Out<P::Msg>,
     metrics: DeliveryMetrics,
     fd_metrics: DetectorMetrics,
+    /// Raft's safety and liveness monitor (idle for other workloads).
+    consensus: RaftMonitor,
     /// Recent sends of each replaying Byzantine node (empty for everyone else).
     replay_log: Vec<VecDeque<(u32, P::Msg)>>,
     /// Planned commands not yet applied: exact ones in event order, timed ones in time order.
@@ -441,6 +444,7 @@ impl<P: Protocol> Sim<P> {
             send_stamp: None,
             metrics: DeliveryMetrics::checking(checked),
             fd_metrics: DetectorMetrics::new(n),
+            consensus: RaftMonitor::default(),
         };
         for i in 0..n {
             sim.start_node(i);
@@ -638,6 +642,7 @@ impl<P: Protocol> Sim<P> {
         slot.recover_at = None;
         self.replay_log[i as usize].clear();
         self.fd_metrics.set_up(i, false, self.now);
+        self.consensus.down(i, self.now);
     }
 
     /// Carries out the effects a handler of node `i` returned.
@@ -706,6 +711,11 @@ impl<P: Protocol> Sim<P> {
                 Effect::Note(note) => {
                     let at = (self.trace.len(), self.stats.events, self.now);
                     self.metrics.observe(NodeId(i), &note, at);
+                    let log = self.nodes[i as usize]
+                        .state
+                        .as_ref()
+                        .and_then(|s| self.protocol.log_of(s));
+                    self.consensus.observe(i, &note, log, at.1, self.now);
                     match note {
                         Note::Suspect { observer, target } => self
                             .fd_metrics
@@ -1396,6 +1406,10 @@ impl<P: Protocol> Sim<P> {
     /// Delivery-semantics counters, from the nodes' notes.
     pub fn metrics(&self) -> &DeliveryMetrics {
         &self.metrics
+    }
+    /// Raft's safety and liveness monitor, from the nodes' notes.
+    pub fn consensus(&self) -> &RaftMonitor {
+        &self.consensus
     }
     /// Failure-detector quality of service, from suspicion notes and true states.
     pub fn detector_metrics(&self) -> &DetectorMetrics {

@@ -64,6 +64,7 @@ impl App {
             Intent::NewRun(s) => host.new_run(*s),
             Intent::Notice(n) => host.notice = n,
             Intent::JumpToViolation => host.jump_to_violation(),
+            Intent::JumpToSafety(p) => host.jump_to_safety(p),
             Intent::ChartTarget(t) => host.chart.set_target(t),
             Intent::FaultForm(f) => self.faults = Rc::new(f),
             Intent::DismissProblems => host.problems.clear(),

@@ -12,8 +12,8 @@ use super::panels::failures::FaultForm;
 use super::panels::{
     delivery::DeliveryPanel, detector::DetectorPanel, embed::EmbedBar, failures::FailuresPanel,
     header::Header, help::Help, inspector::Inspector, log::Log, network::NetworkPanel,
-    partitions::PartitionsPanel, problems::Problems, run::RunPanel, scenario::ScenarioPanel,
-    timeline::TimelineBar,
+    partitions::PartitionsPanel, problems::Problems, raft::RaftPanel, run::RunPanel,
+    scenario::ScenarioPanel, timeline::TimelineBar,
 };
 use super::picture::{Picture, StageCallbacks};
 use super::spacetime::{DiagramCallbacks, SpaceTime};
@@ -413,7 +413,8 @@ impl Component for App {
                     <aside class="panel" aria-label="Controls and inspector">
                         <ScenarioPanel status={self.share_status.clone()} text={self.share_text.clone()} panel={panel()} />
                         <RunPanel ..panel() />
-                        if host.settings.rpc_workload { <DeliveryPanel ..panel() /> }
+                        if host.settings.workload == crate::params::WorkloadKind::Rpc { <DeliveryPanel ..panel() /> }
+                        if host.settings.workload == crate::params::WorkloadKind::Raft { <RaftPanel ..panel() /> }
                         <DetectorPanel ..panel() />
                         <Inspector faults={self.faults.clone()} panel={panel()} />
                         <NetworkPanel ..panel() />

@@ -394,6 +394,7 @@ pub fn paint(
                     let _ = c.fill_text(&status, p.x, p.y + nr + 27.0);
                 }
             }
+            raft_marks(c, sim, layout, nr, pal);
         }
     } else if n <= 300 {
         // Crowded ring: label every tenth node outside the ring.
@@ -476,5 +477,54 @@ pub fn paint(
         c.begin_path();
         let _ = c.arc(p.x, p.y, r + 6.0, 0.0, 2.0 * PI);
         c.stroke();
+    }
+}
+
+/// Raft, as RaftScope draws it: each up node's role and term above it (★ for
+/// the leader, ? for a candidate), and under it its latest log entries, one
+/// cell per entry coloured by term, committed ones solid.
+fn raft_marks(c: &Ctx2d, sim: &Sim<Workload>, layout: &RingLayout, nr: f64, pal: &Palette) {
+    use crate::sim::{AnyState, Role};
+    if !matches!(sim.protocol(), Workload::Raft(_)) {
+        return;
+    }
+    const CELLS: usize = 10;
+    for (i, node) in sim.nodes().iter().enumerate() {
+        let Some(AnyState::Raft(st)) = node.state.as_ref() else {
+            continue;
+        };
+        let p = layout.pos[i];
+        let (mark, word) = match st.role {
+            Role::Leader => ("★ ", "leader"),
+            Role::Candidate => ("? ", "candidate"),
+            Role::Follower => ("", "follower"),
+        };
+        c.set_font(if st.role == Role::Leader {
+            "700 11px system-ui, sans-serif"
+        } else {
+            "11px system-ui, sans-serif"
+        });
+        c.set_fill_style_str(pal.label);
+        let _ = c.fill_text(
+            &format!("{mark}{word} · term {}", st.term),
+            p.x,
+            p.y - nr - 12.0,
+        );
+        let from = st.log.len().saturating_sub(CELLS);
+        let w = 7.0;
+        let x0 = p.x - (CELLS as f64 * w) / 2.0;
+        let y = p.y + nr + 34.0;
+        for (k, e) in st.log[from..].iter().enumerate() {
+            let committed = (from + k + 1) as u64 <= st.commit;
+            let hue = (e.term * 67 + 200) % 360;
+            c.set_fill_style_str(&format!(
+                "hsl({hue} 65% {}%)",
+                if committed { 45 } else { 82 }
+            ));
+            c.fill_rect(x0 + k as f64 * w, y, w - 1.0, 9.0);
+        }
+        c.set_stroke_style_str(pal.ring);
+        c.set_line_width(1.0);
+        c.stroke_rect(x0 - 0.5, y - 0.5, CELLS as f64 * w, 10.0);
     }
 }

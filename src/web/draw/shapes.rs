@@ -30,7 +30,7 @@ pub fn node_name(sim: &Sim<Workload>, i: usize) -> String {
     match sim.protocol() {
         Workload::Rpc(_) if i == 0 => "server".to_string(),
         Workload::Rpc(_) => format!("c{i}"),
-        Workload::Heartbeat(_) => format!("n{i}"),
+        Workload::Heartbeat(_) | Workload::Raft(_) => format!("n{i}"),
     }
 }
 
@@ -107,11 +107,12 @@ pub enum Shape {
     Diamond,
 }
 
-/// How a message is drawn, from its kind.
+/// How a message is drawn, from its kind (Raft: a vote request is a
+/// triangle, answers are diamonds, AppendEntries circles).
 pub fn shape_of(m: &AnyMsg) -> Shape {
     match m.kind() {
-        "pong" | "reply" => Shape::Diamond,
-        "retry" => Shape::Triangle,
+        "pong" | "reply" | "vote" | "append-reply" => Shape::Diamond,
+        "retry" | "request-vote" => Shape::Triangle,
         _ => Shape::Circle,
     }
 }

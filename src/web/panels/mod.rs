@@ -16,6 +16,7 @@ pub mod log;
 pub mod network;
 pub mod partitions;
 pub mod problems;
+pub mod raft;
 pub mod run;
 pub mod scenario;
 pub mod timeline;

@@ -6,7 +6,7 @@ use super::super::form::{
     drafts_follow_settings, select_value, FieldId, FieldMsg, Form, PanelProps,
 };
 use super::super::intent::Intent;
-use crate::params::{self, us_to_ms as ms, LogicalClocks, Settings};
+use crate::params::{self, us_to_ms as ms, LogicalClocks, Settings, WorkloadKind};
 use crate::sim::DetectorKind;
 use yew::prelude::*;
 
@@ -160,8 +160,12 @@ impl Component for RunPanel {
             Msg::Field(FieldMsg::Commit(f)) => self.commit_field(f, ctx),
             Msg::Workload(k) => {
                 let mut s = ctx.props().host.get().settings.clone();
-                s.rpc_workload = k == "rpc";
-                if s.rpc_workload && s.nodes < 2 {
+                s.workload = match k.as_str() {
+                    "rpc" => WorkloadKind::Rpc,
+                    "raft" => WorkloadKind::Raft,
+                    _ => WorkloadKind::Heartbeat,
+                };
+                if s.workload != WorkloadKind::Heartbeat && s.nodes < 2 {
                     s.nodes = 4;
                     self.form.set(NODES, "4".into());
                 }
@@ -211,15 +215,20 @@ impl Component for RunPanel {
                 <div class="field">
                     <label for="f-workload">{ "Workload" }</label>
                     <select id="f-workload" data-testid="f-workload" onchange={link.callback(|e: Event| Msg::Workload(select_value(&e)))}>
-                        <option value="heartbeat" selected={!s.rpc_workload}>{ "Heartbeats (every node pings every other)" }</option>
-                        <option value="rpc" selected={s.rpc_workload}>{ "Clients and a server (delivery semantics)" }</option>
+                        <option value="heartbeat" selected={s.workload == WorkloadKind::Heartbeat}>{ "Heartbeats (every node pings every other)" }</option>
+                        <option value="rpc" selected={s.workload == WorkloadKind::Rpc}>{ "Clients and a server (delivery semantics)" }</option>
+                        <option value="raft" selected={s.workload == WorkloadKind::Raft}>{ "Raft consensus (leader election, replicated log)" }</option>
                     </select>
                 </div>
                 <div class="grid2">
                     { f(NODES, "Nodes", "1 to 300", "numeric") }
                     { f(SEED, "Seed", "any whole number", "numeric") }
-                    if !s.rpc_workload {
-                        { f(INTERVAL, "Heartbeat every (ms)", "local time between ping rounds", "decimal") }
+                    if s.workload != WorkloadKind::Rpc {
+                        if s.workload == WorkloadKind::Raft {
+                            { f(INTERVAL, "Leader heartbeat every (ms)", "local time between AppendEntries rounds", "decimal") }
+                        } else {
+                            { f(INTERVAL, "Heartbeat every (ms)", "local time between ping rounds", "decimal") }
+                        }
                         <div class="field">
                             <label for="f-detector">{ "Failure detector" }</label>
                             <select id="f-detector" data-testid="f-detector" onchange={link.callback(|e: Event| Msg::Detector(select_value(&e)))}>
