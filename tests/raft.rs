@@ -506,3 +506,33 @@ fn after_gst_a_leader_is_elected_within_a_bound_from_the_settings() {
     }
     eprintln!("worst {worst} µs of {bound}");
 }
+
+/// Raft assumes nodes fail by crashing, never by lying. A Byzantine leader
+/// that tells each follower a different command for the same entry (or a
+/// node that garbles the commands it forwards) breaks log matching and
+/// state-machine safety, and the monitors say so; Raft cannot defend
+/// against it (that takes Byzantine fault tolerance, 3f + 1 nodes).
+#[test]
+fn a_byzantine_node_breaks_raft_and_the_monitors_catch_it() {
+    for mode in [ByzMode::Equivocate, ByzMode::Corrupt] {
+        let mut caught = 0;
+        for seed in 0u64..10 {
+            let mut r = Run::new(5, seed, quiet(), Raft::default());
+            r.run_until(2_000_000);
+            let (leader, _) = r.leaders()[0];
+            r.sim
+                .apply(Command::SetByzantine {
+                    node: NodeId(leader),
+                    mode: Some(mode),
+                })
+                .unwrap();
+            r.run_until(8_000_000);
+            if r.mon().first.contains_key(&Safety::StateMachineSafety)
+                || r.mon().first.contains_key(&Safety::LogMatching)
+            {
+                caught += 1;
+            }
+        }
+        assert!(caught >= 8, "{mode:?}: caught in only {caught} of 10 seeds");
+    }
+}

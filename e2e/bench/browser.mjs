@@ -153,6 +153,8 @@ const SCENARIOS = {
   frames200: '?nodes=200&seed=1&speed=1&latency=uniform&lat_min=20&lat_max=60',
   frames100both: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200&view=both',
   frames5both: '?nodes=5&seed=1&view=both',
+  frames9raft: '?workload=raft&nodes=9&seed=1&interval=150&detector=timeout&fd_timeout=500&speed=1',
+  frames9raftboth: '?workload=raft&nodes=9&seed=1&interval=150&detector=timeout&fd_timeout=500&speed=1&view=both',
 };
 
 // This browser's floor: what an empty rAF loop and a one-dot canvas animation cost.
