@@ -60,8 +60,24 @@ pub const LIBRARY: &[(&str, &str)] = &[
         include_str!("../scenarios/raft-no-storage.json"),
     ),
     (
+        "raft-split-vote",
+        include_str!("../scenarios/raft-split-vote.json"),
+    ),
+    (
         "raft-vote-twice",
         include_str!("../scenarios/raft-vote-twice.json"),
+    ),
+    (
+        "raft-commit-early",
+        include_str!("../scenarios/raft-commit-early.json"),
+    ),
+    (
+        "raft-skip-log-check",
+        include_str!("../scenarios/raft-skip-log-check.json"),
+    ),
+    (
+        "raft-forget-term",
+        include_str!("../scenarios/raft-forget-term.json"),
     ),
     ("raft-flp", include_str!("../scenarios/raft-flp.json")),
     ("raft-gst", include_str!("../scenarios/raft-gst.json")),

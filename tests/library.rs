@@ -220,6 +220,46 @@ fn each_raft_scenario_shows_its_idea() {
         assert!(s.consensus().first.contains_key(&p), "{p:?}");
     }
 
+    // Split vote: terms without a leader before the first one (term 3).
+    let (_, s) = run("raft-split-vote", 3_000_000);
+    assert_eq!(s.consensus().elections, 1);
+    assert_eq!(s.consensus().leader_term, 3, "two split terms first");
+    let (_, s) = run("raft-split-vote", 10_000_000);
+    assert!(s.consensus().safe());
+
+    // Commit early: leader completeness, then state-machine safety.
+    let (_, s) = run("raft-commit-early", 16_000_000);
+    for p in [Safety::LeaderCompleteness, Safety::StateMachineSafety] {
+        assert!(s.consensus().first.contains_key(&p), "commit-early {p:?}");
+    }
+    // Skip the log check: n4 leads with a stale log.
+    let (_, s) = run("raft-skip-log-check", 14_000_000);
+    for p in [Safety::LeaderCompleteness, Safety::StateMachineSafety] {
+        assert!(s.consensus().first.contains_key(&p), "skip-log-check {p:?}");
+    }
+    // Forget the term: two leaders in term 53 at 12.9 s, then the rest.
+    let (_, s) = run("raft-forget-term", 24_000_000);
+    let v = s
+        .consensus()
+        .first
+        .get(&Safety::ElectionSafety)
+        .expect("forget-term caught");
+    assert!(
+        v.what.contains("term 53") && (12_800_000..13_000_000).contains(&v.at),
+        "{v:?}"
+    );
+    for p in [Safety::LogMatching, Safety::StateMachineSafety] {
+        assert!(s.consensus().first.contains_key(&p), "forget-term {p:?}");
+    }
+    // ...and correct Raft under the very same restarts is safe.
+    let sc = library::get("raft-forget-term").unwrap();
+    let mut settings = sc.settings.clone();
+    settings.raft.bugs = RaftBugs::default();
+    let mut sim = Sim::new(settings.sim_config(), settings.workload());
+    sim.plan(sc.plan());
+    sim.run_until(24_000_000);
+    assert!(sim.consensus().safe(), "{:?}", sim.consensus().first);
+
     // FLP: the adversary lets no leader through; terms climb; safety holds.
     let (_, s) = run("raft-flp", 30_000_000);
     assert_eq!(s.consensus().elections, 0);
