@@ -79,6 +79,10 @@ pub const LIBRARY: &[(&str, &str)] = &[
         "raft-forget-term",
         include_str!("../scenarios/raft-forget-term.json"),
     ),
+    (
+        "raft-byzantine",
+        include_str!("../scenarios/raft-byzantine.json"),
+    ),
     ("raft-flp", include_str!("../scenarios/raft-flp.json")),
     ("raft-gst", include_str!("../scenarios/raft-gst.json")),
     (

@@ -260,6 +260,21 @@ fn each_raft_scenario_shows_its_idea() {
     sim.run_until(24_000_000);
     assert!(sim.consensus().safe(), "{:?}", sim.consensus().first);
 
+    // A lying leader: log matching at once, then state-machine safety.
+    let (_, s) = run("raft-byzantine", 2_990_000);
+    assert!(s.consensus().safe());
+    let (_, s) = run("raft-byzantine", 6_000_000);
+    let lm = s
+        .consensus()
+        .first
+        .get(&Safety::LogMatching)
+        .expect("log matching caught");
+    assert!(lm.at < 3_700_000, "at once: {lm:?}");
+    assert!(s
+        .consensus()
+        .first
+        .contains_key(&Safety::StateMachineSafety));
+
     // FLP: the adversary lets no leader through; terms climb; safety holds.
     let (_, s) = run("raft-flp", 30_000_000);
     assert_eq!(s.consensus().elections, 0);
