@@ -505,11 +505,23 @@ fn raft_marks(c: &Ctx2d, sim: &Sim<Workload>, layout: &RingLayout, nr: f64, pal:
             "11px system-ui, sans-serif"
         });
         c.set_fill_style_str(pal.label);
-        let _ = c.fill_text(
-            &format!("{mark}{word} · term {}", st.term),
-            p.x,
-            p.y - nr - 12.0,
-        );
+        if layout.ring_r < 200.0 {
+            // A small ring: a short tag at the node's shoulder, so labels of
+            // neighbouring nodes do not run into each other.
+            c.set_text_align("left");
+            let _ = c.fill_text(
+                &format!("{mark}t{}", st.term),
+                p.x + nr * 0.8,
+                p.y - nr * 0.9,
+            );
+            c.set_text_align("center");
+        } else {
+            let _ = c.fill_text(
+                &format!("{mark}{word} · term {}", st.term),
+                p.x,
+                p.y - nr - 12.0,
+            );
+        }
         let from = st.log.len().saturating_sub(CELLS);
         let w = 7.0;
         let x0 = p.x - (CELLS as f64 * w) / 2.0;
