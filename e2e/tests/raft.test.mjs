@@ -39,6 +39,8 @@ test('a node that votes twice: election safety turns red, and the jump pauses ri
   await page.waitForSelector('[data-testid=raft-nodes]');
   await page.waitForFunction(() => /broken/.test(document.querySelector('[data-testid=safety-election-safety]').className), null, { timeout: 20000 });
   await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=time]').textContent) > 1.5, null, { timeout: 20000 });
+  const options = await page.getByRole('combobox', { name: /jump to a moment/i }).locator('option').allTextContents();
+  assert.ok(options.includes('the first broken election safety'), `the Jump menu offers it: ${options.join(' | ')}`);
   const badge = await text(page, 'safety-election-safety');
   const at = parseFloat(badge.match(/Broken at ([\d.]+) s/)[1]);
   await page.click('[data-testid=safety-election-safety] [data-testid=safety-jump]');

@@ -32,6 +32,11 @@ pub fn timeline_bar(p: &PanelProps) -> Html {
     let marks = host.marks();
     let suspicions = host.suspicion_marks();
     let violation = host.sim.metrics().first_violation.is_some();
+    let broken: Vec<(usize, crate::sim::Safety)> = crate::sim::Safety::ALL
+        .into_iter()
+        .enumerate()
+        .filter(|(_, p)| host.sim.consensus().first.contains_key(p))
+        .collect();
     let jump = {
         let on = p.on.clone();
         Callback::from(move |e: Event| {
@@ -41,6 +46,11 @@ pub fn timeline_bar(p: &PanelProps) -> Html {
             let intent = match v.as_str() {
                 "start" => Some(Intent::SeekStart),
                 "violation" => Some(Intent::JumpToViolation),
+                other if other.starts_with("safety:") => other[7..]
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| crate::sim::Safety::ALL.get(i).copied())
+                    .map(Intent::JumpToSafety),
                 other => other
                     .split_once('@')
                     .and_then(|(a, b)| Some(Intent::SeekPoint(a.parse().ok()?, b.parse().ok()?))),
@@ -81,6 +91,9 @@ pub fn timeline_bar(p: &PanelProps) -> Html {
                 if violation {
                     <option value="violation">{ "the first broken guarantee" }</option>
                 }
+                { for broken.iter().map(|(i, p)| html! {
+                    <option value={format!("safety:{i}")}>{ format!("the first broken {}", p.name()) }</option>
+                }) }
             </select>
             <div class="views" role="group" aria-label="Picture">
                 { for [(View::Ring, "Ring"), (View::SpaceTime, "Space-time"), (View::Both, "Both")].into_iter().map(|(v, label)| {
