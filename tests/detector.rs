@@ -450,30 +450,38 @@ fn completeness_every_crashed_node_is_eventually_suspected_by_every_correct_node
 /// The O(1) completeness and accuracy answers equal a full recount over all
 /// pairs after every single event, through crashes, fail-stops and restarts
 /// (with and without stable storage) in an asynchronous network.
+/// Five nodes with a 1.2 s timeout in a lossy asynchronous network, and a
+/// schedule of crashes, a fail-stop and restarts with and without stable
+/// storage (its first `steps` steps).
+fn faulty_async_run(seed: u64, steps: usize) -> (Sim<Heartbeat>, Vec<(Micros, Command)>) {
+    let net = NetConfig {
+        loss: 0.05,
+        spikes: SystemModel::Asynchronous.spikes(),
+        ..NetConfig::default()
+    };
+    let kind = DetectorKind::FixedTimeout { timeout: 1_200_000 };
+    let sim = hb_sim(5, seed, net, ClockConfig::default(), 400_000, kind);
+    let plan = vec![
+        (2_000_000, Command::Crash(NodeId(1))),
+        (4_000_000, Command::FailStop(NodeId(3))),
+        (6_000_000, Command::Recover(NodeId(1))),
+        (
+            7_000_000,
+            Command::CrashRecover {
+                node: NodeId(0),
+                after: 2_500_000,
+                stable: false,
+            },
+        ),
+        (12_000_000, Command::Recover(NodeId(3))),
+    ];
+    (sim, plan.into_iter().take(steps).collect())
+}
+
 #[test]
 fn running_completeness_and_accuracy_equal_a_recount_after_every_event() {
     for seed in 0u64..6 {
-        let net = NetConfig {
-            loss: 0.05,
-            spikes: SystemModel::Asynchronous.spikes(),
-            ..NetConfig::default()
-        };
-        let kind = DetectorKind::FixedTimeout { timeout: 1_200_000 };
-        let mut sim = hb_sim(5, seed, net, ClockConfig::default(), 400_000, kind);
-        let plan: [(Micros, Command); 5] = [
-            (2_000_000, Command::Crash(NodeId(1))),
-            (4_000_000, Command::FailStop(NodeId(3))),
-            (6_000_000, Command::Recover(NodeId(1))),
-            (
-                7_000_000,
-                Command::CrashRecover {
-                    node: NodeId(0),
-                    after: 2_500_000,
-                    stable: false,
-                },
-            ),
-            (12_000_000, Command::Recover(NodeId(3))),
-        ];
+        let (mut sim, plan) = faulty_async_run(seed, 5);
         let (mut held_complete, mut broke_complete, mut broke_accuracy) = (0u32, 0u32, 0u32);
         let mut next = 0;
         while sim.now() < 16_000_000 {
@@ -519,26 +527,7 @@ fn running_completeness_and_accuracy_equal_a_recount_after_every_event() {
 fn first_suspicions_equal_a_recount_from_the_trace() {
     let (mut detections, mut mistakes) = (0, 0);
     for seed in 0u64..6 {
-        let net = NetConfig {
-            loss: 0.05,
-            spikes: SystemModel::Asynchronous.spikes(),
-            ..NetConfig::default()
-        };
-        let kind = DetectorKind::FixedTimeout { timeout: 1_200_000 };
-        let mut sim = hb_sim(5, seed, net, ClockConfig::default(), 400_000, kind);
-        let plan: [(Micros, Command); 4] = [
-            (2_000_000, Command::Crash(NodeId(1))),
-            (4_000_000, Command::FailStop(NodeId(3))),
-            (6_000_000, Command::Recover(NodeId(1))),
-            (
-                7_000_000,
-                Command::CrashRecover {
-                    node: NodeId(0),
-                    after: 2_500_000,
-                    stable: false,
-                },
-            ),
-        ];
+        let (mut sim, plan) = faulty_async_run(seed, 4);
         let mut next = 0;
         let mut seen = 0;
         while sim.now() < 14_000_000 {

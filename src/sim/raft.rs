@@ -721,48 +721,14 @@ impl Protocol for Raft {
                 term,
                 granted: true,
             },
-            RaftMsg::Append {
-                term,
-                prev_index,
-                prev_term,
-                entry: Some(e),
-                commit,
-            } => RaftMsg::Append {
-                term,
-                prev_index,
-                prev_term,
-                entry: Some(LogEntry {
-                    cmd: e.cmd ^ (noise | 1),
-                    ..e
-                }),
-                commit,
-            },
-            m => m,
+            m => with_command(m, |c| c ^ (noise | 1)),
         }
     }
 
     /// An equivocating leader tells each follower a different command for
     /// the same entry.
     fn equivocate(&self, msg: &RaftMsg, to: NodeId) -> RaftMsg {
-        match *msg {
-            RaftMsg::Append {
-                term,
-                prev_index,
-                prev_term,
-                entry: Some(e),
-                commit,
-            } => RaftMsg::Append {
-                term,
-                prev_index,
-                prev_term,
-                entry: Some(LogEntry {
-                    cmd: e.cmd ^ ((to.0 as u64 + 1) << 20),
-                    ..e
-                }),
-                commit,
-            },
-            m => m,
-        }
+        with_command(*msg, |c| c ^ ((to.0 as u64 + 1) << 20))
     }
 
     fn approx_bytes(&self, st: &RaftState, _older: Option<&RaftState>) -> usize {
@@ -801,6 +767,27 @@ impl Protocol for Raft {
                 format!("{} entries, {} committed", st.log.len(), st.commit),
             ),
         ]
+    }
+}
+
+/// `msg` with the command of the entry it carries, if any, changed by `f`
+/// (what a Byzantine node tampers with).
+fn with_command(msg: RaftMsg, f: impl Fn(u64) -> u64) -> RaftMsg {
+    match msg {
+        RaftMsg::Append {
+            entry: Some(e),
+            term,
+            prev_index,
+            prev_term,
+            commit,
+        } => RaftMsg::Append {
+            entry: Some(LogEntry { cmd: f(e.cmd), ..e }),
+            term,
+            prev_index,
+            prev_term,
+            commit,
+        },
+        m => m,
     }
 }
 

@@ -211,44 +211,32 @@ impl SpaceTime {
         let n = host.settings.nodes;
         let now = host.sim.now();
         let mut out = Vec::new();
+        // One event: where it is drawn, its clocks, its node, when, in words.
+        let mut at = |st: &'a Stamp, node: u32, time: Micros, what: String| {
+            out.push((self.x(time, t0), self.y(node, n), st, node, time, what))
+        };
         for t in &shown.ticks {
             if let Some(st) = &t.ev.stamp {
-                out.push((
-                    self.x(t.ev.time, t0),
-                    self.y(t.node, n),
+                let name = host.sim.protocol().timer_name(t.tag);
+                at(
                     st,
                     t.node,
                     t.ev.time,
-                    format!(
-                        "n{}'s {} timer fires",
-                        t.node,
-                        host.sim.protocol().timer_name(t.tag)
-                    ),
-                ));
+                    format!("n{}'s {name} timer fires", t.node),
+                );
             }
         }
         for a in &shown.arrows {
-            if let Some(st) = &a.ev.stamp {
-                if !a.dup {
-                    out.push((
-                        self.x(a.ev.time, t0),
-                        self.y(a.from, n),
-                        st,
-                        a.from,
-                        a.ev.time,
-                        format!("n{} sends m{}", a.from, a.id),
-                    ));
-                }
+            if let (Some(st), false) = (&a.ev.stamp, a.dup) {
+                at(
+                    st,
+                    a.from,
+                    a.ev.time,
+                    format!("n{} sends m{}", a.from, a.id),
+                );
             }
             if let (Some(st), true) = (&a.recv, a.arrive <= now) {
-                out.push((
-                    self.x(a.arrive, t0),
-                    self.y(a.to, n),
-                    st,
-                    a.to,
-                    a.arrive,
-                    format!("n{} receives m{}", a.to, a.id),
-                ));
+                at(st, a.to, a.arrive, format!("n{} receives m{}", a.to, a.id));
             }
         }
         out
