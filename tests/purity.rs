@@ -37,7 +37,7 @@ fn sim_core_imports_nothing_impure() {
     let mut paths = Vec::new();
     walk(&dir, &mut paths);
     walk(&root.join("src/scenario"), &mut paths);
-    paths.push(root.join("src/params.rs"));
+    walk(&root.join("src/params"), &mut paths);
     paths.push(root.join("src/library.rs"));
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();

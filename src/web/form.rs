@@ -1,7 +1,7 @@
 //! Form drafts and field errors, kept by each panel for its own fields.
 //!
 //! A field is known by its element id (e.g. `f-loss`), which is also its test
-//! id. The draft is what the user typed; it is checked (with `params.rs`) when
+//! id. The draft is what the user typed; it is checked (with `params`) when
 //! the user commits it (Enter or leaving the field), and a failed check leaves
 //! the draft and shows the message under the field, naming what was expected.
 

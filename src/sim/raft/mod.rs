@@ -22,11 +22,9 @@
 
 use super::delivery::Note;
 use super::detector::{DetectorKind, PeerHistory};
-use super::node::{Ctx, Out, Payload, Protocol, TimerTag};
+use super::node::{Ctx, Out, Protocol, TimerTag};
 use super::rng::SimRng;
 use super::{Micros, NodeId};
-use std::collections::BTreeMap;
-use std::fmt;
 
 /// Ways to break Raft, each a toggle, for the safety monitors to catch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,116 +68,6 @@ impl Default for Raft {
             submit_every: 400_000,
             bugs: RaftBugs::default(),
         }
-    }
-}
-
-/// One log entry: the term it was created in and the client command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LogEntry {
-    pub term: u64,
-    pub cmd: u64,
-}
-
-/// Raft's messages (the paper's RPCs; replies are messages of their own).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RaftMsg {
-    RequestVote {
-        term: u64,
-        last_index: u64,
-        last_term: u64,
-    },
-    Vote {
-        term: u64,
-        granted: bool,
-    },
-    /// `entry`, if any, goes at index `prev_index + 1` (indices from 1).
-    Append {
-        term: u64,
-        prev_index: u64,
-        prev_term: u64,
-        entry: Option<LogEntry>,
-        commit: u64,
-    },
-    AppendReply {
-        term: u64,
-        success: bool,
-        /// On success, the index up to which the follower's log matches.
-        match_index: u64,
-    },
-}
-
-impl fmt::Display for RaftMsg {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            RaftMsg::RequestVote { term, .. } => write!(f, "vote for me in term {term}?"),
-            RaftMsg::Vote { term, granted } => {
-                write!(f, "{} (term {term})", if granted { "yes" } else { "no" })
-            }
-            RaftMsg::Append {
-                term,
-                prev_index,
-                entry: Some(e),
-                ..
-            } => write!(
-                f,
-                "append #{} (term {}) in term {term}",
-                prev_index + 1,
-                e.term
-            ),
-            RaftMsg::Append { term, .. } => write!(f, "heartbeat, term {term}"),
-            RaftMsg::AppendReply {
-                success,
-                match_index,
-                ..
-            } => {
-                if success {
-                    write!(f, "ok up to #{match_index}")
-                } else {
-                    f.write_str("log mismatch")
-                }
-            }
-        }
-    }
-}
-
-impl Payload for RaftMsg {
-    fn kind(&self) -> &'static str {
-        match self {
-            RaftMsg::RequestVote { .. } => "request-vote",
-            RaftMsg::Vote { .. } => "vote",
-            RaftMsg::Append { entry: Some(_), .. } => "append",
-            RaftMsg::Append { .. } => "heartbeat",
-            RaftMsg::AppendReply { .. } => "append-reply",
-        }
-    }
-    fn digest(&self) -> u64 {
-        let mut r = SimRng::new(match *self {
-            RaftMsg::RequestVote {
-                term,
-                last_index,
-                last_term,
-            } => 1 ^ term << 8 ^ last_index << 24 ^ last_term << 40,
-            RaftMsg::Vote { term, granted } => 2 ^ term << 8 ^ (granted as u64) << 60,
-            RaftMsg::Append {
-                term,
-                prev_index,
-                prev_term,
-                entry,
-                commit,
-            } => {
-                3 ^ term << 8
-                    ^ prev_index << 20
-                    ^ prev_term << 32
-                    ^ commit << 44
-                    ^ entry.map_or(0, |e| e.cmd.rotate_left(7) ^ e.term << 52)
-            }
-            RaftMsg::AppendReply {
-                term,
-                success,
-                match_index,
-            } => 4 ^ term << 8 ^ match_index << 24 ^ (success as u64) << 60,
-        });
-        r.next_u64()
     }
 }
 
@@ -415,10 +303,19 @@ impl Raft {
         st: &mut RaftState,
         ctx: &Ctx,
         from: NodeId,
-        m: (u64, u64, u64, Option<LogEntry>, u64),
+        msg: &RaftMsg,
         out: &mut Out<RaftMsg>,
     ) {
-        let (term, prev_index, prev_term, entry, commit) = m;
+        let RaftMsg::Append {
+            term,
+            prev_index,
+            prev_term,
+            entry,
+            commit,
+        } = *msg
+        else {
+            return;
+        };
         if term < st.term {
             out.send(
                 from,
@@ -574,19 +471,7 @@ impl Protocol for Raft {
                     }
                 }
             }
-            RaftMsg::Append {
-                term,
-                prev_index,
-                prev_term,
-                entry,
-                commit,
-            } => self.on_append(
-                st,
-                ctx,
-                from,
-                (term, prev_index, prev_term, entry, commit),
-                out,
-            ),
+            RaftMsg::Append { .. } => self.on_append(st, ctx, from, msg, out),
             RaftMsg::AppendReply {
                 term,
                 success,
@@ -791,223 +676,7 @@ fn with_command(msg: RaftMsg, f: impl Fn(u64) -> u64) -> RaftMsg {
     }
 }
 
-/// A safety property of Raft (the paper's figure 3), as the monitor names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Safety {
-    /// At most one leader is elected in a term.
-    ElectionSafety,
-    /// Two logs with an entry of the same index and term hold the same
-    /// entries up to it.
-    LogMatching,
-    /// An entry committed in a term is in the log of every leader of a
-    /// later term.
-    LeaderCompleteness,
-    /// No two nodes apply different commands at the same index.
-    StateMachineSafety,
-}
-
-impl Safety {
-    /// The property's name, for students.
-    pub fn name(self) -> &'static str {
-        match self {
-            Safety::ElectionSafety => "election safety",
-            Safety::LogMatching => "log matching",
-            Safety::LeaderCompleteness => "leader completeness",
-            Safety::StateMachineSafety => "state-machine safety",
-        }
-    }
-
-    pub const ALL: [Safety; 4] = [
-        Safety::ElectionSafety,
-        Safety::LogMatching,
-        Safety::LeaderCompleteness,
-        Safety::StateMachineSafety,
-    ];
-}
-
-/// The first violation of a property: when and what.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SafetyViolation {
-    /// Events processed before the one that broke it.
-    pub after_events: u64,
-    pub at: Micros,
-    pub what: String,
-}
-
-/// Checks Raft's safety properties from the nodes' notes (and, for leader
-/// completeness, the new leader's log). An observer: it never feeds back.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RaftMonitor {
-    /// Who was elected in each term.
-    leaders: BTreeMap<u64, u32>,
-    /// Every (index, term) written into some log: its command and its
-    /// predecessor's term. Log matching holds exactly when no two writes
-    /// of the same (index, term) disagree on these (by induction on index).
-    written: BTreeMap<(u64, u64), (u64, u64)>,
-    /// Entries committed by a leader: index → (term, command).
-    committed: BTreeMap<u64, (u64, u64)>,
-    /// Commands applied: index → command.
-    applied: BTreeMap<u64, u64>,
-    /// The first violation of each property.
-    pub first: BTreeMap<Safety, SafetyViolation>,
-    /// Leaders elected so far.
-    pub elections: u64,
-    /// Highest index applied by some node.
-    pub applied_max: u64,
-    /// The latest leader and its term.
-    pub leader: Option<u32>,
-    pub leader_term: u64,
-    /// Since when no leader has been known to lead the latest term (a node
-    /// stood in a later term, or the leader went down); `None`: one leads.
-    pub leaderless_since: Option<Micros>,
-    /// How long the last election took, from the first candidate.
-    pub last_election_took: Option<Micros>,
-    /// Since when a submitted command waits for any commit.
-    pub pending_since: Option<Micros>,
-    pub last_commit_at: Option<Micros>,
-}
-
-/// A liveness property's state in a finite run: it can be satisfied, or not
-/// yet, but never violated (there is always a later time it could still
-/// happen); "stalled" says how long it has been waiting beyond its bound.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Liveness {
-    /// It happened (in this long).
-    Held(Micros),
-    /// Waiting, within its bound, for this long.
-    NotYet(Micros),
-    /// Waiting past its bound, for this long.
-    Stalled(Micros),
-}
-
-impl RaftMonitor {
-    /// The node `node` went down at `at`: if it led, the cluster is
-    /// leaderless from now.
-    pub fn down(&mut self, node: u32, at: Micros) {
-        if self.leader == Some(node) && self.leaderless_since.is_none() {
-            self.leaderless_since = Some(at);
-            self.leader = None;
-        }
-    }
-
-    /// "A leader is elected within `bound` after the last one was lost."
-    pub fn leader_liveness(&self, now: Micros, bound: Micros) -> Liveness {
-        match self.leaderless_since {
-            None => Liveness::Held(self.last_election_took.unwrap_or(0)),
-            Some(t) if now - t < bound => Liveness::NotYet(now - t),
-            Some(t) => Liveness::Stalled(now - t),
-        }
-    }
-
-    /// "A submitted command commits within `bound`."
-    pub fn commit_liveness(&self, now: Micros, bound: Micros) -> Liveness {
-        match self.pending_since {
-            None => Liveness::Held(0),
-            Some(t) if now - t < bound => Liveness::NotYet(now - t),
-            Some(t) => Liveness::Stalled(now - t),
-        }
-    }
-}
-
-impl RaftMonitor {
-    /// Feeds one note of `node`, whose log right after making it is `log`,
-    /// at `(after_events, at)`.
-    pub fn observe(
-        &mut self,
-        node: u32,
-        note: &Note,
-        log: Option<&[LogEntry]>,
-        after_events: u64,
-        at: Micros,
-    ) {
-        let mut broke = |p: Safety, what: String| {
-            self.first.entry(p).or_insert(SafetyViolation {
-                after_events,
-                at,
-                what,
-            });
-        };
-        match *note {
-            Note::Stood { term } if term > self.leader_term && self.leaderless_since.is_none() => {
-                self.leaderless_since = Some(at);
-            }
-            Note::Submitted { .. } => {
-                self.pending_since.get_or_insert(at);
-            }
-            Note::Elected { term, .. } => {
-                self.elections += 1;
-                if term >= self.leader_term {
-                    self.leader = Some(node);
-                    self.leader_term = term;
-                    if let Some(since) = self.leaderless_since.take() {
-                        self.last_election_took = Some(at - since);
-                    }
-                }
-                if let Some(&other) = self.leaders.get(&term) {
-                    if other != node {
-                        broke(
-                            Safety::ElectionSafety,
-                            format!("n{node} and n{other} were both elected leader in term {term}"),
-                        );
-                    }
-                } else {
-                    self.leaders.insert(term, node);
-                }
-                if let Some(log) = log {
-                    for (&idx, &(t, cmd)) in self.committed.range(..) {
-                        if t >= term {
-                            continue;
-                        }
-                        let have = log.get(idx as usize - 1);
-                        if have.is_none_or(|e| e.term != t || e.cmd != cmd) {
-                            broke(
-                                Safety::LeaderCompleteness,
-                                format!("n{node}, leader of term {term}, lacks entry #{idx} committed in term {t}"),
-                            );
-                            break;
-                        }
-                    }
-                }
-            }
-            Note::Logged {
-                index,
-                term,
-                prev_term,
-                cmd,
-            } => match self.written.get(&(index, term)) {
-                Some(&(c, pt)) if (c, pt) != (cmd, prev_term) => broke(
-                    Safety::LogMatching,
-                    format!("n{node}'s entry #{index} of term {term} differs from another log's, or what precedes it does"),
-                ),
-                Some(_) => {}
-                None => {
-                    self.written.insert((index, term), (cmd, prev_term));
-                }
-            },
-            Note::Committed { index, term, cmd } => {
-                self.committed.entry(index).or_insert((term, cmd));
-                self.pending_since = None;
-                self.last_commit_at = Some(at);
-            }
-            Note::Executed { index, cmd, .. } => {
-                self.applied_max = self.applied_max.max(index);
-                match self.applied.get(&index) {
-                    Some(&c) if c != cmd => broke(
-                        Safety::StateMachineSafety,
-                        format!("n{node} applied a different command at #{index} than another node"),
-                    ),
-                    Some(_) => {}
-                    None => {
-                        self.applied.insert(index, cmd);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Whether every safety property held so far.
-    pub fn safe(&self) -> bool {
-        self.first.is_empty()
-    }
-}
+mod monitor;
+mod msg;
+pub use monitor::{Liveness, RaftMonitor, Safety, SafetyViolation};
+pub use msg::{LogEntry, RaftMsg};
