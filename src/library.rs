@@ -89,6 +89,22 @@ pub const LIBRARY: &[(&str, &str)] = &[
         "availability",
         include_str!("../scenarios/availability.json"),
     ),
+    ("kv-knee", include_str!("../scenarios/kv-knee.json")),
+    ("kv-shard", include_str!("../scenarios/kv-shard.json")),
+    (
+        "kv-stateless",
+        include_str!("../scenarios/kv-stateless.json"),
+    ),
+    ("kv-stateful", include_str!("../scenarios/kv-stateful.json")),
+    ("kv-failover", include_str!("../scenarios/kv-failover.json")),
+    (
+        "kv-two-primaries",
+        include_str!("../scenarios/kv-two-primaries.json"),
+    ),
+    (
+        "kv-quorum-stale",
+        include_str!("../scenarios/kv-quorum-stale.json"),
+    ),
     ("scale", include_str!("../scenarios/scale.json")),
 ];
 

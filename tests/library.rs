@@ -303,3 +303,133 @@ fn each_raft_scenario_shows_its_idea() {
     assert_eq!(raft_leaders(&s).len(), 1);
     assert!(s.consensus().safe());
 }
+
+/// The key-value service's figures in `s`.
+fn kv(s: &Sim<Workload>) -> &KvMetrics {
+    s.service()
+}
+
+/// Answered in time / resolved over the windows starting in `[from, to)` (µs).
+fn avail(m: &KvMetrics, from: Micros, to: Micros) -> f64 {
+    let w = m.between(from, to);
+    let ok: u32 = w.iter().map(|w| w.ok).sum();
+    let all: u32 = w.iter().map(|w| w.ok + w.expired).sum();
+    f64::from(ok) / f64::from(all.max(1))
+}
+
+#[test]
+fn the_service_scenarios_show_their_ideas() {
+    const S: Micros = 1_000_000;
+    // Availability: 4 s down, every request then misses its deadline; the
+    // figure since the start falls below 85%; nothing lost.
+    let (_, s) = run("availability", 20 * S);
+    let m = kv(&s);
+    assert!(
+        avail(m, 6 * S, 9 * S) < 0.01,
+        "down: {}",
+        avail(m, 6 * S, 9 * S)
+    );
+    assert!(avail(m, 11 * S, 20 * S) > 0.999);
+    let a = m.availability().unwrap();
+    assert!((0.6..0.85).contains(&a), "since the start: {a}");
+    assert_eq!(m.stale, 0);
+
+    // The knee: throughput pinned at capacity (200/s), p99 climbing past
+    // the deadline, availability collapsing.
+    let (_, s) = run("kv-knee", 40 * S);
+    let m = kv(&s);
+    let t = m.throughput(10 * S, 40 * S);
+    assert!((t - 200.0).abs() < 6.0, "throughput {t}");
+    let p99 = |from: Micros| m.between(from, from + S)[0].p99;
+    assert!(p99(5 * S) < p99(15 * S) && p99(15 * S) < p99(30 * S));
+    assert!(
+        p99(30 * S) > 1_000_000,
+        "past the deadline: {}",
+        p99(30 * S)
+    );
+    assert!(avail(m, 30 * S, 40 * S) < 0.05);
+
+    // Sharding: 500/s served by 4 shards, p99 under 150 ms; each near
+    // 125/s. One shard at the same load saturates.
+    let (sc, s) = run("kv-shard", 30 * S);
+    let m = kv(&s);
+    let t = m.throughput(5 * S, 30 * S);
+    assert!((t - 500.0).abs() < 25.0, "throughput {t}");
+    let worst = m
+        .between(5 * S, 30 * S)
+        .iter()
+        .map(|w| w.p99)
+        .max()
+        .unwrap();
+    assert!(worst < 150_000, "p99 up to {worst} µs");
+    for i in 0..4 {
+        let rate = m.loads[i].arrived as f64 / 30.0;
+        assert!((100.0..150.0).contains(&rate), "shard {i}: {rate}/s");
+    }
+    let mut one = sc.settings.clone();
+    one.kv.servers = 1;
+    let mut s = Sim::new(one.sim_config(), one.workload());
+    s.run_until(30 * S);
+    let t = s.service().throughput(10 * S, 30 * S);
+    assert!((t - 200.0).abs() < 6.0, "one shard: {t}");
+    assert!(s.service().between(25 * S, 30 * S)[0].p99 > 1_000_000);
+
+    // Stateless: a dip while the balancer has not yet suspected w1, then
+    // 100% again; no stale read.
+    let (_, s) = run("kv-stateless", 20 * S);
+    let m = kv(&s);
+    assert!(avail(m, 5 * S, 7 * S) < 0.99);
+    assert!(avail(m, 7 * S, 20 * S) > 0.999);
+    assert_eq!(m.stale, 0);
+
+    // Stateful without stable storage: acknowledged writes are gone.
+    let (_, s) = run("kv-stateful", 20 * S);
+    let m = kv(&s);
+    assert!(
+        m.stale > 10 && m.stale_keys.len() >= 8,
+        "{} on {:?}",
+        m.stale,
+        m.stale_keys
+    );
+    assert!(m.between(0, 6 * S).iter().all(|w| w.stale == 0));
+
+    // Failover: a gap of about a second, then 100%; since the start above
+    // 97%; no stale read; one new primary.
+    let (_, s) = run("kv-failover", 30 * S);
+    let m = kv(&s);
+    assert!(avail(m, 6 * S, 8 * S) < 0.99);
+    assert!(avail(m, 9 * S, 30 * S) > 0.999);
+    assert!(m.availability().unwrap() > 0.97);
+    assert_eq!(m.stale, 0);
+    let failovers = m
+        .marks
+        .iter()
+        .filter(|k| matches!(k.kind, kv::MarkKind::Failover { node: 1, .. }) && k.at > 6 * S)
+        .count();
+    assert_eq!(failovers, 1);
+
+    // Two primaries: from about 6.4 s until the heal at 14 s; stale reads;
+    // node 0 steps down after the heal.
+    let (_, s) = run("kv-two-primaries", 20 * S);
+    let m = kv(&s);
+    let first = m.first_two_primaries.expect("two primaries");
+    assert!((6 * S..7 * S).contains(&first), "{first}");
+    let two = m.two_primaries_until(20 * S);
+    assert!((7 * S..9 * S).contains(&two), "{two}");
+    assert!(m.stale > 0);
+    match s.nodes()[0].state.as_ref() {
+        Some(AnyState::Kv(st)) => assert_eq!(st.primary, Some(1)),
+        other => panic!("{other:?}"),
+    }
+
+    // Quorums: R = W = 1 of N = 3 reads stale; R = W = 2 does not.
+    let (sc, s) = run("kv-quorum-stale", 20 * S);
+    assert!(kv(&s).stale > 5, "{}", kv(&s).stale);
+    let mut fixed = sc.settings.clone();
+    fixed.kv.read_quorum = 2;
+    fixed.kv.write_quorum = 2;
+    let mut s = Sim::new(fixed.sim_config(), fixed.workload());
+    s.run_until(20 * S);
+    assert_eq!(s.service().stale, 0);
+    assert!(s.service().reads_ok > 1000);
+}

@@ -6,13 +6,16 @@
 //! and keeps the last good value. Plain Rust, so it is tested natively.
 
 use crate::sim::{
-    ClockConfig, DeliveryMode, DetectorKind, Heartbeat, LatencyModel, Micros, NetConfig, Raft,
+    ClockConfig, DeliveryMode, DetectorKind, Heartbeat, Kv, LatencyModel, Micros, NetConfig, Raft,
     RaftBugs, Rpc, RpcConfig, Sim, SimConfig, SystemModel, Workload,
 };
 
 mod workload;
 use workload::bug_flag;
-pub use workload::{has_bug, with_bug, RaftSettings, WorkloadKind, RAFT_BUGS};
+pub use workload::{
+    has_bug, kv_pair, kv_pairs, kv_problem, with_bug, RaftSettings, WorkloadKind, KV_KEYS,
+    RAFT_BUGS,
+};
 
 /// Largest cluster the page accepts.
 pub const MAX_NODES: u32 = 300;
@@ -48,6 +51,9 @@ pub struct Settings {
     /// Settings of the Raft workload (its heartbeat is `interval_ms`, its
     /// election trigger `detector`).
     pub raft: RaftSettings,
+    /// Settings of the key-value service (its heartbeat is `interval_ms`,
+    /// its failure detector `detector`; those two fields here are unused).
+    pub kv: Kv,
 }
 
 /// Logical clocks kept by the simulator (URL key `lclock`).
@@ -87,6 +93,7 @@ impl Default for Settings {
             detector: None,
             logical: LogicalClocks::Off,
             raft: RaftSettings::default(),
+            kv: Kv::default(),
         }
     }
 }
@@ -130,6 +137,13 @@ impl Settings {
                 detector: self.detector,
                 submit_every: ms_to_us(self.raft.submit_ms),
                 bugs: self.raft.bugs,
+            }),
+            WorkloadKind::Kv => Workload::Kv(Kv {
+                interval: self.interval_us(),
+                detector: self.detector.unwrap_or(DetectorKind::FixedTimeout {
+                    timeout: 4 * self.interval_us(),
+                }),
+                ..self.kv.clone()
             }),
         }
     }
@@ -209,9 +223,10 @@ impl Settings {
                             "heartbeat" => WorkloadKind::Heartbeat,
                             "rpc" => WorkloadKind::Rpc,
                             "raft" => WorkloadKind::Raft,
+                            "kv" => WorkloadKind::Kv,
                             _ => {
                                 return Err(format!(
-                                    "workload: expected heartbeat, rpc or raft, got {}",
+                                    "workload: expected heartbeat, rpc, raft or kv, got {}",
                                     show(v)
                                 ))
                             }
@@ -299,7 +314,11 @@ impl Settings {
                             ms_to_us(parse_num("retention (ms)", v, 0.0, 86_400_000.0)?)
                     }
                     "backoff" => s.rpc.backoff = parse_int("backoff", v, 1, 16)? as u32,
-                    _ => {}
+                    k => {
+                        if let Some(r) = kv_pair(&mut s.kv, k, v) {
+                            r?
+                        }
+                    }
                 }
                 Ok(())
             })();
@@ -333,6 +352,18 @@ impl Settings {
         } else {
             None
         });
+        if s.workload == WorkloadKind::Kv {
+            if let Some(e) = kv_problem(&s.kv, s.nodes) {
+                errors.push(e);
+                // Keep the run possible: fewer servers, quorums within reach.
+                while s.kv.servers > 1 && s.kv.service_nodes() >= s.nodes {
+                    s.kv.servers -= 1;
+                }
+                s.nodes = s.nodes.max(s.kv.service_nodes() + 1);
+                s.kv.read_quorum = s.kv.read_quorum.min(s.kv.replicas);
+                s.kv.write_quorum = s.kv.write_quorum.min(s.kv.replicas);
+            }
+        }
         if let Some(m) = model {
             s.net.spikes = match m {
                 "sync" => SystemModel::Synchronous,
@@ -397,6 +428,9 @@ impl Settings {
         p.push(("offset", us_to_ms(self.clocks.max_offset_us)));
         p.push(("drift", self.clocks.max_drift_ppm.to_string()));
         p.extend(rpc_pairs(&self.rpc));
+        if self.kv != Kv::default() || self.workload == WorkloadKind::Kv {
+            p.extend(kv_pairs(&self.kv));
+        }
         p.push(("speed", self.speed.to_string()));
         if self.paused {
             p.push(("paused", "1".into()));
@@ -443,6 +477,18 @@ pub const SETTING_KEYS: &[&str] = &[
     "jitter",
     "submit",
     "bugs",
+    "layout",
+    "servers",
+    "replicas",
+    "rq",
+    "wq",
+    "balance",
+    "service",
+    "slow",
+    "load",
+    "keys",
+    "reads",
+    "deadline",
 ];
 
 /// Keys a scripted `network` change may set.

@@ -101,6 +101,30 @@ pub enum Note {
     Committed { index: u64, term: u64, cmd: u64 },
     /// Raft: this node applied entry `index` to its state machine.
     Executed { index: u64, term: u64, cmd: u64 },
+    /// Key-value service: a client issued a get (or a put) of `key`.
+    KvIssued {
+        client: u32,
+        req: u64,
+        key: u32,
+        write: bool,
+    },
+    /// Key-value service: a client got its answer: the version it read or
+    /// wrote; `late` if after the deadline (it counts as done, not as
+    /// available).
+    KvReplied {
+        client: u32,
+        req: u64,
+        version: u64,
+        late: bool,
+    },
+    /// Key-value service: a request missed its deadline (unavailable).
+    KvExpired { client: u32, req: u64 },
+    /// Key-value service: this server now holds `len` requests (queued plus
+    /// the one being served).
+    KvQueue { len: u32 },
+    /// Key-value service: this replica became (`on`) or stopped being the
+    /// primary of `shard` in `epoch`.
+    KvPrimary { shard: u32, epoch: u64, on: bool },
 }
 
 impl Note {
@@ -131,6 +155,31 @@ impl Note {
             } => (11, term, cmd ^ prev_term.rotate_left(32), index),
             Note::Committed { index, term, cmd } => (12, term, cmd, index),
             Note::Executed { index, term, cmd } => (13, term, cmd, index),
+            Note::KvIssued {
+                client,
+                req,
+                key,
+                write,
+            } => (
+                16,
+                client.into(),
+                req,
+                u64::from(key) << 1 | u64::from(write),
+            ),
+            Note::KvReplied {
+                client,
+                req,
+                version,
+                late,
+            } => (
+                17,
+                client.into(),
+                req ^ version.rotate_left(32),
+                late.into(),
+            ),
+            Note::KvExpired { client, req } => (18, client.into(), req, 0),
+            Note::KvQueue { len } => (19, len.into(), 0, 0),
+            Note::KvPrimary { shard, epoch, on } => (20, shard.into(), epoch, on.into()),
         };
         [k | a << 8, c, r]
     }
@@ -161,6 +210,32 @@ impl fmt::Display for Note {
             Note::Committed { index, .. } => write!(f, "COMMITS #{index}"),
             Note::Executed { index, cmd, .. } => {
                 write!(f, "applies #{index} (command {:x})", cmd)
+            }
+            Note::KvIssued {
+                client,
+                req,
+                key,
+                write,
+            } => {
+                let op = if write { "put" } else { "get" };
+                write!(f, "issues c{client}#{req}: {op} k{key}")
+            }
+            Note::KvReplied {
+                client, req, late, ..
+            } => {
+                let late = if late { " (late)" } else { "" };
+                write!(f, "gets the answer to c{client}#{req}{late}")
+            }
+            Note::KvExpired { client, req } => {
+                write!(f, "gives up on c{client}#{req}: past its deadline")
+            }
+            Note::KvQueue { len } => write!(f, "holds {len} requests"),
+            Note::KvPrimary { shard, epoch, on } => {
+                if on {
+                    write!(f, "becomes PRIMARY of shard {shard} (epoch {epoch})")
+                } else {
+                    write!(f, "steps down as primary of shard {shard}")
+                }
             }
         }
     }
@@ -251,7 +326,12 @@ impl DeliveryMetrics {
             | Note::Submitted { .. }
             | Note::Logged { .. }
             | Note::Committed { .. }
-            | Note::Executed { .. } => {}
+            | Note::Executed { .. }
+            | Note::KvIssued { .. }
+            | Note::KvReplied { .. }
+            | Note::KvExpired { .. }
+            | Note::KvQueue { .. }
+            | Note::KvPrimary { .. } => {}
             Note::GaveUp { client, req } => {
                 self.gave_up += 1;
                 let never = !self.applied.contains_key(&(client, req));

@@ -2,6 +2,7 @@
 //! single `Sim<Workload>` whichever the student picks.
 
 use super::heartbeat::{HbMsg, HbState, Heartbeat};
+use super::kv::{Kv, KvMsg, KvState};
 use super::node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
 use super::raft::{LogEntry, Raft, RaftMsg, RaftState};
 use super::rpc::{Rpc, RpcMsg, RpcState};
@@ -17,6 +18,8 @@ pub enum Workload {
     Rpc(Rpc),
     /// Raft consensus.
     Raft(Raft),
+    /// A key-value service with clients, for the three pillars.
+    Kv(Kv),
 }
 
 /// A message of either workload.
@@ -25,6 +28,7 @@ pub enum AnyMsg {
     Hb(HbMsg),
     Rpc(RpcMsg),
     Raft(RaftMsg),
+    Kv(KvMsg),
 }
 
 /// A node state of either workload.
@@ -33,6 +37,7 @@ pub enum AnyState {
     Hb(HbState),
     Rpc(RpcState),
     Raft(RaftState),
+    Kv(KvState),
 }
 
 impl fmt::Display for AnyMsg {
@@ -41,6 +46,7 @@ impl fmt::Display for AnyMsg {
             AnyMsg::Hb(m) => m.fmt(f),
             AnyMsg::Rpc(m) => m.fmt(f),
             AnyMsg::Raft(m) => m.fmt(f),
+            AnyMsg::Kv(m) => m.fmt(f),
         }
     }
 }
@@ -51,6 +57,7 @@ impl Payload for AnyMsg {
             AnyMsg::Hb(m) => m.kind(),
             AnyMsg::Rpc(m) => m.kind(),
             AnyMsg::Raft(m) => m.kind(),
+            AnyMsg::Kv(m) => m.kind(),
         }
     }
     fn digest(&self) -> u64 {
@@ -58,6 +65,7 @@ impl Payload for AnyMsg {
             AnyMsg::Hb(m) => m.digest(),
             AnyMsg::Rpc(m) => m.digest(),
             AnyMsg::Raft(m) => m.digest(),
+            AnyMsg::Kv(m) => m.digest(),
         }
     }
 }
@@ -91,6 +99,7 @@ impl Protocol for Workload {
             Workload::Heartbeat(p) => AnyState::Hb(wrapped(out, AnyMsg::Hb, |o| p.init(ctx, o))),
             Workload::Rpc(p) => AnyState::Rpc(wrapped(out, AnyMsg::Rpc, |o| p.init(ctx, o))),
             Workload::Raft(p) => AnyState::Raft(wrapped(out, AnyMsg::Raft, |o| p.init(ctx, o))),
+            Workload::Kv(p) => AnyState::Kv(wrapped(out, AnyMsg::Kv, |o| p.init(ctx, o))),
         }
     }
 
@@ -112,6 +121,9 @@ impl Protocol for Workload {
             (Workload::Raft(p), AnyState::Raft(s), AnyMsg::Raft(m)) => {
                 wrapped(out, AnyMsg::Raft, |o| p.on_msg(s, ctx, from, m, o))
             }
+            (Workload::Kv(p), AnyState::Kv(s), AnyMsg::Kv(m)) => {
+                wrapped(out, AnyMsg::Kv, |o| p.on_msg(s, ctx, from, m, o))
+            }
             _ => {}
         }
     }
@@ -126,6 +138,9 @@ impl Protocol for Workload {
             }
             (Workload::Raft(p), AnyState::Raft(s)) => {
                 wrapped(out, AnyMsg::Raft, |o| p.on_timer(s, ctx, tag, o))
+            }
+            (Workload::Kv(p), AnyState::Kv(s)) => {
+                wrapped(out, AnyMsg::Kv, |o| p.on_timer(s, ctx, tag, o))
             }
             _ => {}
         }
@@ -148,6 +163,9 @@ impl Protocol for Workload {
             (Workload::Raft(p), AnyState::Raft(s)) => wrapped(out, AnyMsg::Raft, |o| {
                 p.on_failure_notice(s, ctx, failed, o)
             }),
+            (Workload::Kv(p), AnyState::Kv(s)) => {
+                wrapped(out, AnyMsg::Kv, |o| p.on_failure_notice(s, ctx, failed, o))
+            }
             _ => {}
         }
     }
@@ -157,6 +175,7 @@ impl Protocol for Workload {
             (Workload::Heartbeat(p), AnyState::Hb(s)) => p.persisted(s).map(AnyState::Hb),
             (Workload::Rpc(p), AnyState::Rpc(s)) => p.persisted(s).map(AnyState::Rpc),
             (Workload::Raft(p), AnyState::Raft(s)) => p.persisted(s).map(AnyState::Raft),
+            (Workload::Kv(p), AnyState::Kv(s)) => p.persisted(s).map(AnyState::Kv),
             _ => None,
         }
     }
@@ -184,6 +203,13 @@ impl Protocol for Workload {
                 };
                 AnyState::Raft(wrapped(out, AnyMsg::Raft, |o| p.recover(ctx, st, o)))
             }
+            Workload::Kv(p) => {
+                let st = match stable {
+                    Some(AnyState::Kv(s)) => Some(s),
+                    _ => None,
+                };
+                AnyState::Kv(wrapped(out, AnyMsg::Kv, |o| p.recover(ctx, st, o)))
+            }
         }
     }
 
@@ -192,6 +218,7 @@ impl Protocol for Workload {
             (Workload::Heartbeat(p), AnyMsg::Hb(m)) => AnyMsg::Hb(p.corrupt(m, noise)),
             (Workload::Rpc(p), AnyMsg::Rpc(m)) => AnyMsg::Rpc(p.corrupt(m, noise)),
             (Workload::Raft(p), AnyMsg::Raft(m)) => AnyMsg::Raft(p.corrupt(m, noise)),
+            (Workload::Kv(p), AnyMsg::Kv(m)) => AnyMsg::Kv(p.corrupt(m, noise)),
             (_, m) => *m,
         }
     }
@@ -201,6 +228,7 @@ impl Protocol for Workload {
             (Workload::Heartbeat(p), AnyMsg::Hb(m)) => AnyMsg::Hb(p.equivocate(m, to)),
             (Workload::Rpc(p), AnyMsg::Rpc(m)) => AnyMsg::Rpc(p.equivocate(m, to)),
             (Workload::Raft(p), AnyMsg::Raft(m)) => AnyMsg::Raft(p.equivocate(m, to)),
+            (Workload::Kv(p), AnyMsg::Kv(m)) => AnyMsg::Kv(p.equivocate(m, to)),
             (_, m) => *m,
         }
     }
@@ -210,6 +238,7 @@ impl Protocol for Workload {
             Workload::Heartbeat(p) => p.delivery_mode(),
             Workload::Rpc(p) => p.delivery_mode(),
             Workload::Raft(p) => p.delivery_mode(),
+            Workload::Kv(p) => p.delivery_mode(),
         }
     }
 
@@ -218,6 +247,7 @@ impl Protocol for Workload {
             Workload::Heartbeat(p) => p.reconfigure(change),
             Workload::Rpc(p) => p.reconfigure(change),
             Workload::Raft(p) => p.reconfigure(change),
+            Workload::Kv(p) => p.reconfigure(change),
         }
     }
 
@@ -226,6 +256,7 @@ impl Protocol for Workload {
             (Workload::Heartbeat(p), AnyMsg::Hb(m)) => p.is_work(m),
             (Workload::Rpc(p), AnyMsg::Rpc(m)) => p.is_work(m),
             (Workload::Raft(p), AnyMsg::Raft(m)) => p.is_work(m),
+            (Workload::Kv(p), AnyMsg::Kv(m)) => p.is_work(m),
             _ => false,
         }
     }
@@ -262,6 +293,8 @@ impl Protocol for Workload {
                 p.approx_bytes(s, Some(o))
             }
             (Workload::Raft(p), AnyState::Raft(s), _) => p.approx_bytes(s, None),
+            (Workload::Kv(p), AnyState::Kv(s), Some(AnyState::Kv(o))) => p.approx_bytes(s, Some(o)),
+            (Workload::Kv(p), AnyState::Kv(s), _) => p.approx_bytes(s, None),
             _ => std::mem::size_of::<AnyState>(),
         }
     }
@@ -271,6 +304,7 @@ impl Protocol for Workload {
             (Workload::Heartbeat(p), AnyState::Hb(s)) => p.describe(s, ctx),
             (Workload::Rpc(p), AnyState::Rpc(s)) => p.describe(s, ctx),
             (Workload::Raft(p), AnyState::Raft(s)) => p.describe(s, ctx),
+            (Workload::Kv(p), AnyState::Kv(s)) => p.describe(s, ctx),
             _ => Vec::new(),
         }
     }
@@ -280,6 +314,7 @@ impl Protocol for Workload {
             Workload::Heartbeat(p) => p.timer_name(tag),
             Workload::Rpc(p) => p.timer_name(tag),
             Workload::Raft(p) => p.timer_name(tag),
+            Workload::Kv(p) => p.timer_name(tag),
         }
     }
 

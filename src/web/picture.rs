@@ -281,6 +281,7 @@ impl Picture {
     pub fn view(&self, host: &Host, on: &StageCallbacks) -> Html {
         let rpc = host.settings.workload == crate::params::WorkloadKind::Rpc;
         let raft = host.settings.workload == crate::params::WorkloadKind::Raft;
+        let kv = host.settings.workload == crate::params::WorkloadKind::Kv;
         html! {
             <section class="stage" ref={self.stage.clone()} aria-label="Cluster view">
                 <canvas ref={self.canvas.clone()} data-testid="canvas"
@@ -288,7 +289,11 @@ impl Picture {
                     onclick={on.click.clone()} onmousemove={on.hover.clone()} onmouseleave={on.leave.clone()}></canvas>
                 <NodeLayer nodes={self.node_buttons(host)} on_select={on.select.clone()} />
                 <div class="legend" aria-label="Legend">
-                    if raft {
+                    if kv {
+                        <span><i class="lg-ping"></i>{ "get / put" }</span>
+                        <span><i class="lg-retry">{ "▲" }</i>{ "replicate / heartbeat" }</span>
+                        <span><i class="lg-pong"></i>{ "reply / ack" }</span>
+                    } else if raft {
                         <span><i class="lg-ping"></i>{ "append / heartbeat" }</span>
                         <span><i class="lg-retry">{ "▲" }</i>{ "vote request" }</span>
                         <span><i class="lg-pong"></i>{ "vote / append reply" }</span>
@@ -308,7 +313,10 @@ impl Picture {
                     <span><i class="lg-cut"></i>{ "cut link" }</span>
                 </div>
                 <p class="caption" hidden={!host.setup.title.is_empty()}>
-                    if raft {
+                    if kv {
+                        <strong>{ "A key-value service. " }</strong>
+                        { "Clients (c…) send gets and puts at the offered load; each server serves one request at a time and queues the rest (the bar beside it). Crash a server and watch the Service card's throughput, latency and availability." }
+                    } else if raft {
                         <strong>{ "Raft. " }</strong>
                         { "Nodes elect a leader (a follower stands when its failure detector suspects the leader, after a random delay); the leader appends client commands to its log and replicates them; an entry stored on a majority is committed. Each node shows its role and term; the Raft card shows the logs and the safety and liveness monitors." }
                     } else if rpc {

@@ -44,6 +44,7 @@ impl<P: Protocol> Sim<P> {
             metrics: self.metrics.clone(),
             fd_metrics: self.fd_metrics.clone(),
             consensus: self.consensus.clone(),
+            service: self.service.clone(),
             replay_log: self.replay_log.clone(),
             plan_exact: VecDeque::new(),
             plan_timed: self.plan_timed.clone(),
@@ -95,6 +96,7 @@ impl<P: Protocol> Sim<P> {
             + self.flights.slots.len() * size_of::<Option<Flight<P::Msg>>>()
             + n * n * std::mem::size_of::<crate::sim::net::LinkState>()
             + self.fd_metrics.approx_bytes(older.map(|o| &o.fd_metrics))
+            + self.service.approx_bytes()
             + self.commands.len() * size_of::<RecordedCommand>()
     }
 }

@@ -3,6 +3,7 @@
 use super::clock::LocalClock;
 use super::delivery::{DeliveryMetrics, Note};
 use super::fault::{Behaviour, ByzMode, DownKind, REPLAY_LOG};
+use super::kv::KvMetrics;
 use super::net::{DropReason, NetConfig, Network};
 use super::node::{Ctx, Effect, Out, Protocol, TimerTag};
 use super::qos::DetectorMetrics;
@@ -373,6 +374,8 @@ pub struct Sim<P: Protocol> {
     fd_metrics: DetectorMetrics,
     /// Raft's safety and liveness monitor (idle for other workloads).
     consensus: RaftMonitor,
+    /// The key-value service's figures (idle for other workloads).
+    service: KvMetrics,
     /// Recent sends of each replaying Byzantine node (empty for everyone else).
     replay_log: Vec<VecDeque<(u32, P::Msg)>>,
     /// Planned commands not yet applied: exact ones in event order, timed ones in time order.
@@ -445,6 +448,7 @@ impl<P: Protocol> Sim<P> {
             metrics: DeliveryMetrics::checking(checked),
             fd_metrics: DetectorMetrics::new(n),
             consensus: RaftMonitor::default(),
+            service: KvMetrics::default(),
         };
         for i in 0..n {
             sim.start_node(i);
@@ -621,6 +625,7 @@ impl<P: Protocol> Sim<P> {
         slot.incarnation += 1;
         if slot.incarnation > 1 {
             self.fd_metrics.set_up(i, true, self.now);
+            self.service.up(i, self.now);
         }
         self.carry_out(i, &mut out);
         self.out = out;
@@ -643,6 +648,7 @@ impl<P: Protocol> Sim<P> {
         self.replay_log[i as usize].clear();
         self.fd_metrics.set_up(i, false, self.now);
         self.consensus.down(i, self.now);
+        self.service.down(i, self.now);
     }
 
     /// Carries out the effects a handler of node `i` returned.
@@ -716,6 +722,7 @@ impl<P: Protocol> Sim<P> {
                         .as_ref()
                         .and_then(|s| self.protocol.log_of(s));
                     self.consensus.observe(i, &note, log, at.1, self.now);
+                    self.service.observe(i, &note, self.now, self.stats.sent);
                     match note {
                         Note::Suspect { observer, target } => self
                             .fd_metrics
@@ -1407,6 +1414,11 @@ impl<P: Protocol> Sim<P> {
     pub fn metrics(&self) -> &DeliveryMetrics {
         &self.metrics
     }
+    /// The key-value service's figures, from the nodes' notes.
+    pub fn service(&self) -> &KvMetrics {
+        &self.service
+    }
+
     /// Raft's safety and liveness monitor, from the nodes' notes.
     pub fn consensus(&self) -> &RaftMonitor {
         &self.consensus

@@ -13,7 +13,7 @@ use super::panels::{
     delivery::DeliveryPanel, detector::DetectorPanel, embed::EmbedBar, failures::FailuresPanel,
     header::Header, help::Help, inspector::Inspector, log::Log, network::NetworkPanel,
     partitions::PartitionsPanel, problems::Problems, raft::RaftPanel, run::RunPanel,
-    scenario::ScenarioPanel, timeline::TimelineBar,
+    scenario::ScenarioPanel, service::ServicePanel, timeline::TimelineBar,
 };
 use super::picture::{Picture, StageCallbacks};
 use super::spacetime::{DiagramCallbacks, SpaceTime};
@@ -415,6 +415,7 @@ impl Component for App {
                         <RunPanel ..panel() />
                         if host.settings.workload == crate::params::WorkloadKind::Rpc { <DeliveryPanel ..panel() /> }
                         if host.settings.workload == crate::params::WorkloadKind::Raft { <RaftPanel ..panel() /> }
+                        if host.settings.workload == crate::params::WorkloadKind::Kv { <ServicePanel ..panel() /> }
                         <DetectorPanel ..panel() />
                         <Inspector faults={self.faults.clone()} panel={panel()} />
                         <NetworkPanel ..panel() />

@@ -395,6 +395,7 @@ pub fn paint(
                 }
             }
             raft_marks(c, sim, layout, nr, pal);
+            kv_marks(c, sim, layout, nr, pal);
         }
     } else if n <= 300 {
         // Crowded ring: label every tenth node outside the ring.
@@ -478,6 +479,61 @@ pub fn paint(
         let _ = c.arc(p.x, p.y, r + 6.0, 0.0, 2.0 * PI);
         c.stroke();
     }
+}
+
+/// The key-value service: beside each server its queue (one cell per
+/// request waiting or in service, up to 12, then a count), and over it what
+/// it is: ★ for a primary (with its epoch), the keys a shard owns.
+fn kv_marks(c: &Ctx2d, sim: &Sim<Workload>, layout: &RingLayout, nr: f64, pal: &Palette) {
+    use crate::sim::{AnyState, Layout, Place};
+    let Workload::Kv(kv) = sim.protocol() else {
+        return;
+    };
+    const CELLS: u32 = 12;
+    c.set_font("11px system-ui, sans-serif");
+    c.set_text_align("left");
+    for (i, node) in sim.nodes().iter().enumerate() {
+        let Some(AnyState::Kv(st)) = node.state.as_ref() else {
+            continue;
+        };
+        if matches!(st.place, Place::Client | Place::Balancer) {
+            continue;
+        }
+        let p = layout.pos[i];
+        let tag = match st.place {
+            Place::Replica { rank, .. } if st.primary == Some(rank) => {
+                format!("★ primary e{}", st.epoch)
+            }
+            Place::Replica { .. } => "backup".to_string(),
+            Place::Server { shard } if kv.layout == Layout::Sharded => {
+                let (lo, hi) = kv.key_range(shard);
+                format!("k{lo}–{}", hi.saturating_sub(1))
+            }
+            _ => String::new(),
+        };
+        if !tag.is_empty() {
+            c.set_fill_style_str(pal.label);
+            let _ = c.fill_text(&tag, p.x + nr * 0.8, p.y - nr * 0.9);
+        }
+        // The queue: cells stacked to the right of the node.
+        let len = (st.queue.len() + usize::from(st.busy.is_some())) as u32;
+        let (w, h) = (5.0, 8.0);
+        let x0 = p.x + nr + 5.0;
+        let y = p.y - h / 2.0;
+        for k in 0..len.min(CELLS) {
+            c.set_fill_style_str(if k == 0 { "#0e7490" } else { "#f59e0b" });
+            c.fill_rect(x0 + f64::from(k) * (w + 1.0), y, w, h);
+        }
+        if len > CELLS {
+            c.set_fill_style_str(pal.label);
+            let _ = c.fill_text(
+                &format!("+{}", len - CELLS),
+                x0 + f64::from(CELLS) * (w + 1.0) + 2.0,
+                y + h,
+            );
+        }
+    }
+    c.set_text_align("center");
 }
 
 /// Raft, as RaftScope draws it: each up node's role and term above it (★ for

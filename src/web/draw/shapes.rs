@@ -31,6 +31,25 @@ pub fn node_name(sim: &Sim<Workload>, i: usize) -> String {
         Workload::Rpc(_) if i == 0 => "server".to_string(),
         Workload::Rpc(_) => format!("c{i}"),
         Workload::Heartbeat(_) | Workload::Raft(_) => format!("n{i}"),
+        Workload::Kv(kv) => kv_name(kv, i as u32),
+    }
+}
+
+/// A service node's short name: LB, store, w0, s1 (a shard's server),
+/// 1.2 (shard 1's replica of rank 2), c7 (a client).
+fn kv_name(kv: &crate::sim::Kv, i: u32) -> String {
+    use crate::sim::Place;
+    match kv.place(i) {
+        Place::Client => format!("c{i}"),
+        Place::Server { .. } if kv.layout == crate::sim::Layout::Single => "server".into(),
+        Place::Server { shard } if kv.layout == crate::sim::Layout::Quorum => {
+            format!("{shard}.{}", i % kv.copies())
+        }
+        Place::Server { shard } => format!("s{shard}"),
+        Place::Balancer => "LB".into(),
+        Place::Store => "store".into(),
+        Place::Worker { w } => format!("w{w}"),
+        Place::Replica { shard, rank } => format!("{shard}.{rank}"),
     }
 }
 
@@ -108,11 +127,13 @@ pub enum Shape {
 }
 
 /// How a message is drawn, from its kind (Raft: a vote request is a
-/// triangle, answers are diamonds, AppendEntries circles).
+/// triangle, answers are diamonds, AppendEntries circles; the key-value
+/// service: requests circles, answers diamonds, replication and heartbeats
+/// triangles).
 pub fn shape_of(m: &AnyMsg) -> Shape {
     match m.kind() {
-        "pong" | "reply" | "vote" | "append-reply" => Shape::Diamond,
-        "retry" | "request-vote" => Shape::Triangle,
+        "pong" | "reply" | "vote" | "append-reply" | "stored" | "ack" => Shape::Diamond,
+        "retry" | "request-vote" | "replicate" | "beat" | "join" | "redirect" => Shape::Triangle,
         _ => Shape::Circle,
     }
 }

@@ -19,5 +19,6 @@ pub mod problems;
 pub mod raft;
 pub mod run;
 pub mod scenario;
+pub mod service;
 pub mod timeline;
 pub mod transport;

@@ -163,8 +163,16 @@ impl Component for RunPanel {
                 s.workload = match k.as_str() {
                     "rpc" => WorkloadKind::Rpc,
                     "raft" => WorkloadKind::Raft,
+                    "kv" => WorkloadKind::Kv,
                     _ => WorkloadKind::Heartbeat,
                 };
+                if s.workload == WorkloadKind::Kv {
+                    // Heartbeats of a service are fast; it needs its
+                    // servers plus clients.
+                    s.interval_ms = s.interval_ms.min(100.0);
+                    s.nodes = s.nodes.max(s.kv.service_nodes() + 3);
+                    self.form.set(NODES, s.nodes.to_string());
+                }
                 if s.workload != WorkloadKind::Heartbeat && s.nodes < 2 {
                     s.nodes = 4;
                     self.form.set(NODES, "4".into());
@@ -218,6 +226,7 @@ impl Component for RunPanel {
                         <option value="heartbeat" selected={s.workload == WorkloadKind::Heartbeat}>{ "Heartbeats (every node pings every other)" }</option>
                         <option value="rpc" selected={s.workload == WorkloadKind::Rpc}>{ "Clients and a server (delivery semantics)" }</option>
                         <option value="raft" selected={s.workload == WorkloadKind::Raft}>{ "Raft consensus (leader election, replicated log)" }</option>
+                        <option value="kv" selected={s.workload == WorkloadKind::Kv}>{ "Key-value service (performance, scalability, availability)" }</option>
                     </select>
                 </div>
                 <div class="grid2">
@@ -226,6 +235,8 @@ impl Component for RunPanel {
                     if s.workload != WorkloadKind::Rpc {
                         if s.workload == WorkloadKind::Raft {
                             { f(INTERVAL, "Leader heartbeat every (ms)", "local time between AppendEntries rounds", "decimal") }
+                        } else if s.workload == WorkloadKind::Kv {
+                            { f(INTERVAL, "Heartbeat every (ms)", "workers to the balancer, a primary to its backups", "decimal") }
                         } else {
                             { f(INTERVAL, "Heartbeat every (ms)", "local time between ping rounds", "decimal") }
                         }

@@ -1,0 +1,200 @@
+//! Serving: one request at a time, a FIFO queue for the rest; the store,
+//! the stateless workers and the load balancer that spreads work over them.
+
+use super::*;
+
+impl Kv {
+    pub(super) fn enqueue(&self, st: &mut KvState, ctx: &Ctx, job: Job, out: &mut Out<KvMsg>) {
+        st.queue.push_back(job);
+        out.note(Note::KvQueue {
+            len: st.queue.len() as u32 + u32::from(st.busy.is_some()),
+        });
+        if st.busy.is_none() {
+            self.serve_next(st, ctx, out);
+        }
+    }
+
+    pub(super) fn serve_next(&self, st: &mut KvState, ctx: &Ctx, out: &mut Out<KvMsg>) {
+        if let Some(job) = st.queue.pop_front() {
+            st.busy = Some(job);
+            out.set_timer(SERVE_TIMER, self.service_time(ctx.id.0));
+        }
+    }
+
+    /// Applies `op` to `key`: a read returns the stored version (0: never
+    /// written). A write `by` a server takes the next version, made unique
+    /// by the server's id in the low 12 bits (two primaries never issue the
+    /// same version); without one it keeps the writer's version if newer.
+    pub(super) fn apply(
+        data: &mut BTreeMap<u32, (u64, u64)>,
+        key: u32,
+        op: KvOp,
+        by: Option<u32>,
+    ) -> u64 {
+        let cur = data.get(&key).copied().unwrap_or((0, 0));
+        match op {
+            KvOp::Get => cur.0,
+            KvOp::Put { value, version } => {
+                let v = match by {
+                    Some(node) => ((cur.0 >> 12) + 1) << 12 | u64::from(node & 0xFFF),
+                    None => version,
+                };
+                if v > cur.0 {
+                    data.insert(key, (v, value));
+                }
+                v
+            }
+        }
+    }
+
+    pub(super) fn finish(&self, st: &mut KvState, ctx: &Ctx, out: &mut Out<KvMsg>) {
+        let Some(job) = st.busy.take() else { return };
+        st.served += 1;
+        match st.place {
+            Place::Server { .. } => {
+                let by = (self.layout != Layout::Quorum).then_some(ctx.id.0);
+                let version = Self::apply(&mut st.data, job.key, job.op, by);
+                out.send(NodeId(job.from), reply(job, version));
+            }
+            Place::Store => {
+                let version = Self::apply(&mut st.data, job.key, job.op, Some(ctx.id.0));
+                out.send(
+                    NodeId(job.from),
+                    KvMsg::Stored {
+                        token: job.req,
+                        version,
+                    },
+                );
+            }
+            Place::Worker { .. } => {
+                st.next_token += 1;
+                st.jobs.insert(st.next_token, job);
+                out.send(
+                    NodeId(1),
+                    KvMsg::Store {
+                        token: st.next_token,
+                        key: job.key,
+                        op: job.op,
+                    },
+                );
+            }
+            Place::Replica { shard, rank } => {
+                if st.primary != Some(rank) {
+                    // Deposed while serving: the client will time out.
+                } else if let KvOp::Put { value, .. } = job.op {
+                    let version = Self::apply(&mut st.data, job.key, job.op, Some(ctx.id.0));
+                    st.next_token += 1;
+                    let token = st.next_token;
+                    for r in 0..self.copies() {
+                        if r != rank {
+                            out.send(
+                                NodeId(self.replica(shard, r)),
+                                KvMsg::Replicate {
+                                    epoch: st.epoch,
+                                    token,
+                                    key: job.key,
+                                    version,
+                                    value,
+                                },
+                            );
+                        }
+                    }
+                    if st.in_sync == 0 {
+                        out.send(NodeId(job.from), reply(job, version));
+                    } else {
+                        if st.acks.is_empty() {
+                            out.set_timer(ACK_TIMER, self.ack_timeout());
+                        }
+                        st.acks.insert(
+                            token,
+                            Waiting {
+                                client: job.client,
+                                req: job.req,
+                                version,
+                                waiting: st.in_sync,
+                                deadline: ctx.local_now + self.ack_timeout() as i64,
+                            },
+                        );
+                    }
+                } else {
+                    let version = Self::apply(&mut st.data, job.key, job.op, Some(ctx.id.0));
+                    out.send(NodeId(job.from), reply(job, version));
+                }
+            }
+            Place::Client | Place::Balancer => {}
+        }
+        self.serve_next(st, ctx, out);
+        out.note(Note::KvQueue {
+            len: st.queue.len() as u32 + u32::from(st.busy.is_some()),
+        });
+    }
+
+    pub(super) fn pick_worker(&self, st: &mut KvState, ctx: &Ctx) -> Option<u32> {
+        let w = self.servers;
+        let threshold = PeerHistory::threshold(&self.detector);
+        let mut best: Option<u32> = None;
+        for k in 0..w {
+            let c = (st.turn + k) % w;
+            let h = &mut st.watches[c as usize];
+            let up = h.level(ctx.local_now, &self.detector) < threshold;
+            if !up {
+                h.suspected = true;
+                continue;
+            }
+            match self.balance {
+                Balance::RoundRobin => {
+                    best = Some(c);
+                    break;
+                }
+                Balance::LeastOutstanding => {
+                    if best.is_none_or(|b| st.outstanding[c as usize] < st.outstanding[b as usize])
+                    {
+                        best = Some(c);
+                    }
+                }
+            }
+        }
+        if let Some(b) = best {
+            st.turn = (b + 1) % w.max(1);
+        }
+        best
+    }
+
+    pub(super) fn heard_worker(&self, st: &mut KvState, ctx: &Ctx, from: u32) {
+        let w = from.wrapping_sub(2) as usize;
+        if let Some(h) = st.watches.get_mut(w) {
+            if h.suspected {
+                // Back after being given up on: what it had is lost.
+                h.suspected = false;
+                st.outstanding[w] = 0;
+            }
+            h.heartbeat(ctx.local_now, &self.detector);
+        }
+    }
+
+    pub(super) fn beat(&self, st: &KvState, _ctx: &Ctx, out: &mut Out<KvMsg>) {
+        match st.place {
+            Place::Worker { .. } => out.send(NodeId(0), KvMsg::Beat { epoch: 0 }),
+            Place::Replica { shard, rank } if st.primary == Some(rank) => {
+                for r in 0..self.copies() {
+                    if r != rank {
+                        out.send(
+                            NodeId(self.replica(shard, r)),
+                            KvMsg::Beat { epoch: st.epoch },
+                        );
+                    }
+                }
+            }
+            _ => return,
+        }
+        out.set_timer(BEAT_TIMER, self.interval.max(1));
+    }
+}
+
+pub(super) fn reply(job: Job, version: u64) -> KvMsg {
+    KvMsg::Resp {
+        client: job.client,
+        req: job.req,
+        version,
+    }
+}

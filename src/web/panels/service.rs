@@ -1,0 +1,371 @@
+//! The "Service" card (key-value workload only): the three pillars as
+//! figures and live charts. Throughput, latency (p50/p99) and availability
+//! per simulated second over the last minute, with crashes, restarts and
+//! failovers marked; each server's queue; messages per request; stale reads
+//! and time with two primaries. Every chart has its numbers in text too.
+//! Under the charts, the service's shape and load.
+//!
+//! The charts are small SVGs re-rendered with the card (at most 4 times a
+//! wall second while playing, and their data changes once a simulated
+//! second): a few polylines of 60 points, cheaper than a canvas of our own
+//! and readable by screen readers through their labels.
+
+use super::super::form::{
+    drafts_follow_settings, select_value, FieldId, FieldMsg, Form, PanelProps,
+};
+use super::super::intent::Intent;
+use crate::params::{kv_pair, kv_problem, MAX_NODES};
+use crate::sim::kv::{place_name, KvMark, MarkKind, WINDOW};
+use crate::sim::{AnyState, KvWindow, Layout, Micros, Workload};
+use yew::prelude::*;
+
+const SERVERS: FieldId = "f-servers";
+const REPLICAS: FieldId = "f-replicas";
+const RQ: FieldId = "f-rq";
+const WQ: FieldId = "f-wq";
+const SERVICE: FieldId = "f-service";
+const LOAD: FieldId = "f-load";
+const KEYS: FieldId = "f-keys";
+const READS: FieldId = "f-reads";
+const DEADLINE: FieldId = "f-deadline";
+
+/// Windows the charts show.
+const SPAN: usize = 60;
+
+pub enum Msg {
+    Field(FieldMsg),
+    Layout(String),
+    Balance(String),
+}
+
+impl From<FieldMsg> for Msg {
+    fn from(m: FieldMsg) -> Self {
+        Msg::Field(m)
+    }
+}
+
+pub struct ServicePanel {
+    form: Form,
+    epoch: u64,
+}
+
+/// The fields and their URL keys.
+const FIELDS: [(FieldId, &str); 9] = [
+    (SERVERS, "servers"),
+    (REPLICAS, "replicas"),
+    (RQ, "rq"),
+    (WQ, "wq"),
+    (SERVICE, "service"),
+    (LOAD, "load"),
+    (KEYS, "keys"),
+    (READS, "reads"),
+    (DEADLINE, "deadline"),
+];
+
+fn ms(us: Micros) -> String {
+    if us >= 10_000 {
+        format!("{:.0} ms", us as f64 / 1000.0)
+    } else {
+        format!("{:.1} ms", us as f64 / 1000.0)
+    }
+}
+
+fn pct(x: f64) -> String {
+    if (0.9995..1.0).contains(&x) {
+        "99.9%".into()
+    } else {
+        format!("{:.1}%", x * 100.0)
+    }
+}
+
+impl ServicePanel {
+    fn commit(&mut self, ctx: &Context<Self>, layout: Option<&str>, balance: Option<&str>) {
+        let mut s = ctx.props().host.get().settings.clone();
+        let mut ok = true;
+        for (f, key) in FIELDS {
+            let text = self.form.get(f);
+            let r = kv_pair(&mut s.kv, key, &text).expect("a service key");
+            ok &= self.form.check(f, r).is_some();
+        }
+        if let Some(l) = layout {
+            let _ = kv_pair(&mut s.kv, "layout", l);
+        }
+        if let Some(b) = balance {
+            let _ = kv_pair(&mut s.kv, "balance", b);
+        }
+        if !ok {
+            return;
+        }
+        // A new shape gets the nodes it needs, and three clients at least.
+        if s.kv.service_nodes() >= s.nodes {
+            s.nodes = (s.kv.service_nodes() + 3).min(MAX_NODES);
+        }
+        if let Some(e) = kv_problem(&s.kv, s.nodes) {
+            let f = if e.starts_with("rq") { RQ } else { SERVERS };
+            self.form.set_error(f, e);
+            return;
+        }
+        if s != ctx.props().host.get().settings {
+            ctx.props().on.emit(Intent::NewRun(Box::new(s)));
+        }
+    }
+}
+
+/// A chart's line: its colour, its name, its points (window start, value).
+type Series = (&'static str, &'static str, Vec<(Micros, f64)>);
+
+/// One line chart: `series` (colour, name, points as (window start, value)),
+/// from `t0` over [`SPAN`] windows, values up to `top`; marks as vertical
+/// lines. Its summary is its accessible name.
+fn chart(
+    id: &str,
+    summary: String,
+    series: Vec<Series>,
+    t0: Micros,
+    top: f64,
+    top_label: String,
+    marks: &[KvMark],
+) -> Html {
+    let (w, h) = (330.0, 90.0);
+    let span = SPAN as f64 * WINDOW as f64;
+    let x = |t: Micros| (t.saturating_sub(t0)) as f64 / span * w;
+    let y = |v: f64| h - 4.0 - (v / top.max(1e-9)).clamp(0.0, 1.0) * (h - 14.0);
+    let lines = series.iter().map(|(colour, _, pts)| {
+        let p: String = pts
+            .iter()
+            .map(|&(t, v)| format!("{:.1},{:.1} ", x(t + WINDOW / 2), y(v)))
+            .collect();
+        html! { <polyline points={p} fill="none" stroke={*colour} stroke-width="2" /> }
+    });
+    let marks = marks.iter().filter(|m| m.at >= t0).map(|m| {
+        let (colour, word) = match m.kind {
+            MarkKind::Crash { node } => ("#374151", format!("✕n{node}")),
+            MarkKind::Restart { node } => ("#059669", format!("↻n{node}")),
+            MarkKind::Failover { node, .. } => ("#7c3aed", format!("★n{node}")),
+        };
+        let mx = format!("{:.1}", x(m.at));
+        html! { <g>
+            <line x1={mx.clone()} x2={mx.clone()} y1="10" y2={h.to_string()} stroke={colour} stroke-width="1.5" stroke-dasharray="3 2" />
+            <text x={mx} y="9" font-size="9" fill={colour} text-anchor="middle">{ word }</text>
+        </g> }
+    });
+    let legend = series.iter().map(|(colour, name, _)| {
+        html! { <span class="key"><span class="swatch" style={format!("background:{colour}")}></span>{ *name }</span> }
+    });
+    html! {
+        <figure class="kv-chart">
+            <svg width={w.to_string()} height={h.to_string()} role="img" data-testid={id.to_string()} aria-label={summary.clone()}>
+                <rect x="0" y="0" width={w.to_string()} height={h.to_string()} fill="#f8fafc" stroke="#d8dee9" />
+                <text x="4" y="20" font-size="9" fill="#6b7280">{ top_label }</text>
+                { for marks }
+                { for lines }
+            </svg>
+            <figcaption>{ for legend }<span class="sum" data-testid={format!("{id}-text")}>{ summary }</span></figcaption>
+        </figure>
+    }
+}
+
+impl Component for ServicePanel {
+    type Message = Msg;
+    type Properties = PanelProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let host = ctx.props().host.get();
+        let pairs = crate::params::kv_pairs(&host.settings.kv);
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map_or(String::new(), |(_, v)| v.clone())
+        };
+        ServicePanel {
+            epoch: host.epoch,
+            form: Form::new(FIELDS.map(|(f, k)| (f, get(k)))),
+        }
+    }
+
+    drafts_follow_settings!();
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Field(FieldMsg::Draft(f, v)) => {
+                self.form.set(f, v);
+                return false;
+            }
+            Msg::Field(FieldMsg::Commit(_)) => self.commit(ctx, None, None),
+            Msg::Layout(l) => self.commit(ctx, Some(&l), None),
+            Msg::Balance(b) => self.commit(ctx, None, Some(&b)),
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let host = ctx.props().host.get();
+        let sim = &host.sim;
+        let Workload::Kv(kv) = sim.protocol() else {
+            return html! {};
+        };
+        let m = sim.service();
+        let now = sim.now();
+        let closed = &m.windows;
+        let recent: Vec<&KvWindow> = closed.iter().rev().take(SPAN).rev().collect();
+        let t0 = (now / WINDOW).saturating_sub(SPAN as u64 - 1) * WINDOW;
+        let last = recent.last().copied();
+        let f = |id, label, hint, mode| self.form.field(link, id, label, hint, mode);
+
+        // Throughput.
+        let done: Vec<(Micros, f64)> = recent
+            .iter()
+            .map(|w| (w.start, f64::from(w.done)))
+            .collect();
+        let good: Vec<(Micros, f64)> = recent.iter().map(|w| (w.start, f64::from(w.ok))).collect();
+        let offered = f64::from(kv.load);
+        let top_t = done.iter().map(|p| p.1).fold(offered, f64::max) * 1.1;
+        let thr_text = match last {
+            Some(w) => format!(
+                "Throughput: {} requests answered in the last second ({} in time), offered {}/s.",
+                w.done, w.ok, kv.load
+            ),
+            None => "Throughput: no full second yet.".into(),
+        };
+        // Latency.
+        let p50: Vec<(Micros, f64)> = recent
+            .iter()
+            .filter(|w| w.done > 0)
+            .map(|w| (w.start, w.p50 as f64 / 1000.0))
+            .collect();
+        let p99: Vec<(Micros, f64)> = recent
+            .iter()
+            .filter(|w| w.done > 0)
+            .map(|w| (w.start, w.p99 as f64 / 1000.0))
+            .collect();
+        let deadline_ms = kv.deadline as f64 / 1000.0;
+        let top_l = p99
+            .iter()
+            .map(|p| p.1)
+            .fold(10.0, f64::max)
+            .min(deadline_ms * 3.0)
+            * 1.1;
+        let lat_text = match last.filter(|w| w.done > 0) {
+            Some(w) => format!(
+                "Latency in the last second: p50 {}, p99 {} (deadline {}).",
+                ms(w.p50),
+                ms(w.p99),
+                ms(kv.deadline)
+            ),
+            None => "Latency: no answers in the last second.".into(),
+        };
+        // Availability.
+        let av: Vec<(Micros, f64)> = recent
+            .iter()
+            .filter_map(|w| w.availability().map(|a| (w.start, a * 100.0)))
+            .collect();
+        let av_text = format!(
+            "Availability (answered within the deadline): {} in the last second, {} since the start ({} of {} requests).",
+            last.and_then(KvWindow::availability).map_or("–".into(), pct),
+            m.availability().map_or("–".into(), pct),
+            m.ok,
+            m.ok + m.expired
+        );
+        let mpr = m.msgs_per_request(now.saturating_sub(10 * WINDOW), now);
+        // Queues.
+        let servers: Vec<(u32, String, u32, u32)> = sim
+            .nodes()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| {
+                let i = i as u32;
+                if kv.place(i) == crate::sim::Place::Client
+                    || kv.place(i) == crate::sim::Place::Balancer
+                {
+                    return None;
+                }
+                let name = match n.state.as_ref() {
+                    Some(AnyState::Kv(st)) => place_name(kv, st),
+                    _ => "down".into(),
+                };
+                let ld = m.loads.get(i as usize);
+                Some((i, name, ld.map_or(0, |l| l.len), ld.map_or(0, |l| l.peak)))
+            })
+            .collect();
+        let qmax = servers.iter().map(|s| s.2).max().unwrap_or(0).max(10);
+        let layout = kv.layout;
+        html! {
+            <section class="card service" aria-labelledby="h-service">
+                <h2 id="h-service">{ "Service: performance, scalability, availability" }</h2>
+                <dl class="kv-figures" data-testid="kv-figures">
+                    <div><dt>{ "throughput" }</dt><dd data-testid="kv-throughput">{ last.map_or("–".into(), |w| format!("{}/s", w.done)) }</dd></div>
+                    <div><dt>{ "p99 latency" }</dt><dd data-testid="kv-p99">{ last.filter(|w| w.done > 0).map_or("–".into(), |w| ms(w.p99)) }</dd></div>
+                    <div><dt>{ "availability" }</dt><dd data-testid="kv-availability">{ m.availability().map_or("–".into(), pct) }</dd></div>
+                    <div><dt>{ "messages / request" }</dt><dd data-testid="kv-mpr">{ mpr.map_or("–".into(), |x| format!("{x:.1}")) }</dd></div>
+                    <div class={classes!(if m.stale > 0 { "bad" } else { "" })}><dt>{ "stale reads" }</dt><dd data-testid="kv-stale">{ format!("{} ({} keys)", m.stale, m.stale_keys.len()) }</dd></div>
+                    if layout == Layout::Replicated {
+                        <div class={classes!(if m.first_two_primaries.is_some() { "bad" } else { "" })}><dt>{ "two primaries" }</dt><dd data-testid="kv-two-primaries">{ format!("{:.1} s", m.two_primaries_until(now) as f64 / 1e6) }</dd></div>
+                    }
+                </dl>
+                { chart("kv-chart-throughput", thr_text, vec![("#0e7490", "answered", done), ("#16a34a", "in time", good)], t0, top_t, format!("{:.0}/s", top_t), &m.marks) }
+                { chart("kv-chart-latency", lat_text, vec![("#2563eb", "p50", p50), ("#dc2626", "p99", p99)], t0, top_l, format!("{top_l:.0} ms"), &m.marks) }
+                { chart("kv-chart-availability", av_text, vec![("#16a34a", "availability", av)], t0, 100.0, "100%".into(), &m.marks) }
+                <p class="hint">{ "One point per simulated second, the last minute. Marks: ✕ crash, ↻ restart, ★ a new primary." }</p>
+                <h3>{ "Queues (requests waiting or in service)" }</h3>
+                <ul class="kv-queues" data-testid="kv-queues">
+                    { for servers.iter().map(|(i, name, len, peak)| html! {
+                        <li>
+                            <span class="who">{ format!("n{i}: {name}") }</span>
+                            <span class="bar" role="img" aria-label={format!("{len} in queue, peak {peak}")}><span style={format!("width:{:.0}%", f64::from(*len.min(&qmax)) / f64::from(qmax) * 100.0)}></span></span>
+                            <span class="num">{ format!("{len} (peak {peak})") }</span>
+                        </li>
+                    }) }
+                </ul>
+                <h3>{ "Shape and load (each change starts a new run)" }</h3>
+                <div class="grid2">
+                    <div class="field">
+                        <label for="f-layout">{ "Layout" }</label>
+                        <select id="f-layout" data-testid="f-layout" onchange={link.callback(|e: Event| Msg::Layout(select_value(&e)))}>
+                            <option value="single" selected={layout == Layout::Single}>{ "One server" }</option>
+                            <option value="stateless" selected={layout == Layout::Stateless}>{ "Stateless workers + store" }</option>
+                            <option value="sharded" selected={layout == Layout::Sharded}>{ "Sharded (keys split)" }</option>
+                            <option value="replicated" selected={layout == Layout::Replicated}>{ "Replicated (primary-backup)" }</option>
+                            <option value="quorum" selected={layout == Layout::Quorum}>{ "Quorum reads and writes" }</option>
+                        </select>
+                    </div>
+                    if layout == Layout::Stateless {
+                        <div class="field">
+                            <label for="f-balance">{ "Balancer" }</label>
+                            <select id="f-balance" data-testid="f-balance" onchange={link.callback(|e: Event| Msg::Balance(select_value(&e)))}>
+                                <option value="round-robin" selected={kv.balance == crate::sim::Balance::RoundRobin}>{ "Round robin" }</option>
+                                <option value="least-outstanding" selected={kv.balance == crate::sim::Balance::LeastOutstanding}>{ "Least outstanding" }</option>
+                            </select>
+                        </div>
+                    }
+                    if layout != Layout::Single {
+                        { f(SERVERS, if layout == Layout::Stateless { "Workers" } else { "Shards" }, "how many", "numeric") }
+                    }
+                    if matches!(layout, Layout::Replicated | Layout::Quorum) {
+                        { f(REPLICAS, "Replicas per shard (N)", "1 to 9", "numeric") }
+                    }
+                    if layout == Layout::Quorum {
+                        { f(RQ, "Read quorum (R)", "answers a read waits for", "numeric") }
+                        { f(WQ, "Write quorum (W)", "acknowledgements a write waits for", "numeric") }
+                    }
+                    { f(LOAD, "Offered load (requests/s)", "all clients together, open loop", "numeric") }
+                    { f(SERVICE, "Service time (ms)", "per request at a server", "decimal") }
+                    { f(READS, "Reads (%)", "the rest are writes", "numeric") }
+                    { f(KEYS, "Keys", "split over the shards", "numeric") }
+                    { f(DEADLINE, "Client deadline (ms)", "an answer later than this is unavailable", "decimal") }
+                </div>
+                if layout == Layout::Quorum {
+                    <p class="hint" data-testid="kv-quorum-rule">{
+                        if kv.read_quorum + kv.write_quorum > kv.replicas {
+                            format!("R + W = {} > N = {}: every read quorum meets every write quorum, so a read sees the last acknowledged write.", kv.read_quorum + kv.write_quorum, kv.replicas)
+                        } else {
+                            format!("R + W = {} ≤ N = {}: a read may miss the last acknowledged write (stale).", kv.read_quorum + kv.write_quorum, kv.replicas)
+                        }
+                    }</p>
+                }
+                <p class="hint">{ format!("Capacity: one server does {:.0} requests/s ({} each). Past it the queue grows without bound and latency explodes.", 1e6 / kv.service.max(1) as f64, ms(kv.service)) }</p>
+            </section>
+        }
+    }
+}
