@@ -246,6 +246,19 @@ impl Picture {
                         st.log.len(),
                         st.commit
                     )),
+                    Some(crate::sim::AnyState::Kv(st)) => {
+                        let crate::sim::Workload::Kv(kv) = host.sim.protocol() else {
+                            unreachable!("a service node runs the service")
+                        };
+                        let name = crate::sim::kv::place_name(kv, st);
+                        Some(match st.place {
+                            crate::sim::Place::Client | crate::sim::Place::Balancer => name,
+                            _ => format!(
+                                "{name}, {} requests in queue",
+                                st.queue.len() + usize::from(st.busy.is_some())
+                            ),
+                        })
+                    }
                     _ => None,
                 },
             })

@@ -60,6 +60,9 @@ pub enum MarkKind {
         shard: u32,
         node: u32,
     },
+    /// Links were cut (a partition), or healed.
+    Cut,
+    Heal,
 }
 
 /// A mark at an instant.
@@ -265,17 +268,20 @@ impl KvMetrics {
                 }
                 ld.peak = ld.peak.max(len);
             }
-            Note::KvPrimary { shard, on, .. } => {
+            Note::KvPrimary { shard, on, epoch } => {
                 self.roll(now, sent);
                 let set = self.primaries.entry(shard).or_default();
                 if on {
                     set.insert(i);
+                } else {
+                    set.remove(&i);
+                }
+                // Epoch 1 is the start, not a failover.
+                if on && epoch > 1 {
                     self.marks.push(KvMark {
                         at: now,
                         kind: MarkKind::Failover { shard, node: i },
                     });
-                } else {
-                    set.remove(&i);
                 }
                 self.recount(now);
             }
@@ -312,6 +318,17 @@ impl KvMetrics {
         }
         if changed {
             self.recount(now);
+        }
+    }
+
+    /// Links were cut (`cut`) or healed at `now`: one mark per instant.
+    pub fn link(&mut self, cut: bool, now: Micros) {
+        if !self.active() {
+            return;
+        }
+        let kind = if cut { MarkKind::Cut } else { MarkKind::Heal };
+        if self.marks.last() != Some(&KvMark { at: now, kind }) {
+            self.marks.push(KvMark { at: now, kind });
         }
     }
 

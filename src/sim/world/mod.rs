@@ -1174,9 +1174,16 @@ impl<P: Protocol> Sim<P> {
                 self.push(at, What::restart(node.0));
             }
             Command::Recover(node) => self.start_node(node.0),
-            Command::CutLink(a, b) => self.net.set_cut(a, b, true),
-            Command::HealLink(a, b) => self.net.set_cut(a, b, false),
+            Command::CutLink(a, b) => {
+                self.service.link(true, self.now);
+                self.net.set_cut(a, b, true)
+            }
+            Command::HealLink(a, b) => {
+                self.service.link(false, self.now);
+                self.net.set_cut(a, b, false)
+            }
             Command::Partition(group) => {
+                self.service.link(true, self.now);
                 let mut in_group = vec![false; n as usize];
                 for g in &group {
                     in_group[g.0 as usize] = true;
@@ -1191,6 +1198,7 @@ impl<P: Protocol> Sim<P> {
             }
             Command::HealAll => {
                 if self.net.cut_count() > 0 {
+                    self.service.link(false, self.now);
                     for a in 0..n {
                         for b in (a + 1)..n {
                             self.net.set_cut(NodeId(a), NodeId(b), false);

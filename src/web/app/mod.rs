@@ -411,11 +411,12 @@ impl Component for App {
                         <TimelineBar ..panel() />
                     </div>
                     <aside class="panel" aria-label="Controls and inspector">
+                        // The service's charts are what its scenarios are about: first.
+                        if host.settings.workload == crate::params::WorkloadKind::Kv { <ServicePanel ..panel() /> }
                         <ScenarioPanel status={self.share_status.clone()} text={self.share_text.clone()} panel={panel()} />
                         <RunPanel ..panel() />
                         if host.settings.workload == crate::params::WorkloadKind::Rpc { <DeliveryPanel ..panel() /> }
                         if host.settings.workload == crate::params::WorkloadKind::Raft { <RaftPanel ..panel() /> }
-                        if host.settings.workload == crate::params::WorkloadKind::Kv { <ServicePanel ..panel() /> }
                         <DetectorPanel ..panel() />
                         <Inspector faults={self.faults.clone()} panel={panel()} />
                         <NetworkPanel ..panel() />

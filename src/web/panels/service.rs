@@ -114,22 +114,32 @@ impl ServicePanel {
 /// A chart's line: its colour, its name, its points (window start, value).
 type Series = (&'static str, &'static str, Vec<(Micros, f64)>);
 
-/// One line chart: `series` (colour, name, points as (window start, value)),
-/// from `t0` over [`SPAN`] windows, values up to `top`; marks as vertical
-/// lines. Its summary is its accessible name.
+/// The time axis every chart shares: from `t0`, `windows` wide.
+#[derive(Clone, Copy)]
+struct Axis {
+    t0: Micros,
+    windows: u64,
+}
+
+/// One line chart: `series` (colour, name, points as (window start, value))
+/// along `axis`, values from 0 up to `top`; marks as vertical lines, their
+/// labels on two rows so that neighbours do not overlap. Its summary is its
+/// accessible name.
 fn chart(
     id: &str,
     summary: String,
     series: Vec<Series>,
-    t0: Micros,
+    axis: Axis,
     top: f64,
     top_label: String,
     marks: &[KvMark],
 ) -> Html {
-    let (w, h) = (330.0, 90.0);
-    let span = SPAN as f64 * WINDOW as f64;
+    let (w, h) = (330.0, 100.0);
+    let (plot_top, plot_bottom) = (22.0, h - 14.0);
+    let t0 = axis.t0;
+    let span = axis.windows as f64 * WINDOW as f64;
     let x = |t: Micros| (t.saturating_sub(t0)) as f64 / span * w;
-    let y = |v: f64| h - 4.0 - (v / top.max(1e-9)).clamp(0.0, 1.0) * (h - 14.0);
+    let y = |v: f64| plot_bottom - (v / top.max(1e-9)).clamp(0.0, 1.0) * (plot_bottom - plot_top);
     let lines = series.iter().map(|(colour, _, pts)| {
         let p: String = pts
             .iter()
@@ -137,16 +147,23 @@ fn chart(
             .collect();
         html! { <polyline points={p} fill="none" stroke={*colour} stroke-width="2" /> }
     });
+    let mut last_x = [f64::NEG_INFINITY; 2];
     let marks = marks.iter().filter(|m| m.at >= t0).map(|m| {
+        let mxf = x(m.at);
+        let row = usize::from(mxf - last_x[0] < 26.0 && mxf - last_x[1] >= 26.0);
+        last_x[row] = mxf;
+        let ty = if row == 0 { 9 } else { 19 };
         let (colour, word) = match m.kind {
             MarkKind::Crash { node } => ("#374151", format!("✕n{node}")),
             MarkKind::Restart { node } => ("#059669", format!("↻n{node}")),
             MarkKind::Failover { node, .. } => ("#7c3aed", format!("★n{node}")),
+            MarkKind::Cut => ("#dc2626", "✂cut".to_string()),
+            MarkKind::Heal => ("#059669", "heal".to_string()),
         };
         let mx = format!("{:.1}", x(m.at));
         html! { <g>
-            <line x1={mx.clone()} x2={mx.clone()} y1="10" y2={h.to_string()} stroke={colour} stroke-width="1.5" stroke-dasharray="3 2" />
-            <text x={mx} y="9" font-size="9" fill={colour} text-anchor="middle">{ word }</text>
+            <line x1={mx.clone()} x2={mx.clone()} y1={(ty + 1).to_string()} y2={plot_bottom.to_string()} stroke={colour} stroke-width="1.5" stroke-dasharray="3 2" />
+            <text x={mx} y={ty.to_string()} font-size="9" fill={colour} text-anchor="middle">{ word }</text>
         </g> }
     });
     let legend = series.iter().map(|(colour, name, _)| {
@@ -154,9 +171,12 @@ fn chart(
     });
     html! {
         <figure class="kv-chart">
-            <svg width={w.to_string()} height={h.to_string()} role="img" data-testid={id.to_string()} aria-label={summary.clone()}>
-                <rect x="0" y="0" width={w.to_string()} height={h.to_string()} fill="#f8fafc" stroke="#d8dee9" />
-                <text x="4" y="20" font-size="9" fill="#6b7280">{ top_label }</text>
+            <svg width="100%" viewBox={format!("0 0 {w} {h}")} role="img" data-testid={id.to_string()} aria-label={summary.clone()}>
+                <rect class="bg" x="0" y="0" width={w.to_string()} height={h.to_string()} fill="#f8fafc" stroke="#d8dee9" />
+                <line x1="0" x2={w.to_string()} y1={plot_top.to_string()} y2={plot_top.to_string()} stroke="#d8dee9" stroke-dasharray="2 3" />
+                <text class="top" x={(w - 3.0).to_string()} y={(plot_top - 2.0).to_string()} font-size="9" fill="#4b5563" text-anchor="end">{ top_label }</text>
+                <text class="top" x="3" y={(h - 3.0).to_string()} font-size="9" fill="#4b5563">{ format!("{} s", t0 / WINDOW) }</text>
+                <text class="top" x={(w - 3.0).to_string()} y={(h - 3.0).to_string()} font-size="9" fill="#4b5563" text-anchor="end">{ format!("{} s", t0 / WINDOW + axis.windows) }</text>
                 { for marks }
                 { for lines }
             </svg>
@@ -210,7 +230,12 @@ impl Component for ServicePanel {
         let now = sim.now();
         let closed = &m.windows;
         let recent: Vec<&KvWindow> = closed.iter().rev().take(SPAN).rev().collect();
-        let t0 = (now / WINDOW).saturating_sub(SPAN as u64 - 1) * WINDOW;
+        // The axis grows with the run up to a minute, then scrolls.
+        let windows = (now / WINDOW + 1).clamp(20, SPAN as u64);
+        let axis = Axis {
+            t0: (now / WINDOW + 1).saturating_sub(windows) * WINDOW,
+            windows,
+        };
         let last = recent.last().copied();
         let f = |id, label, hint, mode| self.form.field(link, id, label, hint, mode);
 
@@ -304,10 +329,10 @@ impl Component for ServicePanel {
                         <div class={classes!(if m.first_two_primaries.is_some() { "bad" } else { "" })}><dt>{ "two primaries" }</dt><dd data-testid="kv-two-primaries">{ format!("{:.1} s", m.two_primaries_until(now) as f64 / 1e6) }</dd></div>
                     }
                 </dl>
-                { chart("kv-chart-throughput", thr_text, vec![("#0e7490", "answered", done), ("#16a34a", "in time", good)], t0, top_t, format!("{:.0}/s", top_t), &m.marks) }
-                { chart("kv-chart-latency", lat_text, vec![("#2563eb", "p50", p50), ("#dc2626", "p99", p99)], t0, top_l, format!("{top_l:.0} ms"), &m.marks) }
-                { chart("kv-chart-availability", av_text, vec![("#16a34a", "availability", av)], t0, 100.0, "100%".into(), &m.marks) }
-                <p class="hint">{ "One point per simulated second, the last minute. Marks: ✕ crash, ↻ restart, ★ a new primary." }</p>
+                { chart("kv-chart-throughput", thr_text, vec![("#0e7490", "answered", done), ("#16a34a", "in time", good)], axis, top_t, format!("{:.0}/s", top_t), &m.marks) }
+                { chart("kv-chart-latency", lat_text, vec![("#2563eb", "p50", p50), ("#dc2626", "p99", p99)], axis, top_l, format!("{top_l:.0} ms"), &m.marks) }
+                { chart("kv-chart-availability", av_text, vec![("#16a34a", "availability", av)], axis, 100.0, "100%".into(), &m.marks) }
+                <p class="hint">{ "One point per simulated second, the last minute. Marks: ✕ crash, ↻ restart, ★ a new primary, ✂ links cut, heal." }</p>
                 <h3>{ "Queues (requests waiting or in service)" }</h3>
                 <ul class="kv-queues" data-testid="kv-queues">
                     { for servers.iter().map(|(i, name, len, peak)| html! {

@@ -1,0 +1,71 @@
+// End-to-end tests of the key-value service in the page: the Service card's
+// charts exist with accessible names and their numbers in text; a primary
+// crash shows a dip in availability and a recovery; the shape and load
+// round-trip through the address; bad values get a specific message.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, text } from '../lib.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const past = (page, s) => page.waitForFunction((s) => parseFloat(document.querySelector('[data-testid=time]').textContent) > s, s, { timeout: 30000 });
+
+test('the charts are named and summarised in text; a primary crash dips availability, then it recovers', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?scenario=kv-failover&speed=2');
+  await page.waitForSelector('[data-testid=kv-figures]');
+  await past(page, 4);
+  for (const id of ['kv-chart-throughput', 'kv-chart-latency', 'kv-chart-availability']) {
+    const label = await page.getAttribute(`[data-testid=${id}]`, 'aria-label');
+    assert.equal(await page.getAttribute(`[data-testid=${id}]`, 'role'), 'img');
+    assert.equal(label, await text(page, `${id}-text`), `${id}: the same words for everyone`);
+  }
+  assert.match(await text(page, 'kv-chart-throughput-text'), /Throughput: \d+ requests answered in the last second/);
+  assert.match(await text(page, 'kv-chart-latency-text'), /p50 \d+(\.\d)? ms, p99 \d+(\.\d)? ms/);
+  assert.match(await text(page, 'kv-availability'), /^100\.0%$/, 'all answered before the crash');
+  const labels = await page.evaluate(() => [...document.querySelectorAll('[data-testid^=node-]')].map((b) => b.getAttribute('aria-label')));
+  assert.match(labels[0], /primary of shard 0 \(epoch 1\), \d+ requests in queue/);
+  // The crash at 6 s: requests to the dead primary miss their deadline
+  // (a dip), then the new primary serves them all again.
+  await past(page, 8.2);
+  const dip = await text(page, 'kv-chart-availability-text');
+  const since = parseFloat(dip.match(/([\d.]+)% since the start/)[1]);
+  assert.ok(since < 100 && since > 90, dip);
+  await past(page, 11.5);
+  const later = await text(page, 'kv-chart-availability-text');
+  assert.match(later, /^Availability \(answered within the deadline\): 100\.0% in the last second/, later);
+  const labels2 = await page.evaluate(() => [...document.querySelectorAll('[data-testid^=node-]')].map((b) => b.getAttribute('aria-label')));
+  assert.match(labels2[1], /primary of shard 0 \(epoch 2\)/, labels2.join(' | '));
+  assert.match(await text(page, 'kv-stale'), /^0 \(0 keys\)$/, 'no acknowledged write lost');
+  const marks = await page.locator('[data-testid=kv-chart-availability] text').allTextContents();
+  assert.ok(marks.includes('✕n0') && marks.includes('★n1'), `crash and failover marked: ${marks.join(' ')}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the shape and load round-trip through the address; bad values get a specific message', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?workload=kv&layout=quorum&replicas=3&rq=1&wq=1&nodes=6&load=120&paused=1');
+  await page.waitForSelector('[data-testid=kv-figures]');
+  assert.equal(await page.inputValue('[data-testid=f-layout]'), 'quorum');
+  assert.equal(await page.inputValue('[data-testid=f-rq]'), '1');
+  assert.equal(await page.inputValue('[data-testid=f-load]'), '120');
+  assert.match(await text(page, 'kv-quorum-rule'), /R \+ W = 2 ≤ N = 3: a read may miss/);
+  await page.fill('[data-testid=f-rq]', '7');
+  await page.press('[data-testid=f-rq]', 'Enter');
+  await page.waitForSelector('[data-testid=f-rq-error]');
+  assert.match(await text(page, 'f-rq-error'), /quorums cannot exceed the 3 replicas/);
+  await page.fill('[data-testid=f-rq]', '2');
+  await page.press('[data-testid=f-rq]', 'Enter');
+  await page.fill('[data-testid=f-wq]', '2');
+  await page.press('[data-testid=f-wq]', 'Enter');
+  await page.waitForFunction(() => /R \+ W = 4 > N = 3/.test(document.querySelector('[data-testid=kv-quorum-rule]')?.textContent));
+  const bad = await openApp(browser, server.url, '?workload=kv&layout=sideways&load=fast');
+  await bad.page.waitForSelector('[data-testid=url-errors]');
+  const problems = await text(bad.page, 'url-errors');
+  assert.match(problems, /layout: expected single, stateless, sharded, replicated or quorum, got "sideways"/);
+  assert.match(problems, /load \(requests\/s\): expected/);
+  assert.deepEqual(errors, []);
+  await page.close();
+  await bad.page.close();
+});
