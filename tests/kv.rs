@@ -408,3 +408,69 @@ fn a_wrong_suspicion_makes_two_primaries() {
         .collect();
     assert_eq!(now, vec![1], "after healing");
 }
+
+#[test]
+fn a_size_sweep_scales_and_a_load_sweep_finds_the_knee() {
+    use distsim::sim::kv::sweep::{Sweep, SweepAxis};
+    let config = SimConfig {
+        nodes: 0,
+        seed: 1,
+        net: lan(),
+        clocks: ClockConfig::default(),
+        trace_ring: 64,
+        trace_all: false,
+    };
+    let base = Kv {
+        layout: Layout::Sharded,
+        load: 2000,
+        ..Kv::default()
+    };
+    let mut sweep = Sweep::new(SweepAxis::Servers, base.clone(), config.clone(), 8, 20 * S);
+    let mut slices = 0;
+    while !sweep.step(20_000) {
+        slices += 1;
+        assert!(sweep.progress() < 1.0);
+    }
+    assert!(slices > 5, "done in slices, not at once: {slices}");
+    let t: Vec<f64> = sweep.points.iter().map(|p| p.throughput).collect();
+    // 200/s per shard until the offered 2000/s.
+    for (p, want) in sweep
+        .points
+        .iter()
+        .zip([200.0, 400.0, 800.0, 1600.0, 2000.0])
+    {
+        assert!(
+            (p.throughput - want).abs() < want * 0.05,
+            "{} shards: {:?}",
+            p.x,
+            t
+        );
+    }
+    assert!(sweep.points[4].p99 < 200_000 && sweep.points[0].p99 > 1_000_000);
+    // The same sweep again gives the same numbers: deterministic.
+    let mut again = Sweep::new(SweepAxis::Servers, base.clone(), config.clone(), 8, 20 * S);
+    while !again.step(1_000_000) {}
+    assert_eq!(again.points, sweep.points);
+
+    // Load: throughput follows the offered load up to capacity (4 shards:
+    // 800/s), then stays; p99 grows past the knee.
+    let mut load = Sweep::new(
+        SweepAxis::Load,
+        Kv { servers: 4, ..base },
+        config,
+        8,
+        20 * S,
+    );
+    while !load.step(1_000_000) {}
+    let xs = load.xs().to_vec();
+    assert_eq!(xs, vec![160, 320, 480, 640, 720, 800, 880, 1040]);
+    for p in &load.points[..4] {
+        assert!(
+            (p.throughput - f64::from(p.x)).abs() < f64::from(p.x) * 0.05,
+            "{p:?}"
+        );
+    }
+    let last = load.points.last().unwrap();
+    assert!((last.throughput - 800.0).abs() < 40.0, "{last:?}");
+    assert!(last.p99 > 10 * load.points[0].p99, "{:?}", load.points);
+}

@@ -155,6 +155,7 @@ const SCENARIOS = {
   frames5both: '?nodes=5&seed=1&view=both',
   frames9raft: '?workload=raft&nodes=9&seed=1&interval=150&detector=timeout&fd_timeout=500&speed=1',
   frames9raftboth: '?workload=raft&nodes=9&seed=1&interval=150&detector=timeout&fd_timeout=500&speed=1&view=both',
+  frames16kv: '?workload=kv&layout=sharded&servers=16&nodes=24&load=2000&keys=256&interval=100&latency=uniform&lat_min=5&lat_max=20&speed=1',
 };
 
 // This browser's floor: what an empty rAF loop and a one-dot canvas animation cost.

@@ -69,3 +69,25 @@ test('the shape and load round-trip through the address; bad values get a specif
   await page.close();
   await bad.page.close();
 });
+
+test('a load sweep runs without freezing the page and plots the knee', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?workload=kv&layout=sharded&servers=2&nodes=8&load=100&latency=uniform&lat_min=5&lat_max=20&paused=1');
+  await page.waitForSelector('[data-testid=kv-figures]');
+  await page.click('[data-testid=sweep-load]');
+  await page.waitForSelector('[data-testid=sweep-progress]');
+  // The page keeps answering while the sweep runs in slices.
+  const t0 = Date.now();
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  assert.ok(Date.now() - t0 < 500, 'frames keep coming during the sweep');
+  await page.waitForSelector('[data-testid=sweep-table]', { timeout: 30000 });
+  const rows = await page.locator('[data-testid=sweep-table] tr').allTextContents();
+  assert.equal(rows.length, 9, rows.join(' | '));
+  // Two shards at 5 ms: 400/s. Below it throughput follows the load; past
+  // it, it stays there.
+  const tput = (await page.locator('[data-testid=sweep-table] tr td:first-of-type').allTextContents()).map(parseFloat);
+  assert.ok(Math.abs(tput[0] - 80) < 10 && Math.abs(tput[3] - 320) < 20, tput.join(' '));
+  assert.ok(Math.abs(tput[7] - 400) < 15, `past the knee: ${tput.join(' ')}`);
+  assert.match(await page.getAttribute('[data-testid=sweep-plot]', 'aria-label'), /^Throughput \(teal\) and p99 latency \(red\) against offered load/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

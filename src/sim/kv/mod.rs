@@ -34,6 +34,7 @@ mod metrics;
 mod msg;
 mod replica;
 mod server;
+pub mod sweep;
 
 use server::reply;
 
@@ -184,6 +185,8 @@ pub struct Job {
     pub req: u64,
     pub key: u32,
     pub op: KvOp,
+    /// When it arrived (local µs).
+    pub arrived: i64,
 }
 
 /// A client's request awaiting its answer.
@@ -221,8 +224,10 @@ pub struct KvState {
     pub data: BTreeMap<u32, (u64, u64)>,
     pub queue: VecDeque<Job>,
     pub busy: Option<Job>,
-    /// Requests served.
+    /// Requests served, and dropped unserved because they had waited past
+    /// the clients' deadline (nobody waits for their answer any more).
     pub served: u64,
+    pub shed: u64,
     /// Client: requests issued, random draws made, requests awaiting answers,
     /// the rank believed primary per shard, the last version written.
     pub next_req: u64,
@@ -380,6 +385,7 @@ impl Kv {
             queue: VecDeque::new(),
             busy: None,
             served: 0,
+            shed: 0,
             next_req: 0,
             draws: 0,
             pending: BTreeMap::new(),
@@ -514,6 +520,7 @@ impl Protocol for Kv {
                         req,
                         key,
                         op,
+                        arrived: ctx.local_now,
                     },
                     out,
                 );
@@ -528,6 +535,7 @@ impl Protocol for Kv {
                         req: token,
                         key,
                         op,
+                        arrived: ctx.local_now,
                     },
                     out,
                 );
@@ -694,6 +702,7 @@ impl Protocol for Kv {
                     (st.queue.len() + usize::from(st.busy.is_some())).to_string(),
                 ));
                 rows.push(("served".into(), st.served.to_string()));
+                rows.push(("dropped past the deadline".into(), st.shed.to_string()));
                 if !matches!(st.place, Place::Worker { .. }) {
                     rows.push(("keys held".into(), st.data.len().to_string()));
                 }

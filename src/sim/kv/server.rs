@@ -14,10 +14,18 @@ impl Kv {
         }
     }
 
+    /// Starts serving the first queued request that a client may still be
+    /// waiting for: one that waited past the deadline is dropped unserved
+    /// (its client has given up; serving it would only delay the rest).
     pub(super) fn serve_next(&self, st: &mut KvState, ctx: &Ctx, out: &mut Out<KvMsg>) {
-        if let Some(job) = st.queue.pop_front() {
+        while let Some(job) = st.queue.pop_front() {
+            if ctx.local_now - job.arrived > self.deadline as i64 {
+                st.shed += 1;
+                continue;
+            }
             st.busy = Some(job);
             out.set_timer(SERVE_TIMER, self.service_time(ctx.id.0));
+            break;
         }
     }
 

@@ -395,8 +395,9 @@ pub fn paint(
                 }
             }
             raft_marks(c, sim, layout, nr, pal);
-            kv_marks(c, sim, layout, nr, pal);
         }
+        // Queues matter at every size the nodes have room for.
+        kv_marks(c, sim, layout, nr, pal);
     } else if n <= 300 {
         // Crowded ring: label every tenth node outside the ring.
         c.set_font("11px system-ui, sans-serif");
@@ -515,22 +516,31 @@ fn kv_marks(c: &Ctx2d, sim: &Sim<Workload>, layout: &RingLayout, nr: f64, pal: &
             c.set_fill_style_str(pal.label);
             let _ = c.fill_text(&tag, p.x + nr * 0.8, p.y - nr * 0.9);
         }
-        // The queue: cells stacked to the right of the node.
+        // The queue: a line of cells from the node towards the ring's
+        // centre (where there is room at every size), the one in service
+        // first, in another colour.
         let len = (st.queue.len() + usize::from(st.busy.is_some())) as u32;
-        let (w, h) = (5.0, 8.0);
-        let x0 = p.x + nr + 5.0;
-        let y = p.y - h / 2.0;
+        let (dx, dy) = (layout.center.x - p.x, layout.center.y - p.y);
+        let d = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (ux, uy) = (dx / d, dy / d);
+        let s = 5.0;
+        let at = |k: f64| {
+            (
+                p.x + ux * (nr + 5.0 + k * 6.5),
+                p.y + uy * (nr + 5.0 + k * 6.5),
+            )
+        };
         for k in 0..len.min(CELLS) {
             c.set_fill_style_str(if k == 0 { "#0e7490" } else { "#f59e0b" });
-            c.fill_rect(x0 + f64::from(k) * (w + 1.0), y, w, h);
+            let (x, y) = at(f64::from(k));
+            c.fill_rect(x - s / 2.0, y - s / 2.0, s, s);
         }
         if len > CELLS {
             c.set_fill_style_str(pal.label);
-            let _ = c.fill_text(
-                &format!("+{}", len - CELLS),
-                x0 + f64::from(CELLS) * (w + 1.0) + 2.0,
-                y + h,
-            );
+            c.set_text_align("center");
+            let (x, y) = at(f64::from(CELLS) + 1.5);
+            let _ = c.fill_text(&format!("+{}", len - CELLS), x, y + 4.0);
+            c.set_text_align("left");
         }
     }
     c.set_text_align("center");

@@ -15,8 +15,10 @@ use super::super::form::{
 };
 use super::super::intent::Intent;
 use crate::params::{kv_pair, kv_problem, MAX_NODES};
+use crate::sim::kv::sweep::{Sweep, SweepAxis};
 use crate::sim::kv::{place_name, KvMark, MarkKind, WINDOW};
 use crate::sim::{AnyState, KvWindow, Layout, Micros, Workload};
+use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 const SERVERS: FieldId = "f-servers";
@@ -36,6 +38,9 @@ pub enum Msg {
     Field(FieldMsg),
     Layout(String),
     Balance(String),
+    /// Start a sweep along this axis (or stop the one running).
+    Sweep(SweepAxis),
+    SweepTick,
 }
 
 impl From<FieldMsg> for Msg {
@@ -47,7 +52,18 @@ impl From<FieldMsg> for Msg {
 pub struct ServicePanel {
     form: Form,
     epoch: u64,
+    /// The sweep running or done, when it started and how long it took (ms).
+    sweep: Option<Sweep>,
+    sweep_began: f64,
+    sweep_took: Option<f64>,
+    /// The next slice of the sweep (dropping it cancels the sweep).
+    ticker: Option<Timeout>,
 }
+
+/// Simulated seconds each sweep point runs.
+const SWEEP_SECS: u64 = 60;
+/// Wall ms of sweep work per slice: the page keeps most of each frame.
+const SLICE_MS: f64 = 12.0;
 
 /// The fields and their URL keys.
 const FIELDS: [(FieldId, &str); 9] = [
@@ -79,6 +95,123 @@ fn pct(x: f64) -> String {
 }
 
 impl ServicePanel {
+    /// The next slice of the sweep, after the browser has had its turn.
+    fn schedule(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.ticker = Some(Timeout::new(0, move || link.send_message(Msg::SweepTick)));
+    }
+
+    /// The sweep's progress, or its plots and table.
+    fn sweep_view(&self, ctx: &Context<Self>, kv: &crate::sim::Kv) -> Html {
+        let link = ctx.link();
+        let running = self.ticker.is_some();
+        let what = if kv.layout == Layout::Stateless {
+            "workers"
+        } else {
+            "shards"
+        };
+        let buttons = html! {
+            <div class="btns">
+                <button data-testid="sweep-servers" disabled={running && self.sweep.as_ref().is_some_and(|s| s.axis != SweepAxis::Servers)}
+                    onclick={link.callback(|_| Msg::Sweep(SweepAxis::Servers))}>
+                    { if running && self.sweep.as_ref().is_some_and(|s| s.axis == SweepAxis::Servers) { "Stop".to_string() } else { format!("Sweep {what}: 1, 2, 4, 8, 16") } }
+                </button>
+                <button data-testid="sweep-load" disabled={running && self.sweep.as_ref().is_some_and(|s| s.axis != SweepAxis::Load)}
+                    onclick={link.callback(|_| Msg::Sweep(SweepAxis::Load))}>
+                    { if running && self.sweep.as_ref().is_some_and(|s| s.axis == SweepAxis::Load) { "Stop".to_string() } else { "Sweep the load: 20% to 130% of capacity".to_string() } }
+                </button>
+            </div>
+        };
+        let Some(sweep) = self.sweep.as_ref() else {
+            return html! { <>
+                { buttons }
+                <p class="hint">{ format!("Each point runs this setup for {SWEEP_SECS} simulated seconds without drawing, with the same seed; the first fifth is warm-up.") }</p>
+            </> };
+        };
+        let done_pct = sweep.progress() * 100.0;
+        let xname = match sweep.axis {
+            SweepAxis::Servers => what.to_string(),
+            SweepAxis::Load => "offered load (requests/s)".to_string(),
+        };
+        let pts = &sweep.points;
+        let plots = if sweep.done() {
+            let xs = sweep.xs();
+            let (w, h) = (330.0, 110.0);
+            let xmax = f64::from(*xs.last().unwrap_or(&1));
+            let log = sweep.axis == SweepAxis::Servers;
+            let x = |v: u32| {
+                let f = if log {
+                    f64::from(v).log2() / xmax.log2().max(1.0)
+                } else {
+                    f64::from(v) / xmax
+                };
+                14.0 + f * (w - 28.0)
+            };
+            let tmax = pts.iter().map(|p| p.throughput).fold(1.0, f64::max) * 1.1;
+            let lmax = pts
+                .iter()
+                .map(|p| p.p99 as f64 / 1000.0)
+                .fold(1.0, f64::max)
+                * 1.1;
+            let y = |v: f64, top: f64| h - 16.0 - (v / top).clamp(0.0, 1.0) * (h - 34.0);
+            let line =
+                |f: &dyn Fn(&crate::sim::kv::sweep::SweepPoint) -> f64, top: f64| -> String {
+                    pts.iter()
+                        .map(|p| format!("{:.1},{:.1} ", x(p.x), y(f(p), top)))
+                        .collect()
+                };
+            let ticks = xs.iter().map(|&v| html! {
+                <text x={format!("{:.1}", x(v))} y={(h - 4.0).to_string()} font-size="9" text-anchor="middle" fill="#4b5563">{ v }</text>
+            });
+            let summary = pts
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} {}: {:.0}/s, p99 {}",
+                        xname,
+                        p.x,
+                        p.throughput,
+                        ms(p.p99)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            html! { <>
+                <figure class="kv-chart">
+                    <svg width="100%" viewBox={format!("0 0 {w} {h}")} role="img" data-testid="sweep-plot"
+                        aria-label={format!("Throughput (teal) and p99 latency (red) against {xname}: {summary}")}>
+                        <rect class="bg" x="0" y="0" width={w.to_string()} height={h.to_string()} fill="#f8fafc" stroke="#d8dee9" />
+                        <text class="top" x="4" y="12" font-size="9" fill="#0e7490">{ format!("throughput (max {:.0}/s)", tmax / 1.1) }</text>
+                        <text class="top" x={(w - 4.0).to_string()} y="12" font-size="9" fill="#dc2626" text-anchor="end">{ format!("p99 (max {:.0} ms)", lmax / 1.1) }</text>
+                        { for ticks }
+                        <polyline points={line(&|p| p.throughput, tmax)} fill="none" stroke="#0e7490" stroke-width="2" />
+                        <polyline points={line(&|p| p.p99 as f64 / 1000.0, lmax)} fill="none" stroke="#dc2626" stroke-width="2" />
+                        { for pts.iter().map(|p| html! { <circle cx={format!("{:.1}", x(p.x))} cy={format!("{:.1}", y(p.throughput, tmax))} r="2.5" fill="#0e7490" /> }) }
+                    </svg>
+                    <figcaption>{ format!("Against {xname}. ") }{ if let Some(t) = self.sweep_took { format!("Done in {:.1} s.", t / 1000.0) } else { String::new() } }</figcaption>
+                </figure>
+                <div class="sweep-scroll"><table class="sweep-table" data-testid="sweep-table">
+                    <tr><th scope="col">{ if sweep.axis == SweepAxis::Servers { what } else { "load/s" } }</th><th scope="col">{ "throughput" }</th><th scope="col">{ "p50" }</th><th scope="col">{ "p99" }</th><th scope="col"><abbr title="answered within the deadline">{ "in time" }</abbr></th><th scope="col"><abbr title="messages per answered request">{ "msg/req" }</abbr></th></tr>
+                    { for pts.iter().map(|p| html! {
+                        <tr><th scope="row">{ p.x }</th><td>{ format!("{:.0}/s", p.throughput) }</td><td>{ ms(p.p50) }</td><td>{ ms(p.p99) }</td><td>{ pct(p.availability) }</td><td>{ format!("{:.1}", p.msgs_per_request) }</td></tr>
+                    }) }
+                </table></div>
+            </> }
+        } else {
+            html! {}
+        };
+        html! { <>
+            { buttons }
+            if !sweep.done() {
+                <div class="sweep-progress">
+                    <progress data-testid="sweep-progress" max="100" value={format!("{done_pct:.0}")} aria-label="Sweep progress"></progress>
+                    <span>{ format!(" {done_pct:.0}% ({} of {} points)", pts.len(), sweep.xs().len()) }</span>
+                </div>
+            }
+            { plots }
+        </> }
+    }
+
     fn commit(&mut self, ctx: &Context<Self>, layout: Option<&str>, balance: Option<&str>) {
         let mut s = ctx.props().host.get().settings.clone();
         let mut ok = true;
@@ -201,6 +334,10 @@ impl Component for ServicePanel {
         ServicePanel {
             epoch: host.epoch,
             form: Form::new(FIELDS.map(|(f, k)| (f, get(k)))),
+            sweep: None,
+            sweep_began: 0.0,
+            sweep_took: None,
+            ticker: None,
         }
     }
 
@@ -215,6 +352,43 @@ impl Component for ServicePanel {
             Msg::Field(FieldMsg::Commit(_)) => self.commit(ctx, None, None),
             Msg::Layout(l) => self.commit(ctx, Some(&l), None),
             Msg::Balance(b) => self.commit(ctx, None, Some(&b)),
+            Msg::Sweep(axis) => {
+                if self.ticker.take().is_some() {
+                    self.sweep = None; // stopped
+                    return true;
+                }
+                let host = ctx.props().host.get();
+                let Workload::Kv(kv) = host.sim.protocol() else {
+                    return false;
+                };
+                let clients = host.settings.nodes.saturating_sub(kv.service_nodes());
+                self.sweep = Some(Sweep::new(
+                    axis,
+                    kv.clone(),
+                    host.settings.sim_config(),
+                    clients,
+                    SWEEP_SECS * WINDOW,
+                ));
+                self.sweep_began = crate::web::now_ms();
+                self.sweep_took = None;
+                self.schedule(ctx);
+            }
+            Msg::SweepTick => {
+                self.ticker = None;
+                let Some(sweep) = self.sweep.as_mut() else {
+                    return false;
+                };
+                let start = crate::web::now_ms();
+                let mut done = false;
+                while !done && crate::web::now_ms() - start < SLICE_MS {
+                    done = sweep.step(4_000);
+                }
+                if done {
+                    self.sweep_took = Some(crate::web::now_ms() - self.sweep_began);
+                } else {
+                    self.schedule(ctx);
+                }
+            }
         }
         true
     }
@@ -343,6 +517,8 @@ impl Component for ServicePanel {
                         </li>
                     }) }
                 </ul>
+                <h3>{ "Sweep: the same setup at other sizes or loads" }</h3>
+                { self.sweep_view(ctx, kv) }
                 <h3>{ "Shape and load (each change starts a new run)" }</h3>
                 <div class="grid2">
                     <div class="field">
