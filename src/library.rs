@@ -106,6 +106,7 @@ pub const LIBRARY: &[(&str, &str)] = &[
         include_str!("../scenarios/kv-quorum-stale.json"),
     ),
     ("scale", include_str!("../scenarios/scale.json")),
+    ("scale-swim", include_str!("../scenarios/scale-swim.json")),
 ];
 
 /// What the page opens with when the URL names nothing: something happens

@@ -441,3 +441,32 @@ fn the_service_scenarios_show_their_ideas() {
     assert_eq!(s.service().stale, 0);
     assert!(s.service().reads_ok > 1000);
 }
+
+#[test]
+fn scale_and_swim_show_their_costs() {
+    const S: Micros = 1_000_000;
+    // All-to-all: 60 × 59 pings and as many pongs a second.
+    let (_, s) = run("scale", 20 * S);
+    let rate = s.stats().sent as f64 / 20.0;
+    assert!(
+        (rate - 7080.0).abs() < 7080.0 * 0.03,
+        "all-to-all: {rate}/s"
+    );
+    // SWIM: about 2 per node per second; node 7's crash is confirmed by
+    // everyone within 30 s; nobody live is suspected.
+    let (_, s) = run("scale-swim", 9 * S);
+    let rate = s.stats().sent as f64 / 9.0;
+    assert!((rate - 120.0).abs() < 12.0, "SWIM: {rate}/s");
+    let (_, s) = run("scale-swim", 40 * S);
+    let q = s.detector_metrics();
+    assert!(q.complete() && q.accurate_now());
+    let d = &q.detections[0];
+    let t = d.detection_time(q.up()).expect("detected by all");
+    assert!(t < 30 * S, "detected by all after {t} µs");
+    for i in (0..60).filter(|&i| i != 7) {
+        match s.nodes()[i].state.as_ref() {
+            Some(AnyState::Swim(st)) => assert_eq!(st.members[7].status, swim::Status::Dead),
+            other => panic!("{other:?}"),
+        }
+    }
+}

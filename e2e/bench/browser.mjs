@@ -155,6 +155,7 @@ const SCENARIOS = {
   frames5both: '?nodes=5&seed=1&view=both',
   frames9raft: '?workload=raft&nodes=9&seed=1&interval=150&detector=timeout&fd_timeout=500&speed=1',
   frames9raftboth: '?workload=raft&nodes=9&seed=1&interval=150&detector=timeout&fd_timeout=500&speed=1&view=both',
+  frames300swim: '?nodes=300&seed=1&detector=swim&interval=1000&speed=1&latency=uniform&lat_min=20&lat_max=60',
   frames16kv: '?workload=kv&layout=sharded&servers=16&nodes=24&load=2000&keys=256&interval=100&latency=uniform&lat_min=5&lat_max=20&speed=1',
 };
 

@@ -7,7 +7,7 @@
 
 use crate::sim::{
     ClockConfig, DeliveryMode, DetectorKind, Heartbeat, Kv, LatencyModel, Micros, NetConfig, Raft,
-    RaftBugs, Rpc, RpcConfig, Sim, SimConfig, SystemModel, Workload,
+    RaftBugs, Rpc, RpcConfig, Sim, SimConfig, Swim, SystemModel, Workload,
 };
 
 mod workload;
@@ -54,6 +54,9 @@ pub struct Settings {
     /// Settings of the key-value service (its heartbeat is `interval_ms`,
     /// its failure detector `detector`; those two fields here are unused).
     pub kv: Kv,
+    /// The heartbeat workload runs SWIM (probes and gossip) instead of
+    /// all-to-all heartbeats (URL `detector=swim`; `detector` is then none).
+    pub swim: bool,
 }
 
 /// Logical clocks kept by the simulator (URL key `lclock`).
@@ -94,6 +97,7 @@ impl Default for Settings {
             logical: LogicalClocks::Off,
             raft: RaftSettings::default(),
             kv: Kv::default(),
+            swim: false,
         }
     }
 }
@@ -127,6 +131,9 @@ impl Settings {
             WorkloadKind::Rpc => Workload::Rpc(Rpc {
                 config: self.rpc.clone(),
             }),
+            WorkloadKind::Heartbeat if self.swim => {
+                Workload::Swim(Swim::with_period(self.interval_us()))
+            }
             WorkloadKind::Heartbeat => Workload::Heartbeat(Heartbeat {
                 interval: self.interval_us(),
                 detector: self.detector.map(|d| cap_window(d, self.nodes)),
@@ -279,16 +286,17 @@ impl Settings {
                     "retries" => s.rpc.retry_limit = parse_retries("retries", v)?,
                     "detector" => {
                         s.detector = match v.trim() {
-                            "none" => None,
+                            "swim" | "none" => None,
                             "timeout" => Some(DetectorKind::FixedTimeout { timeout: 3_000_000 }),
                             "phi" => Some(DetectorKind::AKKA),
                             _ => {
                                 return Err(format!(
-                                    "detector: expected none, timeout or phi, got {}",
+                                    "detector: expected none, timeout, phi or swim, got {}",
                                     show(v)
                                 ))
                             }
-                        }
+                        };
+                        s.swim = v.trim() == "swim";
                     }
                     "fd_timeout" => {
                         fd_timeout =
@@ -408,6 +416,7 @@ impl Settings {
             p.push((
                 "detector",
                 match self.detector {
+                    None if self.swim => "swim",
                     None => "none",
                     Some(DetectorKind::FixedTimeout { .. }) => "timeout",
                     Some(DetectorKind::PhiAccrual { .. }) => "phi",

@@ -17,6 +17,7 @@ pub mod qos;
 pub mod raft;
 pub mod rng;
 pub mod rpc;
+pub mod swim;
 pub mod timeline;
 pub mod trace;
 pub mod workload;
@@ -37,6 +38,7 @@ pub use raft::{
 };
 pub use rng::SimRng;
 pub use rpc::{Op, Rpc, RpcConfig, RpcMsg, RpcState};
+pub use swim::{Swim, SwimMsg, SwimState};
 pub use timeline::{Timeline, SNAPSHOT_BUDGET, SNAPSHOT_EVERY};
 pub use trace::{Digest, Stamp, Trace, TraceEvent, TraceKind};
 pub use workload::{AnyMsg, AnyState, Workload};

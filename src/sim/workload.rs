@@ -6,6 +6,7 @@ use super::kv::{Kv, KvMsg, KvState};
 use super::node::{Ctx, Effect, Out, Payload, Protocol, TimerTag};
 use super::raft::{LogEntry, Raft, RaftMsg, RaftState};
 use super::rpc::{Rpc, RpcMsg, RpcState};
+use super::swim::{Swim, SwimMsg, SwimState};
 use super::{Micros, NodeId};
 use std::fmt;
 
@@ -20,6 +21,8 @@ pub enum Workload {
     Raft(Raft),
     /// A key-value service with clients, for the three pillars.
     Kv(Kv),
+    /// SWIM: failure detection by random probes and gossip.
+    Swim(Swim),
 }
 
 /// A message of either workload.
@@ -29,6 +32,7 @@ pub enum AnyMsg {
     Rpc(RpcMsg),
     Raft(RaftMsg),
     Kv(KvMsg),
+    Swim(SwimMsg),
 }
 
 /// A node state of either workload.
@@ -38,6 +42,7 @@ pub enum AnyState {
     Rpc(RpcState),
     Raft(RaftState),
     Kv(KvState),
+    Swim(SwimState),
 }
 
 impl fmt::Display for AnyMsg {
@@ -47,6 +52,7 @@ impl fmt::Display for AnyMsg {
             AnyMsg::Rpc(m) => m.fmt(f),
             AnyMsg::Raft(m) => m.fmt(f),
             AnyMsg::Kv(m) => m.fmt(f),
+            AnyMsg::Swim(m) => m.fmt(f),
         }
     }
 }
@@ -58,6 +64,7 @@ impl Payload for AnyMsg {
             AnyMsg::Rpc(m) => m.kind(),
             AnyMsg::Raft(m) => m.kind(),
             AnyMsg::Kv(m) => m.kind(),
+            AnyMsg::Swim(m) => m.kind(),
         }
     }
     fn digest(&self) -> u64 {
@@ -66,6 +73,7 @@ impl Payload for AnyMsg {
             AnyMsg::Rpc(m) => m.digest(),
             AnyMsg::Raft(m) => m.digest(),
             AnyMsg::Kv(m) => m.digest(),
+            AnyMsg::Swim(m) => m.digest(),
         }
     }
 }
@@ -100,6 +108,7 @@ impl Protocol for Workload {
             Workload::Rpc(p) => AnyState::Rpc(wrapped(out, AnyMsg::Rpc, |o| p.init(ctx, o))),
             Workload::Raft(p) => AnyState::Raft(wrapped(out, AnyMsg::Raft, |o| p.init(ctx, o))),
             Workload::Kv(p) => AnyState::Kv(wrapped(out, AnyMsg::Kv, |o| p.init(ctx, o))),
+            Workload::Swim(p) => AnyState::Swim(wrapped(out, AnyMsg::Swim, |o| p.init(ctx, o))),
         }
     }
 
@@ -124,6 +133,9 @@ impl Protocol for Workload {
             (Workload::Kv(p), AnyState::Kv(s), AnyMsg::Kv(m)) => {
                 wrapped(out, AnyMsg::Kv, |o| p.on_msg(s, ctx, from, m, o))
             }
+            (Workload::Swim(p), AnyState::Swim(s), AnyMsg::Swim(m)) => {
+                wrapped(out, AnyMsg::Swim, |o| p.on_msg(s, ctx, from, m, o))
+            }
             _ => {}
         }
     }
@@ -141,6 +153,9 @@ impl Protocol for Workload {
             }
             (Workload::Kv(p), AnyState::Kv(s)) => {
                 wrapped(out, AnyMsg::Kv, |o| p.on_timer(s, ctx, tag, o))
+            }
+            (Workload::Swim(p), AnyState::Swim(s)) => {
+                wrapped(out, AnyMsg::Swim, |o| p.on_timer(s, ctx, tag, o))
             }
             _ => {}
         }
@@ -166,6 +181,9 @@ impl Protocol for Workload {
             (Workload::Kv(p), AnyState::Kv(s)) => {
                 wrapped(out, AnyMsg::Kv, |o| p.on_failure_notice(s, ctx, failed, o))
             }
+            (Workload::Swim(p), AnyState::Swim(s)) => wrapped(out, AnyMsg::Swim, |o| {
+                p.on_failure_notice(s, ctx, failed, o)
+            }),
             _ => {}
         }
     }
@@ -176,6 +194,7 @@ impl Protocol for Workload {
             (Workload::Rpc(p), AnyState::Rpc(s)) => p.persisted(s).map(AnyState::Rpc),
             (Workload::Raft(p), AnyState::Raft(s)) => p.persisted(s).map(AnyState::Raft),
             (Workload::Kv(p), AnyState::Kv(s)) => p.persisted(s).map(AnyState::Kv),
+            (Workload::Swim(p), AnyState::Swim(s)) => p.persisted(s).map(AnyState::Swim),
             _ => None,
         }
     }
@@ -210,6 +229,13 @@ impl Protocol for Workload {
                 };
                 AnyState::Kv(wrapped(out, AnyMsg::Kv, |o| p.recover(ctx, st, o)))
             }
+            Workload::Swim(p) => {
+                let st = match stable {
+                    Some(AnyState::Swim(s)) => Some(s),
+                    _ => None,
+                };
+                AnyState::Swim(wrapped(out, AnyMsg::Swim, |o| p.recover(ctx, st, o)))
+            }
         }
     }
 
@@ -219,6 +245,7 @@ impl Protocol for Workload {
             (Workload::Rpc(p), AnyMsg::Rpc(m)) => AnyMsg::Rpc(p.corrupt(m, noise)),
             (Workload::Raft(p), AnyMsg::Raft(m)) => AnyMsg::Raft(p.corrupt(m, noise)),
             (Workload::Kv(p), AnyMsg::Kv(m)) => AnyMsg::Kv(p.corrupt(m, noise)),
+            (Workload::Swim(p), AnyMsg::Swim(m)) => AnyMsg::Swim(p.corrupt(m, noise)),
             (_, m) => *m,
         }
     }
@@ -229,6 +256,7 @@ impl Protocol for Workload {
             (Workload::Rpc(p), AnyMsg::Rpc(m)) => AnyMsg::Rpc(p.equivocate(m, to)),
             (Workload::Raft(p), AnyMsg::Raft(m)) => AnyMsg::Raft(p.equivocate(m, to)),
             (Workload::Kv(p), AnyMsg::Kv(m)) => AnyMsg::Kv(p.equivocate(m, to)),
+            (Workload::Swim(p), AnyMsg::Swim(m)) => AnyMsg::Swim(p.equivocate(m, to)),
             (_, m) => *m,
         }
     }
@@ -239,6 +267,7 @@ impl Protocol for Workload {
             Workload::Rpc(p) => p.delivery_mode(),
             Workload::Raft(p) => p.delivery_mode(),
             Workload::Kv(p) => p.delivery_mode(),
+            Workload::Swim(p) => p.delivery_mode(),
         }
     }
 
@@ -248,6 +277,7 @@ impl Protocol for Workload {
             Workload::Rpc(p) => p.reconfigure(change),
             Workload::Raft(p) => p.reconfigure(change),
             Workload::Kv(p) => p.reconfigure(change),
+            Workload::Swim(p) => p.reconfigure(change),
         }
     }
 
@@ -257,6 +287,7 @@ impl Protocol for Workload {
             (Workload::Rpc(p), AnyMsg::Rpc(m)) => p.is_work(m),
             (Workload::Raft(p), AnyMsg::Raft(m)) => p.is_work(m),
             (Workload::Kv(p), AnyMsg::Kv(m)) => p.is_work(m),
+            (Workload::Swim(p), AnyMsg::Swim(m)) => p.is_work(m),
             _ => false,
         }
     }
@@ -295,6 +326,7 @@ impl Protocol for Workload {
             (Workload::Raft(p), AnyState::Raft(s), _) => p.approx_bytes(s, None),
             (Workload::Kv(p), AnyState::Kv(s), Some(AnyState::Kv(o))) => p.approx_bytes(s, Some(o)),
             (Workload::Kv(p), AnyState::Kv(s), _) => p.approx_bytes(s, None),
+            (Workload::Swim(p), AnyState::Swim(s), _) => p.approx_bytes(s, None),
             _ => std::mem::size_of::<AnyState>(),
         }
     }
@@ -305,6 +337,7 @@ impl Protocol for Workload {
             (Workload::Rpc(p), AnyState::Rpc(s)) => p.describe(s, ctx),
             (Workload::Raft(p), AnyState::Raft(s)) => p.describe(s, ctx),
             (Workload::Kv(p), AnyState::Kv(s)) => p.describe(s, ctx),
+            (Workload::Swim(p), AnyState::Swim(s)) => p.describe(s, ctx),
             _ => Vec::new(),
         }
     }
@@ -315,6 +348,7 @@ impl Protocol for Workload {
             Workload::Rpc(p) => p.timer_name(tag),
             Workload::Raft(p) => p.timer_name(tag),
             Workload::Kv(p) => p.timer_name(tag),
+            Workload::Swim(p) => p.timer_name(tag),
         }
     }
 

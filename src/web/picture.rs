@@ -335,6 +335,9 @@ impl Picture {
                     } else if rpc {
                         <strong>{ "Clients and a server. " }</strong>
                         { format!("Each client sends a request to the server every {:.1} s; mode: {}. Circles are requests, triangles retransmissions, diamonds replies. Click anything to inspect it.", host.settings.rpc.request_every as f64 / 1e6, host.settings.rpc.mode) }
+                    } else if host.settings.swim {
+                        <strong>{ "SWIM. " }</strong>
+                        { "Each period every node pings one member (circles) and expects an ack (diamonds); without one it asks others to ping it (triangles), then suspects it. Suspicions travel by gossip on the same messages: about 2 messages per node per period, not one to every other node." }
                     } else {
                         <strong>{ "Heartbeats. " }</strong>
                         { "Every node pings every other node once per second of its own clock; each ping is answered by a pong. Click a node or a message to inspect it; click a link to cut it." }

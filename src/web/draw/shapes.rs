@@ -30,7 +30,7 @@ pub fn node_name(sim: &Sim<Workload>, i: usize) -> String {
     match sim.protocol() {
         Workload::Rpc(_) if i == 0 => "server".to_string(),
         Workload::Rpc(_) => format!("c{i}"),
-        Workload::Heartbeat(_) | Workload::Raft(_) => format!("n{i}"),
+        Workload::Heartbeat(_) | Workload::Raft(_) | Workload::Swim(_) => format!("n{i}"),
         Workload::Kv(kv) => kv_name(kv, i as u32),
     }
 }
@@ -133,7 +133,9 @@ pub enum Shape {
 pub fn shape_of(m: &AnyMsg) -> Shape {
     match m.kind() {
         "pong" | "reply" | "vote" | "append-reply" | "stored" | "ack" => Shape::Diamond,
-        "retry" | "request-vote" | "replicate" | "beat" | "join" | "redirect" => Shape::Triangle,
+        "retry" | "request-vote" | "replicate" | "beat" | "join" | "redirect" | "ping-req" => {
+            Shape::Triangle
+        }
         _ => Shape::Circle,
     }
 }

@@ -39,8 +39,9 @@ pub struct RunPanel {
 }
 
 /// The detector's name as the menu knows it.
-fn detector_name(d: Option<DetectorKind>) -> &'static str {
+fn detector_name(d: Option<DetectorKind>, swim: bool) -> &'static str {
     match d {
+        None if swim => "swim",
         None => "none",
         Some(DetectorKind::FixedTimeout { .. }) => "timeout",
         Some(_) => "phi",
@@ -82,7 +83,8 @@ impl RunPanel {
     /// Returns whether the fields were valid.
     fn commit_detector(&mut self, kind: Option<String>, ctx: &Context<Self>) -> bool {
         let mut s = ctx.props().host.get().settings.clone();
-        let kind = kind.unwrap_or_else(|| detector_name(s.detector).to_string());
+        let kind = kind.unwrap_or_else(|| detector_name(s.detector, s.swim).to_string());
+        s.swim = kind == "swim";
         s.detector = match kind.as_str() {
             "timeout" => {
                 let Some(t) = self
@@ -215,7 +217,7 @@ impl Component for RunPanel {
         let host = ctx.props().host.get();
         let s = &host.settings;
         let f = |id, label, hint, mode| self.form.field(link, id, label, hint, mode);
-        let cur = detector_name(s.detector);
+        let cur = detector_name(s.detector, s.swim);
         html! {
             <section class="card" aria-labelledby="h-run">
                 <h2 id="h-run">{ "Run" }</h2>
@@ -237,13 +239,15 @@ impl Component for RunPanel {
                             { f(INTERVAL, "Leader heartbeat every (ms)", "local time between AppendEntries rounds", "decimal") }
                         } else if s.workload == WorkloadKind::Kv {
                             { f(INTERVAL, "Heartbeat every (ms)", "workers to the balancer, a primary to its backups", "decimal") }
+                        } else if s.swim {
+                            { f(INTERVAL, "Protocol period (ms)", "each node probes one member per period", "decimal") }
                         } else {
                             { f(INTERVAL, "Heartbeat every (ms)", "local time between ping rounds", "decimal") }
                         }
                         <div class="field">
                             <label for="f-detector">{ "Failure detector" }</label>
                             <select id="f-detector" data-testid="f-detector" onchange={link.callback(|e: Event| Msg::Detector(select_value(&e)))}>
-                                { for [("none", "none"), ("timeout", "fixed timeout"), ("phi", "phi accrual (Akka)")].iter().map(|(v, l)| {
+                                { for [("none", "none"), ("timeout", "fixed timeout"), ("phi", "phi accrual (Akka)"), ("swim", "SWIM (probes and gossip)")].iter().filter(|(v, _)| *v != "swim" || s.workload == WorkloadKind::Heartbeat).map(|(v, l)| {
                                     html! { <option value={*v} selected={cur == *v}>{ *l }</option> }
                                 }) }
                             </select>
