@@ -474,3 +474,43 @@ fn a_size_sweep_scales_and_a_load_sweep_finds_the_knee() {
     assert!((last.throughput - 800.0).abs() < 40.0, "{last:?}");
     assert!(last.p99 > 10 * load.points[0].p99, "{:?}", load.points);
 }
+
+#[test]
+fn least_outstanding_routes_around_a_straggler_that_round_robin_feeds() {
+    // Three workers, one of them (node 2, worker 0) ten times slower.
+    let run = |balance: Balance| {
+        let kv = Kv {
+            layout: Layout::Stateless,
+            servers: 3,
+            load: 300,
+            slow: Some((2, 10)),
+            balance,
+            ..Kv::default()
+        };
+        let mut s = sim(9, 5, lan(), kv, false);
+        s.run_until(30 * S);
+        let m = s.service();
+        let p99 = m
+            .between(10 * S, 30 * S)
+            .iter()
+            .map(|w| w.p99)
+            .max()
+            .unwrap();
+        (p99, mean_availability(m, 10 * S, 30 * S))
+    };
+    let (rr, rr_avail) = run(Balance::RoundRobin);
+    let (lo, lo_avail) = run(Balance::LeastOutstanding);
+    // Round robin sends the straggler a third of the load (100/s), twice
+    // what it can serve (50/s): its queue grows and its third times out.
+    assert!(rr_avail < 0.8, "round robin: availability {rr_avail}");
+    assert!(
+        lo_avail > 0.99,
+        "least outstanding: availability {lo_avail}"
+    );
+    // Least outstanding equalises the counts, not the waits: the straggler
+    // still holds as many as the others, each ten times longer.
+    assert!(
+        lo < rr,
+        "p99: least outstanding {lo} µs vs round robin {rr} µs"
+    );
+}

@@ -176,6 +176,22 @@ async function floor(browser, mode) {
   return res;
 }
 
+// The service's sweep: 5 sizes (or 8 loads) × 60 simulated seconds, sliced
+// between browser tasks: how long it takes, and the frame rate meanwhile.
+async function sweep(browser, base, query, button) {
+  const { page, errors } = await openApp(browser, base, query);
+  await page.waitForSelector('[data-testid=kv-figures]');
+  await page.evaluate(() => { window.__frames = 0; const f = () => { window.__frames++; requestAnimationFrame(f); }; requestAnimationFrame(f); });
+  const t0 = Date.now();
+  await page.click(`[data-testid=${button}]`);
+  await page.waitForSelector('[data-testid=sweep-table]', { timeout: 120000 });
+  const wall = (Date.now() - t0) / 1000;
+  const frames = await page.evaluate(() => window.__frames);
+  const rows = await page.locator('[data-testid=sweep-table] tr').allTextContents();
+  await page.close();
+  return { scenario: 'sweep', query, button, wall_s: +wall.toFixed(2), fps_during: +(frames / wall).toFixed(1), points: rows.length - 1, console_errors: errors.length };
+}
+
 const only = process.argv[2];
 const server = await serve();
 const browser = await launch();
@@ -192,6 +208,11 @@ try {
     for (const q of ['nodes=100&seed=1&latency=uniform&lat_min=100&lat_max=200', 'nodes=100&seed=1&latency=uniform&lat_min=100&lat_max=200&detector=phi']) {
       console.log(JSON.stringify(await seek(browser, server.url, q, 600)));
     }
+  }
+  if (!only || only === 'sweep') {
+    const q = '?workload=kv&layout=sharded&servers=4&nodes=12&load=2000&keys=256&paused=1';
+    console.log(JSON.stringify(await sweep(browser, server.url, q, 'sweep-servers')));
+    console.log(JSON.stringify(await sweep(browser, server.url, q, 'sweep-load')));
   }
   for (const mode of ['raf', 'dot']) {
     if (!only || only === 'floor') console.log(JSON.stringify(await floor(browser, mode)));
