@@ -105,6 +105,7 @@ pub const LIBRARY: &[(&str, &str)] = &[
         "kv-quorum-stale",
         include_str!("../scenarios/kv-quorum-stale.json"),
     ),
+    ("kv-batching", include_str!("../scenarios/kv-batching.json")),
     ("scale", include_str!("../scenarios/scale.json")),
     ("scale-swim", include_str!("../scenarios/scale-swim.json")),
 ];

@@ -514,3 +514,61 @@ fn least_outstanding_routes_around_a_straggler_that_round_robin_feeds() {
         "p99: least outstanding {lo} µs vs round robin {rr} µs"
     );
 }
+
+#[test]
+fn batching_trades_latency_for_messages() {
+    // Links that carry 50 messages a second each; 4 clients offering 600
+    // requests a second in all (150 per client link); a server that can do
+    // 1,000 a second.
+    let net = NetConfig {
+        bandwidth: Some(50),
+        ..lan()
+    };
+    let run = |batch: u32, net: NetConfig| {
+        let kv = Kv {
+            load: 600,
+            service: 1_000,
+            batch,
+            linger: 50_000,
+            ..Kv::default()
+        };
+        let mut s = sim(5, 2, net, kv, false);
+        s.run_until(30 * S);
+        let m = s.service();
+        (
+            m.throughput(10 * S, 30 * S),
+            m.msgs_per_request(10 * S, 30 * S).unwrap_or(f64::INFINITY),
+            m.between(10 * S, 30 * S)
+                .iter()
+                .map(|w| w.p99)
+                .max()
+                .unwrap(),
+            mean_availability(m, 10 * S, 30 * S),
+        )
+    };
+    // One request per message: the links saturate, messages queue at the
+    // senders, answers come late.
+    let (t1, m1, _, a1) = run(1, net);
+    assert!(
+        a1 < 0.1,
+        "unbatched: availability {a1:.3}, throughput {t1:.0}, {m1:.2} msgs/request"
+    );
+    // Eight: a few messages a second per link; everything in time.
+    let (t8, m8, p8, a8) = run(8, net);
+    assert!((t8 - 600.0).abs() < 30.0, "batched: throughput {t8:.0}");
+    assert!(a8 > 0.999, "batched: availability {a8:.4}");
+    assert!(m8 < 0.5, "batched: {m8:.2} messages per request");
+    // Without the bandwidth limit batching only costs: up to the linger
+    // (50 ms) more latency for far fewer messages.
+    let (_, m1f, p1f, _) = run(1, lan());
+    let (_, m8f, p8f, _) = run(8, lan());
+    assert!(
+        (m1f - 2.0).abs() < 0.05,
+        "unbatched: {m1f:.2} messages per request"
+    );
+    assert!(
+        m8f < 0.5 && p8f > p1f + 20_000,
+        "p99 {p1f} µs unbatched, {p8f} µs batched"
+    );
+    assert!(p8 < 200_000, "batched p99 {p8} µs");
+}

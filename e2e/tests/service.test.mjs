@@ -91,3 +91,23 @@ test('a load sweep runs without freezing the page and plots the knee', async () 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('batching: its fields round-trip through the address and fewer messages go per request', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?scenario=kv-batching&speed=2');
+  await page.waitForSelector('[data-testid=kv-batching]');
+  assert.equal(await page.inputValue('[data-testid=f-batch]'), '8');
+  assert.equal(await page.inputValue('[data-testid=f-linger]'), '50');
+  await past(page, 4);
+  const mpr = parseFloat(await text(page, 'kv-mpr'));
+  assert.ok(mpr < 0.6, `messages per request with batches of 8: ${mpr}`);
+  assert.match(await text(page, 'kv-availability'), /^100\.0%$/);
+  // One request per message: a new run, and the 50-message links saturate.
+  await page.fill('[data-testid=f-batch]', '1');
+  await page.press('[data-testid=f-batch]', 'Enter');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=kv-batching]'));
+  await past(page, 6);
+  const a = parseFloat(await text(page, 'kv-availability'));
+  assert.ok(a < 50, `unbatched availability collapses: ${a}%`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -498,6 +498,8 @@ pub const SETTING_KEYS: &[&str] = &[
     "keys",
     "reads",
     "deadline",
+    "batch",
+    "linger",
 ];
 
 /// Keys a scripted `network` change may set.

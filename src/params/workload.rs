@@ -2,7 +2,7 @@
 //! variants by their URL names) and the key-value service's.
 
 use super::{ms_to_us, parse_int, parse_num, show, us_to_ms};
-use crate::sim::kv::MAX_REPLICAS;
+use crate::sim::kv::{MAX_BATCH, MAX_REPLICAS};
 use crate::sim::{Balance, Kv, Layout, RaftBugs};
 
 /// Which workload runs (URL key `workload`).
@@ -85,9 +85,9 @@ pub fn with_bug(mut b: RaftBugs, name: &str, on: bool) -> RaftBugs {
 }
 
 /// The key-value service's URL keys, all optional (see [`kv_pair`]).
-pub const KV_KEYS: [&str; 12] = [
+pub const KV_KEYS: [&str; 14] = [
     "layout", "servers", "replicas", "rq", "wq", "balance", "service", "slow", "load", "keys",
-    "reads", "deadline",
+    "reads", "deadline", "batch", "linger",
 ];
 
 /// Reads one key-value service setting into `kv`: `None` if `key` is not
@@ -135,6 +135,15 @@ pub fn kv_pair(kv: &mut Kv, key: &str, value: &str) -> Option<Result<(), String>
             "deadline" => {
                 kv.deadline = ms_to_us(parse_num("deadline (ms)", value, 1.0, 600_000.0)?)
             }
+            "batch" => {
+                kv.batch = parse_int(
+                    "batch (requests per message)",
+                    value,
+                    1,
+                    u64::from(MAX_BATCH),
+                )? as u32
+            }
+            "linger" => kv.linger = ms_to_us(parse_num("linger (ms)", value, 0.01, 10_000.0)?),
             _ => return Ok(None),
         }
         Ok(Some(()))
@@ -192,6 +201,8 @@ pub fn kv_pairs(kv: &Kv) -> Vec<(&'static str, String)> {
         ("keys", kv.keys.to_string()),
         ("reads", kv.reads.to_string()),
         ("deadline", us_to_ms(kv.deadline)),
+        ("batch", kv.batch.to_string()),
+        ("linger", us_to_ms(kv.linger)),
     ]
 }
 

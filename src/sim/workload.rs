@@ -41,7 +41,8 @@ pub enum AnyState {
     Hb(HbState),
     Rpc(RpcState),
     Raft(RaftState),
-    Kv(KvState),
+    /// Boxed: a service node's state is several times the others'.
+    Kv(Box<KvState>),
     Swim(SwimState),
 }
 
@@ -107,7 +108,7 @@ impl Protocol for Workload {
             Workload::Heartbeat(p) => AnyState::Hb(wrapped(out, AnyMsg::Hb, |o| p.init(ctx, o))),
             Workload::Rpc(p) => AnyState::Rpc(wrapped(out, AnyMsg::Rpc, |o| p.init(ctx, o))),
             Workload::Raft(p) => AnyState::Raft(wrapped(out, AnyMsg::Raft, |o| p.init(ctx, o))),
-            Workload::Kv(p) => AnyState::Kv(wrapped(out, AnyMsg::Kv, |o| p.init(ctx, o))),
+            Workload::Kv(p) => AnyState::Kv(Box::new(wrapped(out, AnyMsg::Kv, |o| p.init(ctx, o)))),
             Workload::Swim(p) => AnyState::Swim(wrapped(out, AnyMsg::Swim, |o| p.init(ctx, o))),
         }
     }
@@ -193,7 +194,7 @@ impl Protocol for Workload {
             (Workload::Heartbeat(p), AnyState::Hb(s)) => p.persisted(s).map(AnyState::Hb),
             (Workload::Rpc(p), AnyState::Rpc(s)) => p.persisted(s).map(AnyState::Rpc),
             (Workload::Raft(p), AnyState::Raft(s)) => p.persisted(s).map(AnyState::Raft),
-            (Workload::Kv(p), AnyState::Kv(s)) => p.persisted(s).map(AnyState::Kv),
+            (Workload::Kv(p), AnyState::Kv(s)) => p.persisted(s).map(|s| AnyState::Kv(Box::new(s))),
             (Workload::Swim(p), AnyState::Swim(s)) => p.persisted(s).map(AnyState::Swim),
             _ => None,
         }
@@ -224,10 +225,12 @@ impl Protocol for Workload {
             }
             Workload::Kv(p) => {
                 let st = match stable {
-                    Some(AnyState::Kv(s)) => Some(s),
+                    Some(AnyState::Kv(s)) => Some(*s),
                     _ => None,
                 };
-                AnyState::Kv(wrapped(out, AnyMsg::Kv, |o| p.recover(ctx, st, o)))
+                AnyState::Kv(Box::new(wrapped(out, AnyMsg::Kv, |o| {
+                    p.recover(ctx, st, o)
+                })))
             }
             Workload::Swim(p) => {
                 let st = match stable {

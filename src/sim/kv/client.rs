@@ -10,12 +10,10 @@ impl Kv {
     }
 
     pub(super) fn issue(&self, st: &mut KvState, ctx: &Ctx, out: &mut Out<KvMsg>) {
-        let mut rng = Self::rng(ctx, st);
-        let key = rng.range_inclusive(0, u64::from(self.keys.max(1)) - 1) as u32;
-        let write = !rng.chance(f64::from(self.reads.min(100)) / 100.0);
         st.next_req += 1;
         let req = st.next_req;
         let client = ctx.id.0;
+        let (key, write) = self.request(client, req);
         let op = if write {
             // A quorum client versions its own writes: its clock, then its
             // id, so versions are unique and roughly in real-time order.
@@ -50,7 +48,49 @@ impl Kv {
                 expired: false,
             },
         );
-        self.send_request(st, client, req, key, op, out);
+        if self.batching() {
+            self.add_to_batch(st, ctx, req, key, out);
+        } else {
+            self.send_request(st, client, req, key, op, out);
+        }
+    }
+
+    /// Puts request `req` in the batch for its server, sending the batch
+    /// when it is full; a batch not full goes when the linger timer fires.
+    fn add_to_batch(&self, st: &mut KvState, ctx: &Ctx, req: u64, key: u32, out: &mut Out<KvMsg>) {
+        let dest = match self.layout {
+            Layout::Sharded => self.shard_of(key),
+            _ => 0,
+        };
+        let client = ctx.id.0;
+        let at = st.outbox.iter().position(|b| b.0 == dest);
+        if let Some(k) = at {
+            let (_, first, mask) = st.outbox[k];
+            if req - first < 64 {
+                let mask = mask | 1 << (req - first);
+                st.outbox[k].2 = mask;
+                if mask.count_ones() >= self.batch.min(MAX_BATCH) {
+                    let b = st.outbox.swap_remove(k);
+                    send_batch(client, b, out);
+                }
+                return;
+            }
+            let b = st.outbox.swap_remove(k);
+            send_batch(client, b, out);
+        }
+        st.outbox.push((dest, req, 1));
+        if !st.lingering {
+            st.lingering = true;
+            out.set_timer(LINGER_TIMER, self.linger.max(1));
+        }
+    }
+
+    /// Sends every batch held.
+    pub(super) fn flush_all(&self, st: &mut KvState, ctx: &Ctx, out: &mut Out<KvMsg>) {
+        let client = ctx.id.0;
+        for b in st.outbox.drain(..) {
+            send_batch(client, b, out);
+        }
     }
 
     pub(super) fn send_request(
@@ -159,4 +199,15 @@ impl Kv {
         }
         out.set_timer(SWEEP_TIMER, (self.deadline / 4).max(1_000));
     }
+}
+
+fn send_batch(client: u32, (dest, first, mask): (u32, u64, u64), out: &mut Out<KvMsg>) {
+    out.send(
+        NodeId(dest),
+        KvMsg::Batch {
+            client,
+            first,
+            mask,
+        },
+    );
 }

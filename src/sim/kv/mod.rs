@@ -131,6 +131,12 @@ pub struct Kv {
     pub interval: Micros,
     /// The failure detector behind the balancer and failover.
     pub detector: DetectorKind,
+    /// Requests a client puts in one message to a server, and answers a
+    /// server puts in one message back (1: no batching; one server or
+    /// shards only).
+    pub batch: u32,
+    /// How long a client holds a batch that is not full (local µs).
+    pub linger: Micros,
 }
 
 impl Default for Kv {
@@ -150,6 +156,8 @@ impl Default for Kv {
             deadline: 1_000_000,
             interval: 100_000,
             detector: DetectorKind::FixedTimeout { timeout: 400_000 },
+            batch: 1,
+            linger: 5_000,
         }
     }
 }
@@ -187,6 +195,8 @@ pub struct Job {
     pub op: KvOp,
     /// When it arrived (local µs).
     pub arrived: i64,
+    /// The first request number of the batch it came in (0: alone).
+    pub batch: u64,
 }
 
 /// A client's request awaiting its answer.
@@ -244,6 +254,12 @@ pub struct KvState {
     /// Worker: store jobs awaiting the store (token → job).
     pub jobs: BTreeMap<u64, Job>,
     pub next_token: u64,
+    /// Client: batches not yet sent (destination, first request, mask),
+    /// and whether the linger timer is armed. Server: answers being
+    /// gathered per batch ((client, first) → (bits left, mask, counters)).
+    pub outbox: Vec<(u32, u64, u64)>,
+    pub lingering: bool,
+    pub gathering: BTreeMap<(u32, u64), Gather>,
     /// Replica: the highest epoch seen, the primary's rank if known, the
     /// detector watching it, backups in sync (by rank), writes awaiting acks.
     pub epoch: u64,
@@ -252,6 +268,18 @@ pub struct KvState {
     pub in_sync: u64,
     pub acks: BTreeMap<u64, Waiting>,
 }
+
+/// A batch's answers being gathered by a server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gather {
+    /// Its requests not yet answered (bits of the batch's mask).
+    pub left: u64,
+    pub mask: u64,
+    pub counters: [u32; MAX_BATCH as usize],
+}
+
+/// Largest batch.
+pub const MAX_BATCH: u32 = 8;
 
 /// A client issues its next request.
 pub const ISSUE_TIMER: TimerTag = 1;
@@ -265,6 +293,8 @@ pub const BEAT_TIMER: TimerTag = 4;
 pub const CHECK_TIMER: TimerTag = 5;
 /// A primary stops waiting for backups that did not acknowledge.
 pub const ACK_TIMER: TimerTag = 6;
+/// A client sends the batches it holds.
+pub const LINGER_TIMER: TimerTag = 7;
 
 /// A client forgets a request this long after its deadline (a later
 /// answer is not counted at all).
@@ -298,6 +328,25 @@ impl Kv {
             Layout::Replicated | Layout::Quorum => self.replicas.max(1),
             _ => 1,
         }
+    }
+
+    /// Whether clients batch their requests: asked for, and a layout where
+    /// a key's server answers from its own data (one server, shards).
+    pub fn batching(&self) -> bool {
+        self.batch > 1 && matches!(self.layout, Layout::Single | Layout::Sharded)
+    }
+
+    /// Client `client`'s request number `req`: its key and whether it is a
+    /// write, a function of the two alone (so a batch names its requests
+    /// by number and the server knows what they ask).
+    pub fn request(&self, client: u32, req: u64) -> (u32, bool) {
+        let mut rng = SimRng::new(
+            u64::from(client).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                ^ req.wrapping_mul(0xC2B2_AE3D_27D4_EB4F),
+        );
+        let key = rng.range_inclusive(0, u64::from(self.keys.max(1)) - 1) as u32;
+        let write = !rng.chance(f64::from(self.reads.min(100)) / 100.0);
+        (key, write)
     }
 
     /// What node `i` is.
@@ -402,6 +451,9 @@ impl Kv {
             watch: None,
             in_sync: 0,
             acks: BTreeMap::new(),
+            outbox: Vec::new(),
+            lingering: false,
+            gathering: BTreeMap::new(),
         }
     }
 
@@ -521,9 +573,44 @@ impl Protocol for Kv {
                         key,
                         op,
                         arrived: ctx.local_now,
+                        batch: 0,
                     },
                     out,
                 );
+            }
+            (
+                KvMsg::Batch {
+                    client,
+                    first,
+                    mask,
+                },
+                Place::Server { .. },
+            ) => self.batch_arrived(st, ctx, from, client, first, mask, out),
+            (
+                KvMsg::Answers {
+                    first,
+                    mask,
+                    counters,
+                    ..
+                },
+                Place::Client,
+            ) => {
+                let mut k = 0;
+                for i in 0..64 {
+                    if mask & 1 << i != 0 {
+                        let c = counters[k];
+                        k += 1;
+                        if c != u32::MAX {
+                            // Never written: version 0.
+                            let version = if c == 0 {
+                                0
+                            } else {
+                                u64::from(c) << 12 | u64::from(from & 0xFFF)
+                            };
+                            self.on_answer(st, ctx, from, first + i, version, out);
+                        }
+                    }
+                }
             }
             (KvMsg::Store { token, key, op }, Place::Store) => {
                 self.enqueue(
@@ -536,6 +623,7 @@ impl Protocol for Kv {
                         key,
                         op,
                         arrived: ctx.local_now,
+                        batch: 0,
                     },
                     out,
                 );
@@ -624,6 +712,10 @@ impl Protocol for Kv {
             BEAT_TIMER => self.beat(st, ctx, out),
             CHECK_TIMER => self.check(st, ctx, out),
             ACK_TIMER => self.ack_deadline(st, ctx, out),
+            LINGER_TIMER => {
+                st.lingering = false;
+                self.flush_all(st, ctx, out);
+            }
             _ => {}
         }
     }
@@ -636,6 +728,8 @@ impl Protocol for Kv {
         keep.pending.clear();
         keep.jobs.clear();
         keep.acks.clear();
+        keep.outbox.clear();
+        keep.gathering.clear();
         Some(keep)
     }
 
@@ -682,6 +776,8 @@ impl Protocol for Kv {
             + st.acks.len() * (std::mem::size_of::<Waiting>() + 24)
             + st.watches.len() * std::mem::size_of::<PeerHistory>() * 2
             + st.outstanding.len() * 4
+            + st.outbox.capacity() * 24
+            + st.gathering.len() * (std::mem::size_of::<Gather>() + 40)
             + st.believed.len() * 4
     }
 

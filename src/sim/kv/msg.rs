@@ -47,6 +47,19 @@ pub enum KvMsg {
     Ack { token: u64 },
     /// A restarted replica asks for the shard's data.
     Join,
+    /// Several requests in one message: `client`'s requests `first + i` for
+    /// each bit `i` of `mask` (their keys and operations follow from the
+    /// client and the number, [`super::Kv::request`]).
+    Batch { client: u32, first: u64, mask: u64 },
+    /// The answers to a batch, in one message: for the k-th bit of `mask`,
+    /// the version's counter `counters[k]` (the server's id completes it;
+    /// `u32::MAX`: dropped unserved).
+    Answers {
+        client: u32,
+        first: u64,
+        mask: u64,
+        counters: [u32; super::MAX_BATCH as usize],
+    },
 }
 
 impl fmt::Display for KvOp {
@@ -84,6 +97,21 @@ impl fmt::Display for KvMsg {
             } => write!(f, "replicate k{key} version {version} (epoch {epoch})"),
             KvMsg::Ack { token } => write!(f, "ack write {token}"),
             KvMsg::Join => write!(f, "join: send me the shard's data"),
+            KvMsg::Batch {
+                client,
+                first,
+                mask,
+            } => write!(
+                f,
+                "batch of {} requests from c{client} (#{first}…)",
+                mask.count_ones()
+            ),
+            KvMsg::Answers {
+                client,
+                first,
+                mask,
+                ..
+            } => write!(f, "{} answers to c{client} (#{first}…)", mask.count_ones()),
         }
     }
 }
@@ -101,6 +129,8 @@ impl Payload for KvMsg {
             KvMsg::Replicate { .. } => "replicate",
             KvMsg::Ack { .. } => "ack",
             KvMsg::Join => "join",
+            KvMsg::Batch { .. } => "batch",
+            KvMsg::Answers { .. } => "answers",
         }
     }
 
@@ -139,6 +169,24 @@ impl Payload for KvMsg {
             ),
             KvMsg::Ack { token } => (8, *token, 0, 0),
             KvMsg::Join => (9, 0, 0, 0),
+            KvMsg::Batch {
+                client,
+                first,
+                mask,
+            } => (10, (*client).into(), *first, *mask),
+            KvMsg::Answers {
+                client,
+                first,
+                mask,
+                counters,
+            } => (
+                11,
+                u64::from(*client) ^ *mask << 20,
+                *first,
+                counters
+                    .iter()
+                    .fold(0u64, |h, c| h.rotate_left(9) ^ u64::from(*c)),
+            ),
         };
         k.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ a.rotate_left(17) ^ b.rotate_left(31) ^ c
     }

@@ -14,6 +14,89 @@ impl Kv {
         }
     }
 
+    /// A batch of requests: each queued as if it had come alone, and their
+    /// answers gathered to go back in one message.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn batch_arrived(
+        &self,
+        st: &mut KvState,
+        ctx: &Ctx,
+        from: u32,
+        client: u32,
+        first: u64,
+        mask: u64,
+        out: &mut Out<KvMsg>,
+    ) {
+        // At most MAX_BATCH requests: the answers' counters hold that many.
+        let mut keep = 0u64;
+        for i in 0..64 {
+            if mask & 1 << i != 0 && keep.count_ones() < MAX_BATCH {
+                keep |= 1 << i;
+            }
+        }
+        if keep == 0 || st.gathering.contains_key(&(client, first)) {
+            return; // empty, or a duplicate copy
+        }
+        st.gathering.insert(
+            (client, first),
+            Gather {
+                left: keep,
+                mask: keep,
+                counters: [u32::MAX; MAX_BATCH as usize],
+            },
+        );
+        for i in (0..64).filter(|i| keep & 1 << i != 0) {
+            let req = first + i;
+            let (key, write) = self.request(client, req);
+            let op = if write {
+                KvOp::Put {
+                    value: u64::from(client) << 32 | req,
+                    version: 0,
+                }
+            } else {
+                KvOp::Get
+            };
+            let job = Job {
+                from,
+                client,
+                req,
+                key,
+                op,
+                arrived: ctx.local_now,
+                batch: first,
+            };
+            self.enqueue(st, ctx, job, out);
+        }
+    }
+
+    /// Records `job`'s answer (`counter`: its version's counter, or
+    /// `u32::MAX` if dropped) in its batch, sending the batch's answers
+    /// when it was the last.
+    pub(super) fn gathered(&self, st: &mut KvState, job: Job, counter: u32, out: &mut Out<KvMsg>) {
+        let Some(g) = st.gathering.get_mut(&(job.client, job.batch)) else {
+            return;
+        };
+        let bit = 1u64 << (job.req - job.batch);
+        let k = (g.mask & (bit - 1)).count_ones() as usize;
+        g.counters[k] = counter;
+        g.left &= !bit;
+        if g.left == 0 {
+            let g = st
+                .gathering
+                .remove(&(job.client, job.batch))
+                .expect("gathering");
+            out.send(
+                NodeId(job.from),
+                KvMsg::Answers {
+                    client: job.client,
+                    first: job.batch,
+                    mask: g.mask,
+                    counters: g.counters,
+                },
+            );
+        }
+    }
+
     /// Starts serving the first queued request that a client may still be
     /// waiting for: one that waited past the deadline is dropped unserved
     /// (its client has given up; serving it would only delay the rest).
@@ -21,6 +104,9 @@ impl Kv {
         while let Some(job) = st.queue.pop_front() {
             if ctx.local_now - job.arrived > self.deadline as i64 {
                 st.shed += 1;
+                if job.batch != 0 {
+                    self.gathered(st, job, u32::MAX, out);
+                }
                 continue;
             }
             st.busy = Some(job);
@@ -62,7 +148,11 @@ impl Kv {
             Place::Server { .. } => {
                 let by = (self.layout != Layout::Quorum).then_some(ctx.id.0);
                 let version = Self::apply(&mut st.data, job.key, job.op, by);
-                out.send(NodeId(job.from), reply(job, version));
+                if job.batch != 0 {
+                    self.gathered(st, job, (version >> 12) as u32, out);
+                } else {
+                    out.send(NodeId(job.from), reply(job, version));
+                }
             }
             Place::Store => {
                 let version = Self::apply(&mut st.data, job.key, job.op, Some(ctx.id.0));

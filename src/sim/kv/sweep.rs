@@ -128,6 +128,11 @@ impl Sweep {
     fn start(&self, x: u32) -> Sim<Kv> {
         let mut kv = self.base.clone();
         match self.axis {
+            // One server swept in size is the same service sharded.
+            SweepAxis::Servers if kv.layout == Layout::Single => {
+                kv.layout = Layout::Sharded;
+                kv.servers = x;
+            }
             SweepAxis::Servers => kv.servers = x,
             SweepAxis::Load => kv.load = x,
         }

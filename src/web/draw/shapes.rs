@@ -132,7 +132,7 @@ pub enum Shape {
 /// triangles).
 pub fn shape_of(m: &AnyMsg) -> Shape {
     match m.kind() {
-        "pong" | "reply" | "vote" | "append-reply" | "stored" | "ack" => Shape::Diamond,
+        "pong" | "reply" | "vote" | "append-reply" | "stored" | "ack" | "answers" => Shape::Diamond,
         "retry" | "request-vote" | "replicate" | "beat" | "join" | "redirect" | "ping-req" => {
             Shape::Triangle
         }

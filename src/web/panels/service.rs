@@ -30,6 +30,8 @@ const LOAD: FieldId = "f-load";
 const KEYS: FieldId = "f-keys";
 const READS: FieldId = "f-reads";
 const DEADLINE: FieldId = "f-deadline";
+const BATCH: FieldId = "f-batch";
+const LINGER: FieldId = "f-linger";
 
 /// Windows the charts show.
 const SPAN: usize = 60;
@@ -66,7 +68,7 @@ const SWEEP_SECS: u64 = 60;
 const SLICE_MS: f64 = 12.0;
 
 /// The fields and their URL keys.
-const FIELDS: [(FieldId, &str); 9] = [
+const FIELDS: [(FieldId, &str); 11] = [
     (SERVERS, "servers"),
     (REPLICAS, "replicas"),
     (RQ, "rq"),
@@ -76,6 +78,8 @@ const FIELDS: [(FieldId, &str); 9] = [
     (KEYS, "keys"),
     (READS, "reads"),
     (DEADLINE, "deadline"),
+    (BATCH, "batch"),
+    (LINGER, "linger"),
 ];
 
 fn ms(us: Micros) -> String {
@@ -114,7 +118,7 @@ impl ServicePanel {
             <div class="btns">
                 <button data-testid="sweep-servers" disabled={running && self.sweep.as_ref().is_some_and(|s| s.axis != SweepAxis::Servers)}
                     onclick={link.callback(|_| Msg::Sweep(SweepAxis::Servers))}>
-                    { if running && self.sweep.as_ref().is_some_and(|s| s.axis == SweepAxis::Servers) { "Stop".to_string() } else { format!("Sweep {what}: 1, 2, 4, 8, 16") } }
+                    { if running && self.sweep.as_ref().is_some_and(|s| s.axis == SweepAxis::Servers) { "Stop".to_string() } else { if kv.layout == Layout::Single { "Shard it: sweep 1, 2, 4, 8, 16 shards".to_string() } else { format!("Sweep {what}: 1, 2, 4, 8, 16") } } }
                 </button>
                 <button data-testid="sweep-load" disabled={running && self.sweep.as_ref().is_some_and(|s| s.axis != SweepAxis::Load)}
                     onclick={link.callback(|_| Msg::Sweep(SweepAxis::Load))}>
@@ -555,7 +559,14 @@ impl Component for ServicePanel {
                     { f(READS, "Reads (%)", "the rest are writes", "numeric") }
                     { f(KEYS, "Keys", "split over the shards", "numeric") }
                     { f(DEADLINE, "Client deadline (ms)", "an answer later than this is unavailable", "decimal") }
+                    if matches!(layout, Layout::Single | Layout::Sharded) {
+                        { f(BATCH, "Batch (requests per message)", "1 to 8; the server answers a batch in one message", "numeric") }
+                        { f(LINGER, "Linger (ms)", "how long a client holds a batch that is not full", "decimal") }
+                    }
                 </div>
+                if kv.batching() {
+                    <p class="hint" data-testid="kv-batching">{ format!("Batching: up to {} requests per message, sent after at most {} ms; fewer messages (see messages / request), more waiting. Limit the links' bandwidth (Network card) to see what it buys.", kv.batch, kv.linger as f64 / 1000.0) }</p>
+                }
                 if layout == Layout::Quorum {
                     <p class="hint" data-testid="kv-quorum-rule">{
                         if kv.read_quorum + kv.write_quorum > kv.replicas {
