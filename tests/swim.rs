@@ -129,3 +129,21 @@ fn a_wrongly_suspected_node_refutes_and_a_restarted_one_is_trusted_again() {
         assert_eq!(view(&s, i, 5), swim::Status::Alive, "n{i} trusts n5 again");
     }
 }
+
+#[test]
+fn the_cost_sweep_measures_n_squared_against_n() {
+    use distsim::sim::cost::CostSweep;
+    let mut c = CostSweep::new(S, NetConfig::default(), 1, 10 * S);
+    let mut slices = 0;
+    while !c.step(50_000) {
+        slices += 1;
+    }
+    assert!(slices > 3);
+    for p in c.points() {
+        let n = f64::from(p.n);
+        let all = 2.0 * n * (n - 1.0);
+        assert!((p.all_to_all - all).abs() < 0.05 * all, "{p:?}");
+        assert!((p.swim - 2.0 * n).abs() < 0.15 * 2.0 * n, "{p:?}");
+    }
+    assert_eq!(c.points().len(), 5);
+}

@@ -111,3 +111,24 @@ test('batching: its fields round-trip through the address and fewer messages go 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the cost of failure detection against n: all-to-all grows as n², SWIM as n', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?scenario=scale-swim&paused=1');
+  await page.waitForSelector('[data-testid=swim-cost]');
+  assert.match(await text(page, 'swim-cost'), /all-to-all heartbeats at the same period would send 2n\(n−1\)\/T = 7080/);
+  await page.click('[data-testid=cost-sweep]');
+  await page.waitForSelector('[data-testid=cost-table]', { timeout: 60000 });
+  const cells = await page.locator('[data-testid=cost-table] td').allTextContents();
+  const rows = [];
+  for (let i = 0; i < cells.length; i += 3) rows.push(cells.slice(i, i + 3).map(parseFloat));
+  assert.equal(rows.length, 5);
+  // Doubling n: all-to-all about ×4, SWIM about ×2.
+  for (let i = 1; i < rows.length; i++) {
+    const a = rows[i][0] / rows[i - 1][0], s = rows[i][1] / rows[i - 1][1];
+    assert.ok(a > 3.7 && a < 4.4, `all-to-all ×${a}`);
+    assert.ok(s > 1.7 && s < 2.3, `SWIM ×${s}`);
+  }
+  assert.match(await page.getAttribute('[data-testid=cost-plot]', 'aria-label'), /^Messages per second against the number of nodes, log scales: 10 nodes: all-to-all 180\/s/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -6,6 +6,7 @@
 //! ordered by `(time, sequence number)`; all randomness comes from one [`SimRng`].
 
 pub mod clock;
+pub mod cost;
 pub mod delivery;
 pub mod detector;
 pub mod fault;

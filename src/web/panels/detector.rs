@@ -7,6 +7,7 @@
 use super::super::form::PanelProps;
 use super::super::host::Host;
 use super::chart;
+use super::cost::CostView;
 use crate::sim::swim::Status;
 use crate::sim::{AnyState, DetectorKind, Heartbeat, PeerHistory, Swim, Workload};
 use yew::prelude::*;
@@ -51,10 +52,12 @@ fn swim_view(host: &Host, sw: &Swim) -> Html {
             <h2 id="h-fd">{ format!("Failure detector: SWIM (a probe every {period:.2} s, {} indirect, confirmed after {} periods)", sw.k, sw.suspect_periods) }</h2>
             <p class="hint">{ "Each period every node pings one member; without an ack it asks others to ping it; still nothing, and it suspects it. Suspicions spread by gossip on the pings and acks; a suspected node refutes in a newer incarnation." }</p>
             { qos(host) }
-            <p class="cost" data-testid="swim-cost">{ format!(
-                "Messages: {rate:.0} per second measured, about 2 per node per period (2n/T = {:.0}); all-to-all heartbeats at the same period would send 2n(n−1)/T = {all:.0}.",
+            <p class="hint" data-testid="swim-cost">{ format!(
+                "Messages: {}, about 2 per node per period (2n/T = {:.0}); all-to-all heartbeats at the same period would send 2n(n−1)/T = {all:.0}.",
+                if now >= 1_000_000 { format!("{rate:.0} per second measured") } else { "none yet".to_string() },
                 2.0 * n as f64 / period
             ) }</p>
+            <CostView period={sw.period} net={host.sim.network().config} seed={host.settings.seed} />
             if n <= 12 {
                 <table class="matrix" data-testid="matrix" aria-label="Each observer's (rows) view of each member (columns)">
                     <caption>{ "Views: ✓ alive, ? suspect, ✕ dead; rows observe columns" }</caption>
@@ -105,6 +108,7 @@ pub fn detector_panel(p: &PanelProps) -> Html {
             <p class="hint">{ "Select a node to see, around every other node, how much it suspects it (the ring fills toward the tick, the threshold; “?” = suspected)." }</p>
             { qos(&host) }
             { chart::view(&host, kind, &p.on) }
+            <CostView period={host.settings.interval_us()} net={host.sim.network().config} seed={host.settings.seed} />
             if n <= 12 {
                 <table class="matrix" data-testid="matrix" aria-label="Suspicion of each target (columns) by each observer (rows)">
                     <caption>{ format!("Suspicion levels (threshold {thr}); rows observe columns") }</caption>

@@ -5,6 +5,7 @@
 //! fields, so loading a scenario starts its drafts again from the new settings.
 
 pub mod chart;
+pub mod cost;
 pub mod delivery;
 pub mod detector;
 pub mod embed;
