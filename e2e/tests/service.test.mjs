@@ -132,3 +132,20 @@ test('the cost of failure detection against n: all-to-all grows as n², SWIM as 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a straggler: named in the form, refused with a message when malformed, slower in the queues', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?workload=kv&layout=sharded&servers=2&nodes=6&load=300&slow=1:5&latency=uniform&lat_min=5&lat_max=20&speed=2');
+  await page.waitForSelector('[data-testid=kv-figures]');
+  assert.equal(await page.inputValue('[data-testid=f-slow]'), '1:5');
+  await past(page, 3);
+  // Shard 1 at 25 ms a request gets 150/s: far past its 40/s.
+  const queues = await page.locator('[data-testid=kv-queues] .num').allTextContents();
+  const [q0, q1] = queues.map((t) => parseInt(t, 10));
+  assert.ok(q1 > q0 + 10, `the straggler's queue grows: ${queues.join(' | ')}`);
+  await page.fill('[data-testid=f-slow]', 'very');
+  await page.press('[data-testid=f-slow]', 'Enter');
+  await page.waitForSelector('[data-testid=f-slow-error]');
+  assert.match(await text(page, 'f-slow-error'), /slow: expected none or NODE:FACTOR/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -213,8 +213,9 @@ pub fn kv_problem(kv: &Kv, nodes: u32) -> Option<String> {
     let need = kv.service_nodes();
     if need >= nodes {
         return Some(format!(
-            "servers: the {} service takes {need} nodes and needs at least one client, but there are {nodes} nodes",
-            kv.layout.name()
+            "servers: the {} service takes {need} node{} and needs at least one client, but there are {nodes} nodes",
+            kv.layout.name(),
+            if need == 1 { "" } else { "s" }
         ));
     }
     if kv.layout == Layout::Quorum

@@ -1,7 +1,7 @@
 //! The "Recent events" card: the last few trace entries, newest first.
 
 use super::super::form::PanelProps;
-use crate::sim::TraceKind;
+use crate::sim::{Note, TraceKind};
 use yew::prelude::*;
 
 #[component(Log)]
@@ -11,7 +11,9 @@ pub fn log(p: &PanelProps) -> Html {
         <section class="card" aria-labelledby="h-log">
             <h2 id="h-log">{ "Recent events" }</h2>
             <ol class="log mono" data-testid="log">
-                { for host.sim.trace().recent().rev().take(14).map(|e| {
+                // Queue lengths are drawn as the queues; here they would
+                // crowd out everything else.
+                { for host.sim.trace().recent().rev().filter(|e| !matches!(e.kind, TraceKind::Note { note: Note::KvQueue { .. }, .. })).take(14).map(|e| {
                     let cls = match &e.kind {
                         TraceKind::Drop { .. } => "drop",
                         TraceKind::Command(_) => "cmd",

@@ -32,6 +32,7 @@ const READS: FieldId = "f-reads";
 const DEADLINE: FieldId = "f-deadline";
 const BATCH: FieldId = "f-batch";
 const LINGER: FieldId = "f-linger";
+const SLOW: FieldId = "f-slow";
 
 /// Windows the charts show.
 const SPAN: usize = 60;
@@ -68,7 +69,7 @@ const SWEEP_SECS: u64 = 60;
 const SLICE_MS: f64 = 12.0;
 
 /// The fields and their URL keys.
-const FIELDS: [(FieldId, &str); 11] = [
+const FIELDS: [(FieldId, &str); 12] = [
     (SERVERS, "servers"),
     (REPLICAS, "replicas"),
     (RQ, "rq"),
@@ -80,6 +81,7 @@ const FIELDS: [(FieldId, &str); 11] = [
     (DEADLINE, "deadline"),
     (BATCH, "batch"),
     (LINGER, "linger"),
+    (SLOW, "slow"),
 ];
 
 fn ms(us: Micros) -> String {
@@ -559,6 +561,7 @@ impl Component for ServicePanel {
                     { f(READS, "Reads (%)", "the rest are writes", "numeric") }
                     { f(KEYS, "Keys", "split over the shards", "numeric") }
                     { f(DEADLINE, "Client deadline (ms)", "an answer later than this is unavailable", "decimal") }
+                    { f(SLOW, "Straggler (node:factor)", "e.g. 2:4: node 2 serves 4 times slower; none: no straggler", "text") }
                     if matches!(layout, Layout::Single | Layout::Sharded) {
                         { f(BATCH, "Batch (requests per message)", "1 to 8; the server answers a batch in one message", "numeric") }
                         { f(LINGER, "Linger (ms)", "how long a client holds a batch that is not full", "decimal") }
