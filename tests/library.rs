@@ -493,3 +493,183 @@ fn scale_and_swim_show_their_costs() {
         }
     }
 }
+
+/// A library scenario run with every trace event kept.
+fn run_traced(id: &str, until: Micros) -> Sim<Workload> {
+    let sc = library::get(id).unwrap();
+    let mut config = sc.settings.sim_config();
+    config.trace_all = true;
+    let mut sim = Sim::new(config, sc.settings.workload());
+    sim.plan(sc.plan());
+    sim.run_until(until);
+    sim
+}
+
+#[test]
+fn the_fallacy_and_failure_scenarios_show_what_their_texts_say() {
+    const S: Micros = 1_000_000;
+
+    // Latency: every message takes 50 ms to 2 s, about 300 ms on average,
+    // and on some link a later message arrives before an earlier one.
+    let s = run_traced("latency", 30 * S);
+    let mut flights = Vec::new();
+    for e in s.trace().all().unwrap() {
+        if let TraceKind::Send {
+            from,
+            to,
+            depart,
+            arrive,
+            lost: None,
+            ..
+        } = e.kind
+        {
+            flights.push((from, to, depart, arrive));
+        }
+    }
+    assert!(flights.len() > 500);
+    assert!(flights
+        .iter()
+        .all(|f| (50_000..=2_000_000).contains(&(f.3 - f.2))));
+    let mean = flights.iter().map(|f| (f.3 - f.2) as f64).sum::<f64>() / flights.len() as f64;
+    assert!(
+        (mean - 300_000.0).abs() < 30_000.0,
+        "mean latency {mean} µs"
+    );
+    let overtakes = flights
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| {
+            flights[i + 1..]
+                .iter()
+                .take(200)
+                .any(|b| (b.0, b.1) == (a.0, a.1) && b.2 > a.2 && b.3 < a.3)
+        })
+        .count();
+    assert!(overtakes > 20, "messages that were overtaken: {overtakes}");
+
+    // Clocks: offsets up to 0.8 s and drifts up to 5%, and the node whose
+    // clock runs fastest sends heartbeats more often than the slowest.
+    let s = run_traced("clocks", 60 * S);
+    let clocks: Vec<_> = s.nodes().iter().map(|n| n.clock).collect();
+    assert!(clocks
+        .iter()
+        .all(|c| c.offset_us.abs() <= 800_000 && c.drift_ppm.abs() <= 50_000));
+    let spread = clocks.iter().map(|c| c.drift_ppm).max().unwrap()
+        - clocks.iter().map(|c| c.drift_ppm).min().unwrap();
+    assert!(spread > 30_000, "drifts differ: {clocks:?}");
+    let fast = (0..5).max_by_key(|&i| clocks[i].drift_ppm).unwrap();
+    let slow = (0..5).min_by_key(|&i| clocks[i].drift_ppm).unwrap();
+    let rounds = |i: usize| match s.nodes()[i].state.as_ref() {
+        Some(AnyState::Hb(st)) => st.round,
+        _ => 0,
+    };
+    assert!(
+        rounds(fast) > rounds(slow) + 1,
+        "fast n{fast}: {} rounds, slow n{slow}: {}",
+        rounds(fast),
+        rounds(slow)
+    );
+
+    // Byzantine: from 3 s node 1's pings are marked deviant and carry
+    // different round numbers to different peers; a victim acts on what
+    // it was told (its pong echoes a number only the liar sent).
+    let s = run_traced("byzantine", 10 * S);
+    let mut before = 0;
+    let mut seen: std::collections::BTreeMap<u64, std::collections::BTreeSet<u64>> =
+        Default::default();
+    let mut echoed = false;
+    for e in s.trace().all().unwrap() {
+        match &e.kind {
+            TraceKind::Send {
+                from: NodeId(1),
+                msg: AnyMsg::Hb(HbMsg::Ping { seq }),
+                deviant,
+                ..
+            } => {
+                if e.time < 3 * S {
+                    before += u32::from(*deviant);
+                } else if *deviant {
+                    seen.entry(e.time).or_default().insert(*seq);
+                }
+            }
+            TraceKind::Send {
+                from,
+                to: NodeId(1),
+                msg: AnyMsg::Hb(HbMsg::Pong { seq }),
+                ..
+            } if from.0 != 1 && *seq >= 1000 => echoed = true,
+            _ => {}
+        }
+    }
+    assert_eq!(before, 0, "honest before 3 s");
+    assert!(
+        seen.values().any(|v| v.len() == 4),
+        "one broadcast, four different values: {seen:?}"
+    );
+    assert!(echoed, "a victim answered the value it was told");
+
+    // Phi: after node 3 crashes at 8 s, node 0's phi of it only climbs,
+    // and passes the threshold 8 within a few seconds; everyone suspects it.
+    let sc = library::get("phi").unwrap();
+    let mut s = Sim::new(sc.settings.sim_config(), sc.settings.workload());
+    s.plan(sc.plan());
+    let Workload::Heartbeat(Heartbeat {
+        detector: Some(kind),
+        ..
+    }) = s.protocol().clone()
+    else {
+        panic!("phi runs a detector")
+    };
+    let mut last = 0.0;
+    let mut crossed = None;
+    let mut t = 8 * S + 100_000;
+    while t < 14 * S {
+        s.run_until(t);
+        let node = &s.nodes()[0];
+        let Some(AnyState::Hb(st)) = node.state.as_ref() else {
+            panic!("n0 is up")
+        };
+        let level = st.fd[3].level(node.clock.local_at(t), &kind);
+        assert!(level >= last, "phi fell at {t}: {last} → {level}");
+        if level >= 8.0 && crossed.is_none() {
+            crossed = Some(t);
+        }
+        last = level;
+        t += 100_000;
+    }
+    let crossed = crossed.expect("phi passed 8");
+    assert!((11 * S..14 * S).contains(&crossed), "crossed at {crossed}");
+    assert!((0..5)
+        .filter(|&o| o != 3)
+        .all(|o| s.detector_metrics().suspects(o, 3)));
+
+    // Idempotence: retries deliver duplicates; one applied right after its
+    // original changes nothing, a late one overwrites a newer value.
+    let s = run_traced("idempotent", 60 * S);
+    assert!(
+        s.metrics().duplicates_delivered > 0,
+        "retries made duplicates"
+    );
+    let mut last: Option<(u32, u64)> = None;
+    let mut applied = std::collections::BTreeSet::new();
+    let (mut harmless, mut overwrote) = (0, 0);
+    for e in s.trace().all().unwrap() {
+        if let TraceKind::Note {
+            note: Note::Applied { client, req },
+            ..
+        } = e.kind
+        {
+            // Request `req` sets the register to req + 1.
+            if !applied.insert((client, req)) {
+                if last == Some((client, req)) {
+                    harmless += 1;
+                } else if last.is_some_and(|(_, r)| r != req) {
+                    overwrote += 1;
+                }
+            }
+            last = Some((client, req));
+        }
+    }
+    assert!(harmless > 0, "a duplicate right after its original");
+    assert!(overwrote > 0, "a late duplicate over a newer write");
+}
