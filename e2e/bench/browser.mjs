@@ -192,6 +192,32 @@ async function sweep(browser, base, query, button) {
   return { scenario: 'sweep', query, button, wall_s: +wall.toFixed(2), fps_during: +(frames / wall).toFixed(1), points: rows.length - 1, console_errors: errors.length };
 }
 
+// A course page with three embeds, two of them far below the fold, against
+// a page with one: what the off-screen ones cost (they should sleep).
+async function embeds(browser, base) {
+  const frame = (q) => `<iframe src="${base}/index.html?${q}&embed=1&autoplay=1" style="width:640px;height:400px;border:0"></iframe>`;
+  const q = 'scenario=crash';
+  const one = `<!doctype html><body>${frame(q)}</body>`;
+  const three = `<!doctype html><body>${frame(q)}<div style="height:4000px"></div>${frame(q)}<div style="height:4000px"></div>${frame(q)}</body>`;
+  const cost = async (html) => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.setContent(html);
+    await sleep(4000);
+    const pids = chromiumPids();
+    const c0 = cpuTicks(pids);
+    const t0 = Date.now();
+    await sleep(SECONDS * 1000);
+    const ms = ((cpuTicks(pids) - c0) * (1000 / TICK)) / ((Date.now() - t0) / 1000);
+    const times = [];
+    for (const f of page.frames().slice(1)) times.push(await f.evaluate(() => document.querySelector('[data-testid=time]')?.textContent));
+    await page.close();
+    return { ms, times };
+  };
+  const a = await cost(one);
+  const b = await cost(three);
+  return { scenario: 'embeds', one_embed_cpu_ms_per_s: Math.round(a.ms), three_embeds_two_offscreen_cpu_ms_per_s: Math.round(b.ms), ratio: +(b.ms / a.ms).toFixed(2), times_three: b.times };
+}
+
 const only = process.argv[2];
 const server = await serve();
 const browser = await launch();
@@ -209,6 +235,7 @@ try {
       console.log(JSON.stringify(await seek(browser, server.url, q, 600)));
     }
   }
+  if (!only || only === 'embeds') console.log(JSON.stringify(await embeds(browser, server.url)));
   if (!only || only === 'sweep') {
     const q = '?workload=kv&layout=sharded&servers=4&nodes=12&load=2000&keys=256&paused=1';
     console.log(JSON.stringify(await sweep(browser, server.url, q, 'sweep-servers')));

@@ -6,6 +6,8 @@
 //! moving thing has moved `PAINT_STEP_PX`; between paints we sleep on a timer
 //! rather than on animation frames. Paused with nothing fading, we sleep until
 //! the user does something. With reduced motion, a few still pictures a second.
+//! Out of sight (a hidden tab, or an embed scrolled out of view) nothing runs
+//! at all: the run resumes where it was when the page is seen again.
 
 use super::host::Host;
 use super::narrate::Narrator;
@@ -65,6 +67,11 @@ impl FrameLoop {
         narrator: &mut Narrator,
     ) -> (bool, Option<f64>) {
         self.frame = None;
+        if host.unseen {
+            // Out of sight: sleep until seen again, then go on from here.
+            self.last_frame = None;
+            return (false, None);
+        }
         // Clamped so a long stall (a hidden tab) does not jump the run ahead.
         let dt = self.last_frame.map_or(0.0, |l| (ts - l).clamp(0.0, 1000.0));
         self.last_frame = Some(ts);

@@ -61,6 +61,9 @@ pub struct Host {
     pub epoch: u64,
     /// The picture must be repainted at the next frame.
     pub dirty: bool,
+    /// The page is out of sight (a hidden tab, or scrolled out of view):
+    /// the run neither advances nor paints until it is seen again.
+    pub unseen: bool,
     /// Bumped whenever `sim` is replaced (a reset, a load, a jump): the picture
     /// and the narration drop what they kept about the old run.
     pub run: u64,
@@ -109,6 +112,7 @@ impl Host {
             library_id: String::new(),
             epoch: 0,
             dirty: true,
+            unseen: false,
             run: 0,
             event: None,
             chart: PairChart::default(),

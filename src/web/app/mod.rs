@@ -52,6 +52,10 @@ pub enum Msg {
     Dragging(bool),
     /// The reader's colour scheme changed.
     SchemeChanged(bool),
+    /// The tab was hidden or shown (true: hidden).
+    TabHidden(bool),
+    /// The page scrolled into or out of its viewer's view (true: in view).
+    InView(bool),
 }
 
 pub struct App {
@@ -84,9 +88,70 @@ pub struct App {
     _keys: Option<EventListener>,
     _scheme: Option<EventListener>,
     _resize: Option<EventListener>,
+    _visibility: Option<EventListener>,
+    /// Watches whether the page is in its viewer's view (for an embed: the
+    /// iframe in the course page's); dropping it disconnects.
+    _observer: Option<InViewObserver>,
+    hidden_tab: bool,
+    in_view: bool,
+}
+
+/// An `IntersectionObserver` on the page's root element and its callback.
+struct InViewObserver {
+    observer: web_sys::IntersectionObserver,
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl InViewObserver {
+    fn new(on: Callback<bool>) -> Option<Self> {
+        let doc = web_sys::window()?.document()?;
+        let root = doc.document_element()?;
+        let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(
+            move |entries: js_sys::Array| {
+                // The latest entry is the current state.
+                if let Some(e) = entries
+                    .iter()
+                    .last()
+                    .and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                {
+                    on.emit(e.is_intersecting());
+                }
+            },
+        );
+        let observer =
+            web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        observer.observe(&root);
+        Some(InViewObserver {
+            observer,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for InViewObserver {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
 }
 
 impl App {
+    /// The tab or the page's place in view changed: stop or go on.
+    fn seen_changed(&mut self) -> bool {
+        let unseen = self.hidden_tab || !self.in_view;
+        let mut host = self.host.borrow_mut();
+        if host.unseen == unseen {
+            return false;
+        }
+        host.unseen = unseen;
+        host.dirty = true;
+        drop(host);
+        if !unseen {
+            self.frames.restart_clock();
+            self.frames.kick(&self.on_frame);
+        }
+        false
+    }
+
     /// After any change: forget what belonged to a replaced run, start form
     /// fields again after a load, and make sure a frame is coming.
     fn settle(&mut self) {
@@ -188,6 +253,16 @@ impl Component for App {
             _keys: keys,
             _scheme: scheme,
             _resize: None,
+            _visibility: web_sys::window().and_then(|w| w.document()).map(|doc| {
+                let link = ctx.link().clone();
+                let d = doc.clone();
+                EventListener::new(&doc, "visibilitychange", move |_| {
+                    link.send_message(Msg::TabHidden(d.hidden()))
+                })
+            }),
+            _observer: InViewObserver::new(link.callback(Msg::InView)),
+            hidden_tab: false,
+            in_view: true,
         }
     }
 
@@ -227,6 +302,14 @@ impl Component for App {
             Msg::Wake => {
                 self.frames.kick(&self.on_frame);
                 return false;
+            }
+            Msg::TabHidden(hidden) => {
+                self.hidden_tab = hidden;
+                return self.seen_changed();
+            }
+            Msg::InView(in_view) => {
+                self.in_view = in_view;
+                return self.seen_changed();
             }
             Msg::Redraw => {
                 self.host.borrow_mut().dirty = true;

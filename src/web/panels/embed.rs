@@ -50,7 +50,7 @@ pub fn embed_bar(p: &EmbedBarProps) -> Html {
         if host.page.controls {
             <div class="embed-bar" role="group" aria-label="Simulation">
                 <Transport playing={host.playing} compact=true on={on.clone()} />
-                <span class="embed-time mono" data-testid="time">{ fmt_s(host.sim.now()) }</span>
+                <span class="embed-time mono" data-testid="time" title="Simulated time; the run pauses while out of view">{ fmt_s(host.sim.now()) }</span>
                 <button class="embed-title" data-testid="about" aria-expanded={p.about.to_string()} onclick={about.clone()}
                     ><span class="info-i" aria-hidden="true">{ "i" }</span><span class="sr-only">{ "About this scenario: " }</span>{ title.clone() }</button>
                 <a class="embed-open" href={page_base} target="_blank" rel="noopener" data-testid="open-full"
@@ -63,6 +63,7 @@ pub fn embed_bar(p: &EmbedBarProps) -> Html {
                 <h2>{ title }</h2>
                 <p>{ host.setup.description.clone() }</p>
                 <p class="hint">{ "Keys: Space play/pause · S step · R start again · +/− speed · ? help" }</p>
+                <p class="hint" data-testid="pauses-unseen">{ "It pauses while it is scrolled out of view or its tab is hidden, and goes on from where it was when you come back." }</p>
                 <button onclick={about}>{ "Close" }</button>
             </div>
         }
