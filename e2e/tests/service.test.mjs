@@ -60,6 +60,11 @@ test('the shape and load round-trip through the address; bad values get a specif
   await page.fill('[data-testid=f-wq]', '2');
   await page.press('[data-testid=f-wq]', 'Enter');
   await page.waitForFunction(() => /R \+ W = 4 > N = 3/.test(document.querySelector('[data-testid=kv-quorum-rule]')?.textContent));
+  // Too few nodes for the service and a client: refused, with why.
+  await page.fill('[data-testid=f-nodes]', '3');
+  await page.press('[data-testid=f-nodes]', 'Enter');
+  await page.waitForSelector('[data-testid=f-nodes-error]');
+  assert.match(await text(page, 'f-nodes-error'), /Nodes: the quorum service takes 3 nodes and needs at least one client, but there are 3 nodes/);
   const bad = await openApp(browser, server.url, '?workload=kv&layout=sideways&load=fast');
   await bad.page.waitForSelector('[data-testid=url-errors]');
   const problems = await text(bad.page, 'url-errors');
