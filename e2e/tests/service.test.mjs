@@ -154,3 +154,14 @@ test('a straggler: named in the form, refused with a message when malformed, slo
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('embedded, the service shows its figures in a line under the picture', async () => {
+  const { page, errors } = await openApp(browser, server.url, '?scenario=kv-failover&embed=1&autoplay=1&speed=2', { width: 640, height: 400 });
+  await page.waitForSelector('[data-testid=embed-figures]');
+  await past(page, 3);
+  assert.match(await text(page, 'embed-figures'), /^\d+\/s · p99 \d+(\.\d)? ms · available 100\.0% \(last second 100\.0%\) · stale reads 0$/);
+  await past(page, 8);
+  assert.match(await text(page, 'embed-figures'), /available 9\d\.\d%/, 'the crash at 6 s shows');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

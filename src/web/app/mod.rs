@@ -459,6 +459,7 @@ impl Component for App {
                                 onclick={Callback::from(move |_| on.emit(Intent::TogglePlay))}>{ "▶" }</button>
                         }
                     </main>
+                    { super::panels::service::embed_strip(&host) }
                     <EmbedBar about={self.about} panel={panel()} />
                     if let Some(n) = &host.notice {
                         <p class="embed-notice" role="status" data-testid="notice">{ n }</p>

@@ -54,21 +54,18 @@ impl RunPanel {
         let text = self.form.get(f);
         let mut s = ctx.props().host.get().settings.clone();
         let r: Result<(), String> = match f {
-            NODES => params::parse_int("Nodes", &text, 1, params::MAX_NODES as u64)
-                .and_then(|v| {
-                    // The service needs its own nodes plus a client.
-                    match params::kv_problem(&s.kv, v as u32) {
-                        Some(e) if s.workload == WorkloadKind::Kv => Err(e.replacen(
-                            "servers: ",
-                            "Nodes: ",
-                            1,
-                        )),
-                        _ => {
-                            s.nodes = v as u32;
-                            Ok(())
-                        }
+            NODES => params::parse_int("Nodes", &text, 1, params::MAX_NODES as u64).and_then(|v| {
+                // The service needs its own nodes plus a client.
+                match params::kv_problem(&s.kv, v as u32) {
+                    Some(e) if s.workload == WorkloadKind::Kv => {
+                        Err(e.replacen("servers: ", "Nodes: ", 1))
                     }
-                }),
+                    _ => {
+                        s.nodes = v as u32;
+                        Ok(())
+                    }
+                }
+            }),
             SEED => params::parse_seed(&text).map(|v| s.seed = v),
             INTERVAL => params::parse_num("Heartbeat interval (ms)", &text, 10.0, 60_000.0)
                 .map(|v| s.interval_ms = v),

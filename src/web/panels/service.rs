@@ -584,3 +584,43 @@ impl Component for ServicePanel {
         }
     }
 }
+
+/// The embed's slim line of figures under the picture (key-value service
+/// only): throughput, p99, availability since the start and in the last
+/// second with a sparkline of the last 30 seconds, stale reads. The full
+/// card is too tall for an iframe; these are what its scenarios are about.
+pub fn embed_strip(host: &super::super::host::Host) -> Html {
+    let Workload::Kv(_) = host.sim.protocol() else {
+        return html! {};
+    };
+    let m = host.sim.service();
+    let last = m.windows.last();
+    let recent: Vec<&KvWindow> = m.windows.iter().rev().take(30).rev().collect();
+    let (w, h) = (60.0, 14.0);
+    let pts: String = recent
+        .iter()
+        .enumerate()
+        .filter_map(|(k, win)| {
+            win.availability()
+                .map(|a| format!("{:.1},{:.1} ", k as f64 / 29.0 * w, h - 1.0 - a * (h - 2.0)))
+        })
+        .collect();
+    let text = format!(
+        "{} · p99 {} · available {}{} · stale reads {}",
+        last.map_or("–/s".into(), |w| format!("{}/s", w.done)),
+        last.filter(|w| w.done > 0)
+            .map_or("–".into(), |w| ms(w.p99)),
+        m.availability().map_or("–".into(), pct),
+        last.and_then(KvWindow::availability)
+            .map_or(String::new(), |a| format!(" (last second {})", pct(a))),
+        m.stale
+    );
+    html! {
+        <div class="embed-figures" data-testid="embed-figures" role="group" aria-label="Service figures">
+            <svg width={w.to_string()} height={h.to_string()} viewBox={format!("0 0 {w} {h}")} aria-hidden="true">
+                <polyline points={pts} fill="none" stroke="#16a34a" stroke-width="1.5" />
+            </svg>
+            <span class="mono">{ text }</span>
+        </div>
+    }
+}
