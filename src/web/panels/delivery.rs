@@ -65,6 +65,16 @@ impl DeliveryPanel {
     }
 }
 
+/// A mode as the menu lists it: what is promised of delivery, and for
+/// exactly-once, that it is processing built on at-least-once delivery.
+fn mode_words(m: DeliveryMode) -> &'static str {
+    match m {
+        DeliveryMode::AtMostOnce => "at-most-once delivery (send once)",
+        DeliveryMode::AtLeastOnce => "at-least-once delivery (retry)",
+        DeliveryMode::ExactlyOnce => "exactly-once processing (retry + dedup)",
+    }
+}
+
 impl Component for DeliveryPanel {
     type Message = Msg;
     type Properties = PanelProps;
@@ -139,10 +149,10 @@ impl Component for DeliveryPanel {
                 <h2 id="h-deliv">{ "Delivery semantics" }</h2>
                 <p class="hint">{ "The clients (c1, c2, …) send requests to the server; circles are first sends, triangles retransmissions, diamonds replies." }</p>
                 <div class="grid2">
-                    <div class="field">
+                    <div class="field wide">
                         <label for="f-mode">{ "Mode" }</label>
                         <select id="f-mode" data-testid="f-mode" onchange={link.callback(|e: Event| Msg::Mode(select_value(&e)))}>
-                            { for DeliveryMode::ALL.iter().map(|md| html! { <option value={md.name()} selected={mode == *md}>{ md.name() }</option> }) }
+                            { for DeliveryMode::ALL.iter().map(|md| html! { <option value={md.name()} selected={mode == *md}>{ mode_words(*md) }</option> }) }
                         </select>
                     </div>
                     <div class="field">
@@ -158,6 +168,9 @@ impl Component for DeliveryPanel {
                     { f(RETRIES, "Retry limit (sends)", "empty = retry forever", "numeric") }
                     { f(RETENTION, "De-dup window (ms)", "how long the server remembers a request (exactly-once)", "decimal") }
                 </div>
+                if mode == DeliveryMode::ExactlyOnce {
+                    <p class="hint" data-testid="exactly-once-note">{ "Exactly-once delivery is impossible: when no acknowledgement comes, a sender cannot tell a lost request from a lost reply, so it must either give up (at most once) or send again (at least once). Exactly-once processing is what you build: send again, and let the server recognise duplicates and apply each request once." }</p>
+                }
                 <div class={classes!("guarantee", if ok { "held" } else { "broken" })} role="status" data-testid="guarantee">
                     { if ok { format!("✓ {}", mode.guarantee()) } else { format!("✗ “{}” violated {} time(s)", mode.guarantee(), m.violations) } }
                     if let Some(v) = &m.first_violation {
