@@ -35,7 +35,7 @@ test('exactly-once keeps the balance exact; the badge holds', async () => {
   assert.match(await text(page, 'guarantee'), /✓ every effect applied exactly once/);
   assert.match(await text(page, 'exactly-once-note'), /^Exactly-once delivery is impossible: .* Exactly-once processing is what you build/);
   const label = await page.locator('[data-testid=f-mode] option[value=exactly-once]').textContent();
-  assert.equal(label, 'exactly-once processing (retry + de-duplicate)');
+  assert.equal(label, 'exactly-once processing (retry + dedup)');
   const [never, once, more] = (await text(page, 'c-applied')).split('/').map((x) => Number(x.trim()));
   assert.equal(more, 0);
   assert.ok(once > 10);
