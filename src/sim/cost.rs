@@ -84,18 +84,15 @@ impl CostSweep {
     /// Processes up to about `events` more events; returns whether done.
     pub fn step(&mut self, events: u64) -> bool {
         let mut left = events;
-        let slice = (self.period / 10).max(1_000);
         while left > 0 && !self.finished() {
             let sim = match self.current.as_mut() {
                 Some(s) => s,
                 None => self.current.insert(self.start()),
             };
-            while left > 0 && sim.now() < self.run_for {
-                let before = sim.stats().events;
-                sim.run_until((sim.now() + slice).min(self.run_for));
-                left = left.saturating_sub((sim.stats().events - before).max(1));
-            }
-            if sim.now() >= self.run_for {
+            let before = sim.stats().events;
+            let reached = sim.run_until_limited(self.run_for, left);
+            left = left.saturating_sub((sim.stats().events - before).max(1));
+            if reached {
                 self.rates
                     .push(sim.stats().sent as f64 / (self.run_for as f64 / 1e6));
                 self.current = None;

@@ -44,6 +44,19 @@ pub(crate) fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Runs `step` (which does a bounded amount of work and says whether it
+/// is finished) for one slice of about 12 wall ms, so that work too long
+/// for one frame (a sweep) leaves the browser most of each frame. Returns
+/// whether the work is finished; if not, the caller schedules another slice.
+pub(crate) fn work_slice(mut step: impl FnMut() -> bool) -> bool {
+    let start = now_ms();
+    let mut done = false;
+    while !done && now_ms() - start < 12.0 {
+        done = step();
+    }
+    done
+}
+
 /// Remembers the seed of the current run, so a panic report can name it.
 pub(crate) fn set_panic_seed(seed: u64) {
     SEED.with(|s| s.set(seed));

@@ -39,9 +39,6 @@ pub const SIZES: [u32; 5] = [1, 2, 4, 8, 16];
 /// The loads a load sweep tries, in percent of the capacity.
 pub const LOADS: [u32; 8] = [20, 40, 60, 80, 90, 100, 110, 130];
 
-/// Simulated time run at a time between checks of the event budget.
-const SLICE: Micros = 20_000;
-
 /// A sweep in progress.
 pub struct Sweep {
     pub axis: SweepAxis,
@@ -152,13 +149,10 @@ impl Sweep {
                 Some(s) => s,
                 None => self.current.insert(self.start(x)),
             };
-            // Slices of 20 simulated ms: a few hundred events at most loads.
-            while left > 0 && sim.now() < self.run_for {
-                let before = sim.stats().events;
-                sim.run_until((sim.now() + SLICE).min(self.run_for));
-                left = left.saturating_sub((sim.stats().events - before).max(1));
-            }
-            if sim.now() >= self.run_for {
+            let before = sim.stats().events;
+            let reached = sim.run_until_limited(self.run_for, left);
+            left = left.saturating_sub((sim.stats().events - before).max(1));
+            if reached {
                 let point = measure(x, sim.service(), self.run_for);
                 self.points.push(point);
                 self.current = None;

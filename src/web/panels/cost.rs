@@ -60,12 +60,7 @@ impl Component for CostView {
                 let Some(s) = self.sweep.as_mut() else {
                     return false;
                 };
-                let start = crate::web::now_ms();
-                let mut done = false;
-                while !done && crate::web::now_ms() - start < 12.0 {
-                    done = s.step(4_000);
-                }
-                if !done {
+                if !crate::web::work_slice(|| s.step(4_000)) {
                     self.schedule(ctx);
                 }
             }

@@ -65,8 +65,6 @@ pub struct ServicePanel {
 
 /// Simulated seconds each sweep point runs.
 const SWEEP_SECS: u64 = 60;
-/// Wall ms of sweep work per slice: the page keeps most of each frame.
-const SLICE_MS: f64 = 12.0;
 
 /// The fields and their URL keys.
 const FIELDS: [(FieldId, &str); 12] = [
@@ -384,12 +382,7 @@ impl Component for ServicePanel {
                 let Some(sweep) = self.sweep.as_mut() else {
                     return false;
                 };
-                let start = crate::web::now_ms();
-                let mut done = false;
-                while !done && crate::web::now_ms() - start < SLICE_MS {
-                    done = sweep.step(4_000);
-                }
-                if done {
+                if crate::web::work_slice(|| sweep.step(4_000)) {
                     self.sweep_took = Some(crate::web::now_ms() - self.sweep_began);
                 } else {
                     self.schedule(ctx);
