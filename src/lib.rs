@@ -5,6 +5,7 @@
 //! `web` (wasm32 only) is the Yew app that draws the core and sends it commands.
 
 pub mod layout;
+pub mod lesson;
 pub mod library;
 pub mod params;
 pub mod scenario;

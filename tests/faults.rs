@@ -462,3 +462,107 @@ fn bad_fault_commands_are_refused() {
         .contains("already down"));
     assert_eq!(s.commands().len(), 1);
 }
+
+/// Sends on link `from` → `to` in the trace: (deviant, lost by the attacker).
+fn link_sends(s: &Sim<Heartbeat>, from: u32, to: u32) -> Vec<(bool, bool)> {
+    events(s)
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::Send {
+                from: f,
+                to: t,
+                deviant,
+                lost,
+                ..
+            } if f.0 == from && t.0 == to => {
+                Some((*deviant, matches!(lost, Some((_, DropReason::Attacked)))))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_attacker_on_a_link_drops_changes_or_forges_its_messages_only() {
+    let seed = 31;
+    for mode in Attack::ALL {
+        let mut s = sim(4, seed, NetConfig::default());
+        s.run_until(1_000_000);
+        let before = link_sends(&s, 1, 0).len();
+        s.apply(Command::Attack {
+            from: NodeId(1),
+            to: NodeId(0),
+            mode: Some(mode),
+        })
+        .unwrap();
+        s.run_until(5_000_000);
+        let after = &link_sends(&s, 1, 0)[before..];
+        let genuine =
+            link_sends(&s, 1, 2).len() - link_sends(&s, 1, 2).iter().filter(|x| x.0).count();
+        assert!(after.len() > 10, "seed {seed} {mode}: traffic on the link");
+        match mode {
+            Attack::Drop => assert!(
+                after.iter().all(|&(_, dropped)| dropped),
+                "seed {seed}: all dropped"
+            ),
+            Attack::Modify => assert!(
+                after.iter().all(|&(dev, dropped)| dev && !dropped),
+                "seed {seed}: all changed"
+            ),
+            Attack::Inject => {
+                let forged = after.iter().filter(|x| x.0).count();
+                assert_eq!(
+                    forged * 2,
+                    after.len(),
+                    "seed {seed}: one forgery per genuine message"
+                );
+            }
+        }
+        assert_eq!(
+            s.stats().attacked as usize,
+            after
+                .iter()
+                .filter(|x| mode != Attack::Inject || x.0)
+                .count(),
+            "seed {seed} {mode}"
+        );
+        // The other direction and other links are untouched; nobody is Byzantine.
+        assert!(
+            link_sends(&s, 0, 1).iter().all(|&(d, a)| !d && !a),
+            "seed {seed} {mode}"
+        );
+        assert!(genuine > 10);
+        assert!(
+            s.nodes().iter().all(|n| n.deviant_sent == 0),
+            "seed {seed} {mode}: the sender did not deviate"
+        );
+        // Off again: the link is honest from then on.
+        s.apply(Command::Attack {
+            from: NodeId(1),
+            to: NodeId(0),
+            mode: None,
+        })
+        .unwrap();
+        let n = link_sends(&s, 1, 0).len();
+        s.run_until(7_000_000);
+        assert!(
+            link_sends(&s, 1, 0)[n..].iter().all(|&(d, a)| !d && !a),
+            "seed {seed} {mode}: honest again"
+        );
+    }
+    let mut s = sim(3, seed, NetConfig::default());
+    assert!(s
+        .apply(Command::Attack {
+            from: NodeId(1),
+            to: NodeId(1),
+            mode: Some(Attack::Drop)
+        })
+        .is_err());
+    assert!(s
+        .apply(Command::Attack {
+            from: NodeId(1),
+            to: NodeId(9),
+            mode: Some(Attack::Drop)
+        })
+        .is_err());
+}

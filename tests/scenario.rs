@@ -173,6 +173,20 @@ fn random_command(rng: &mut SimRng, s: &Settings) -> Command {
             }
             Command::Partition(g)
         }
+        9 if n >= 2 && rng.chance(0.5) => {
+            let a = node(rng);
+            let b = NodeId((a.0 + 1 + rng.range_inclusive(0, n as u64 - 2) as u32) % n);
+            Command::Attack {
+                from: a,
+                to: b,
+                mode: [
+                    None,
+                    Some(Attack::Drop),
+                    Some(Attack::Modify),
+                    Some(Attack::Inject),
+                ][rng.range_inclusive(0, 3) as usize],
+            }
+        }
         9 => Command::HealAll,
         10 => Command::SetNetwork(random_settings(rng).net),
         11 if s.workload == WorkloadKind::Rpc => {

@@ -187,7 +187,7 @@ impl<T: Serialize> Serialize for List<T> {
 /// "script[0].at: expected …, got …". Serde's own phrasings (a wrong type for
 /// a whole object or list, an unknown or missing field) are turned around;
 /// the field types' messages pass through.
-pub(super) fn path_message(path: &str, msg: &str) -> String {
+pub(crate) fn path_message(path: &str, msg: &str) -> String {
     let at = |p: &str| {
         if p == "." || p.is_empty() {
             String::new()

@@ -299,31 +299,11 @@ impl Scenario {
                 errors.push(format!("{field}: too long; at most {max} characters"));
             }
         }
-        // Settings keep their own reader (the URL's), so one message per key.
-        let mut pairs = Vec::new();
-        for (k, v) in file.config.unwrap_or_default() {
-            if !SETTING_KEYS.contains(&k.as_str()) {
-                errors.push(format!(
-                    "config.{}: unknown setting; expected one of {}",
-                    show(&k),
-                    SETTING_KEYS.join(", ")
-                ));
-                continue;
-            }
-            match scalar_text(&v) {
-                Some(t) => pairs.push((k, t)),
-                None => errors.push(format!(
-                    "config.{k}: expected a number, text or true/false, got {}",
-                    kind(&v)
-                )),
-            }
-        }
-        errors.extend(
-            sc.settings
-                .apply_pairs(&pairs)
-                .into_iter()
-                .map(|e| format!("config.{e}")),
-        );
+        errors.extend(apply_config(
+            &mut sc.settings,
+            file.config.unwrap_or_default(),
+            "config",
+        ));
         let n = sc.settings.nodes;
         for (field, len) in [
             ("script", file.script.0.len()),
@@ -374,7 +354,7 @@ impl Scenario {
     }
 }
 
-mod file;
+pub(crate) mod file;
 mod trace_export;
 
 use file::{
@@ -424,6 +404,12 @@ pub fn command_words(c: &Command) -> String {
                 .join(",")
         ),
         Command::HealAll => "healall".into(),
+        Command::Attack { from, to, mode } => format!(
+            "attack {} {} {}",
+            from.0,
+            to.0,
+            mode.map_or("none", |m| m.name())
+        ),
         Command::Tamper { id, dup, action } => {
             let copy = if *dup { " dup" } else { "" };
             match action {
@@ -455,7 +441,7 @@ pub fn command_words(c: &Command) -> String {
 pub const ACTIONS: &str =
     "crash N, failstop N, crashrecover N SECONDS stable|volatile, recover N, \
 omission N SEND RECV, byzantine N corrupt|equivocate|replay|lie|none, cut A B, heal A B, \
-partition A,B,..., healall, network KEY=VALUE..., delivery KEY=VALUE..., \
+partition A,B,..., healall, attack A B drop|modify|inject|none, network KEY=VALUE..., delivery KEY=VALUE..., \
 drop M [dup], delay M SECONDS [dup], duplicate M [dup]";
 
 /// Reads one action in words for a cluster of `n` nodes. `running` is the
@@ -558,6 +544,21 @@ pub fn parse_command(words: &str, n: u32, running: &mut Settings) -> Result<Comm
                 .map_err(|e| format!("\"partition\": {e}"))
         }
         "healall" | "heal-all" => arity(0).map(|_| Command::HealAll),
+        "attack" => {
+            arity(3)?;
+            let (from, to) = (node(0)?, node(1)?);
+            if from == to {
+                return Err("\"attack\": a link joins two different nodes".into());
+            }
+            let mode = match rest[2] {
+                "none" | "off" => None,
+                m => Some(crate::sim::Attack::from_name(m).ok_or(format!(
+                    "\"attack\": expected drop, modify, inject or none, got {}",
+                    show(m)
+                ))?),
+            };
+            Ok(Command::Attack { from, to, mode })
+        }
         "drop" | "delay" | "duplicate" => {
             // drop ID [dup] · delay ID SECONDS [dup] · duplicate ID [dup]
             let need = if verb == "delay" { 2 } else { 1 };
@@ -677,6 +678,39 @@ fn pair_value(v: &str) -> Value {
     }
 }
 
+/// Applies a file's `config` object (setting keys as the URL's) over
+/// `settings`; one message per bad key, each starting with `at` (the field's
+/// path). Scenario and lesson files share it.
+pub fn apply_config(settings: &mut Settings, config: Map<String, Value>, at: &str) -> Vec<String> {
+    // Settings keep their own reader (the URL's), so one message per key.
+    let mut errors = Vec::new();
+    let mut pairs = Vec::new();
+    for (k, v) in config {
+        if !SETTING_KEYS.contains(&k.as_str()) {
+            errors.push(format!(
+                "{at}.{}: unknown setting; expected one of {}",
+                show(&k),
+                SETTING_KEYS.join(", ")
+            ));
+            continue;
+        }
+        match scalar_text(&v) {
+            Some(t) => pairs.push((k, t)),
+            None => errors.push(format!(
+                "{at}.{k}: expected a number, text or true/false, got {}",
+                kind(&v)
+            )),
+        }
+    }
+    errors.extend(
+        settings
+            .apply_pairs(&pairs)
+            .into_iter()
+            .map(|e| format!("{at}.{e}")),
+    );
+    errors
+}
+
 /// A JSON scalar as the text the settings reader parses; `None` for lists and objects.
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
@@ -688,7 +722,7 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-fn kind(v: &Value) -> &'static str {
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "true/false",
@@ -700,7 +734,7 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// A JSON value quoted back in a message, shortened.
-fn shown(v: &Value) -> String {
+pub(crate) fn shown(v: &Value) -> String {
     match v {
         Value::String(s) => show(s),
         Value::Array(_) | Value::Object(_) => kind(v).to_string(),

@@ -276,6 +276,21 @@ pub struct DeliveryMetrics {
     /// How many times each request's effect was applied (absent: never).
     pub applied: BTreeMap<ReqKey, u32>,
     received: BTreeSet<ReqKey>,
+    /// The request whose effect was most recently applied for the first
+    /// time: with the idempotent register, the value `x` should hold
+    /// (last writer wins, in the order the server first applied them).
+    pub last_fresh: Option<ReqKey>,
+    /// Duplicates applied after a newer request's first application: with
+    /// the register, a late duplicate overwriting a newer value.
+    pub stale_overwrites: u64,
+    /// The latest such duplicate (what `x` was set back to).
+    pub last_stale: Option<ReqKey>,
+    /// First applications of a request issued before one already applied:
+    /// concurrent writers whose writes land in another order than issued.
+    pub reordered_writes: u64,
+    /// Each request's place in the order of issue (from 0).
+    issue_order: BTreeMap<ReqKey, u64>,
+    max_applied_issue: Option<u64>,
     /// Number of guarantee violations.
     pub violations: u64,
     /// The first of them.
@@ -295,7 +310,10 @@ impl DeliveryMetrics {
     pub fn observe(&mut self, node: NodeId, note: &Note, at: (u64, u64, Micros)) {
         let mut broke: Option<String> = None;
         match *note {
-            Note::Issued { .. } => self.issued += 1,
+            Note::Issued { client, req } => {
+                self.issue_order.insert((client, req), self.issued);
+                self.issued += 1;
+            }
             Note::Retransmit { .. } => self.retransmissions += 1,
             Note::Received { client, req } => {
                 self.delivered += 1;
@@ -306,6 +324,21 @@ impl DeliveryMetrics {
             Note::Applied { client, req } => {
                 let n = self.applied.entry((client, req)).or_insert(0);
                 *n += 1;
+                if *n == 1 {
+                    self.last_fresh = Some((client, req));
+                    if let Some(&k) = self.issue_order.get(&(client, req)) {
+                        if self.max_applied_issue.is_some_and(|m| k < m) {
+                            self.reordered_writes += 1;
+                        }
+                        self.max_applied_issue =
+                            Some(self.max_applied_issue.map_or(k, |m| m.max(k)));
+                    }
+                } else if self.last_fresh.is_some_and(|(_, r)| r != req) {
+                    // A value other than the newest write's (values are per
+                    // request number, whichever client wrote it).
+                    self.stale_overwrites += 1;
+                    self.last_stale = Some((client, req));
+                }
                 if *n == 2
                     && matches!(
                         self.mode,
@@ -358,6 +391,12 @@ impl DeliveryMetrics {
                 });
             }
         }
+    }
+
+    /// The register value the last first-applied write set (`x = req + 1`,
+    /// as the idempotent workload writes), if any was applied.
+    pub fn expected_x(&self) -> Option<i64> {
+        self.last_fresh.map(|(_, req)| req as i64 + 1)
     }
 
     /// Requests applied 0, 1, and more than once, among those issued.

@@ -73,6 +73,45 @@ impl fmt::Display for ByzMode {
     }
 }
 
+/// What an attacker sitting on a link does to the messages that cross it.
+/// Unlike a Byzantine node, both ends are correct: the *network* is hostile
+/// (the fallacy "the network is secure"). The receiver cannot tell a changed
+/// or forged message from a genuine one, as nothing is signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Attack {
+    /// Drops every message on the link (silently, mid-way).
+    Drop,
+    /// Changes every message's content on its way.
+    Modify,
+    /// Lets the genuine message through and forges a second one after it,
+    /// as if from the same sender, with content of its own.
+    Inject,
+}
+
+impl Attack {
+    pub const ALL: [Attack; 3] = [Attack::Drop, Attack::Modify, Attack::Inject];
+
+    /// Short name used by the UI, scripts and the URL.
+    pub fn name(self) -> &'static str {
+        match self {
+            Attack::Drop => "drop",
+            Attack::Modify => "modify",
+            Attack::Inject => "inject",
+        }
+    }
+
+    /// Parses [`Attack::name`].
+    pub fn from_name(s: &str) -> Option<Attack> {
+        Attack::ALL.into_iter().find(|m| m.name() == s)
+    }
+}
+
+impl fmt::Display for Attack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// How an up node misbehaves. The default is a correct node.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Behaviour {

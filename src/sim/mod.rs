@@ -27,7 +27,7 @@ mod world;
 pub use clock::LocalClock;
 pub use delivery::{DeliveryMetrics, DeliveryMode, Note, Violation};
 pub use detector::{DetectorKind, PeerHistory};
-pub use fault::{Behaviour, ByzMode, DownKind};
+pub use fault::{Attack, Behaviour, ByzMode, DownKind};
 pub use heartbeat::{HbMsg, HbState, Heartbeat};
 pub use kv::{Balance, Kv, KvMetrics, KvMsg, KvOp, KvState, KvWindow, Layout, Place};
 pub use net::{DropReason, Fate, LatencyModel, NetConfig, Network, Spikes, SystemModel};
@@ -101,6 +101,13 @@ pub enum Command {
     /// drop any message: drop it, delay its arrival, or duplicate it. `id` and
     /// `dup` name the copy (a network duplicate shares its original's id).
     Tamper { id: u64, dup: bool, action: Tamper },
+    /// Put an attacker on the link `from` → `to` (one direction), or take it
+    /// off (`None`): a hostile network between two correct nodes.
+    Attack {
+        from: NodeId,
+        to: NodeId,
+        mode: Option<Attack>,
+    },
 }
 
 /// What a [`Command::Tamper`] does to a message copy in flight.
@@ -172,6 +179,14 @@ impl Command {
                 }
             }
             Command::HealAll => d.mix(6),
+            Command::Attack { from, to, mode } => {
+                d.mix4(
+                    16,
+                    from.0 as u64,
+                    to.0 as u64,
+                    mode.map_or(0, |m| m as u64 + 1),
+                );
+            }
             Command::Tamper { id, dup, action } => {
                 let (kind, delay) = match action {
                     Tamper::Drop => (0, 0),
@@ -265,6 +280,16 @@ impl fmt::Display for Command {
                 write!(f, "}} | rest")
             }
             Command::HealAll => write!(f, "heal all links"),
+            Command::Attack {
+                from,
+                to,
+                mode: Some(m),
+            } => write!(f, "an attacker on link {from}→{to}: {m}"),
+            Command::Attack {
+                from,
+                to,
+                mode: None,
+            } => write!(f, "the attacker leaves link {from}→{to}"),
             Command::Tamper { id, dup, action } => {
                 let copy = if *dup { " (duplicate copy)" } else { "" };
                 match action {

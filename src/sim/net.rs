@@ -5,6 +5,7 @@
 //! function of the configuration, the link's state and the RNG ([`Network::decide`]),
 //! in the style of madsim: easy to test, easy to draw.
 
+use super::fault::Attack;
 use super::rng::SimRng;
 use super::{Micros, NodeId};
 
@@ -224,6 +225,8 @@ pub enum DropReason {
     ReceiveOmission,
     /// A user dropped it while it was in flight (a recorded command).
     ByHand,
+    /// An attacker on the link dropped it.
+    Attacked,
 }
 
 impl DropReason {
@@ -236,6 +239,7 @@ impl DropReason {
             DropReason::SendOmission => "omitted by its sender",
             DropReason::ReceiveOmission => "omitted by its receiver",
             DropReason::ByHand => "dropped by hand",
+            DropReason::Attacked => "dropped by an attacker on the link",
         }
     }
 }
@@ -261,6 +265,8 @@ pub struct Network {
     links: Vec<LinkState>,
     cut_count: u32,
     topology_version: u64,
+    /// Attackers on directed links (from, to): few, so a list.
+    attacks: Vec<(NodeId, NodeId, Attack)>,
 }
 
 impl Network {
@@ -272,7 +278,34 @@ impl Network {
             links: vec![LinkState::default(); (n as usize) * (n as usize)],
             cut_count: 0,
             topology_version: 0,
+            attacks: Vec::new(),
         }
+    }
+
+    /// The attacker on the link `from` → `to`, if any.
+    #[inline]
+    pub fn attack(&self, from: NodeId, to: NodeId) -> Option<Attack> {
+        if self.attacks.is_empty() {
+            return None;
+        }
+        self.attacks
+            .iter()
+            .find(|(f, t, _)| *f == from && *t == to)
+            .map(|a| a.2)
+    }
+
+    /// Every attacked link (from, to, what).
+    pub fn attacks(&self) -> &[(NodeId, NodeId, Attack)] {
+        &self.attacks
+    }
+
+    /// Puts an attacker on the link `from` → `to`, or takes it off (`None`).
+    pub fn set_attack(&mut self, from: NodeId, to: NodeId, mode: Option<Attack>) {
+        self.attacks.retain(|(f, t, _)| !(*f == from && *t == to));
+        if let Some(m) = mode {
+            self.attacks.push((from, to, m));
+        }
+        self.topology_version += 1;
     }
 
     #[inline]

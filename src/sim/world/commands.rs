@@ -81,6 +81,7 @@ impl<P: Protocol> Sim<P> {
                 }
             }
             Command::SetNetwork(c) => self.net.config = c,
+            Command::Attack { from, to, mode } => self.net.set_attack(from, to, mode),
             Command::Tamper { id, dup, action } => {
                 let slot = self.flight_slot(id, dup).expect("validated");
                 let now = self.now;
@@ -213,6 +214,14 @@ impl<P: Protocol> Sim<P> {
                 Ok(())
             }
             Command::HealAll => Ok(()),
+            Command::Attack { from, to, .. } => {
+                self.check_node(*from)?;
+                self.check_node(*to)?;
+                if from == to {
+                    return Err("a link joins two different nodes".to_string());
+                }
+                Ok(())
+            }
             Command::Tamper { id, dup, action } => {
                 if self.flight_slot(*id, *dup).is_none() {
                     return Err(format!(

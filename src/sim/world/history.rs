@@ -52,6 +52,8 @@ impl<P: Protocol> Sim<P> {
             sources: self.sources.clone(),
             logical: self.logical.clone(),
             send_stamp: None,
+            attack_drop: false,
+            forging: false,
         }
     }
 

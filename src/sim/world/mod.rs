@@ -2,7 +2,7 @@
 
 use super::clock::LocalClock;
 use super::delivery::{DeliveryMetrics, Note};
-use super::fault::{Behaviour, ByzMode, DownKind, REPLAY_LOG};
+use super::fault::{Attack, Behaviour, ByzMode, DownKind, REPLAY_LOG};
 use super::kv::KvMetrics;
 use super::net::{DropReason, NetConfig, Network};
 use super::node::{Ctx, Effect, Out, Protocol, TimerTag};
@@ -190,6 +190,8 @@ pub struct Stats {
     pub notices: u64,
     /// Timers that fired.
     pub timers_fired: u64,
+    /// Messages an attacker on a link dropped, changed or forged.
+    pub attacked: u64,
 }
 
 /// How long after a fail-stop the others are told (a perfect, fast channel).
@@ -390,6 +392,10 @@ pub struct Sim<P: Protocol> {
     logical: Option<Logical>,
     /// The logical clocks of the send being made (shared by its copies).
     send_stamp: Option<Stamp>,
+    /// While sending across an attacked link: the copy is dropped mid-way,
+    /// or it is a forgery (not its sender's deviation).
+    attack_drop: bool,
+    forging: bool,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -446,6 +452,8 @@ impl<P: Protocol> Sim<P> {
             sources: Vec::new(),
             logical: None,
             send_stamp: None,
+            attack_drop: false,
+            forging: false,
             metrics: DeliveryMetrics::checking(checked),
             fd_metrics: DetectorMetrics::new(n),
             consensus: RaftMonitor::default(),
@@ -766,6 +774,32 @@ impl<P: Protocol> Sim<P> {
             Some(ByzMode::Equivocate) => (self.protocol.equivocate(&msg, NodeId(to)), true),
             _ => (msg, false),
         };
+        if let Some(a) = self.net.attack(NodeId(from), NodeId(to)) {
+            self.stats.attacked += 1;
+            match a {
+                Attack::Drop => {
+                    self.attack_drop = true;
+                    self.send_one(from, to, msg, deviant, b.send_omission);
+                    self.attack_drop = false;
+                }
+                Attack::Modify => {
+                    let noise = self.rng.next_u64();
+                    let forged = self.protocol.corrupt(&msg, noise);
+                    self.forging = true;
+                    self.send_one(from, to, forged, true, b.send_omission);
+                    self.forging = false;
+                }
+                Attack::Inject => {
+                    let noise = self.rng.next_u64();
+                    let forged = self.protocol.corrupt(&msg, noise);
+                    self.send_one(from, to, msg, deviant, b.send_omission);
+                    self.forging = true;
+                    self.send_one(from, to, forged, true, 0.0);
+                    self.forging = false;
+                }
+            }
+            return;
+        }
         if b.byzantine == Some(ByzMode::Replay) {
             // Alongside the real message, an old one it sent before.
             let log = &mut self.replay_log[from as usize];
@@ -845,6 +879,11 @@ impl<P: Protocol> Sim<P> {
     fn send_copy(&mut self, id: u64, from: u32, to: u32, msg: P::Msg, dup: bool, deviant: bool) {
         let (f, t) = (NodeId(from), NodeId(to));
         let mut fate = self.net.decide(&mut self.rng, self.now, f, t);
+        if self.attack_drop && fate.lost.is_none() {
+            // Taken off the wire half-way.
+            let mid = fate.depart + (fate.arrive - fate.depart) / 2;
+            fate.lost = Some((mid.max(self.now), DropReason::Attacked));
+        }
         if self.net.config.adversary && fate.lost.is_none() {
             // Held until just after the receiver would suspect the sender.
             let q = &self.nodes[to as usize];
@@ -859,7 +898,8 @@ impl<P: Protocol> Sim<P> {
         self.stats.sent += 1;
         let slot = &mut self.nodes[from as usize];
         slot.sent += 1;
-        slot.deviant_sent += deviant as u64;
+        // A message changed by an attacker is no deviation of its sender's.
+        slot.deviant_sent += (deviant && !self.forging) as u64;
         self.trace.stamp_next(self.send_stamp.clone());
         self.trace.record(
             self.now,

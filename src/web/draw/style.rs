@@ -121,7 +121,10 @@ impl FadeKind {
     /// The mark for a drop of this reason.
     pub fn of(reason: DropReason) -> FadeKind {
         match reason {
-            DropReason::Loss | DropReason::Partition | DropReason::ByHand => FadeKind::Network,
+            DropReason::Loss
+            | DropReason::Partition
+            | DropReason::ByHand
+            | DropReason::Attacked => FadeKind::Network,
             DropReason::ReceiverDown => FadeKind::Down,
             DropReason::SendOmission | DropReason::ReceiveOmission => FadeKind::Omission,
         }

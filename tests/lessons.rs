@@ -1,0 +1,245 @@
+//! Lessons: every built-in lesson reads, and taking it (the intended answers
+//! given, each waited-for action done by its stand-in) the run answers each
+//! question as the lesson intends, for its seed. Malformed files (the corpus
+//! in tests/corpus/lessons) are refused with a specific message.
+
+use distsim::lesson::{self, new_sim, Ask, Enter, Guess, Lesson, Phase, Player, LESSONS};
+use distsim::sim::{Sim, Workload};
+
+/// Takes lesson `id` step by step; returns, per step, the outcome's words.
+fn take(id: &str, verbose: bool) -> Vec<String> {
+    let l = lesson::get(id).unwrap_or_else(|e| panic!("{e}"));
+    let mut p = Player::new(id, l.clone());
+    let mut sim: Option<Sim<Workload>> = None;
+    let mut said = Vec::new();
+    for i in 0..l.steps.len() {
+        let new_run = match p.enter(i) {
+            Enter::Load(sc) => {
+                sim = Some(new_sim(&sc));
+                true
+            }
+            Enter::Same => false,
+            Enter::Restore(s) => {
+                sim = Some(*s);
+                true
+            }
+        };
+        let s = sim.as_mut().expect("the first step loads");
+        p.begin(s, new_run);
+        p.take_step(s, None);
+        assert!(
+            p.can_continue(),
+            "{id} step {i}: stuck in {:?} at {} µs",
+            p.phase,
+            s.now()
+        );
+        let refused = s.take_plan_refusals();
+        assert!(
+            refused.is_empty(),
+            "{id} step {i}: script refused {refused:?}"
+        );
+        if let Some(o) = &p.outcome {
+            if verbose {
+                eprintln!(
+                    "{id}[{i}] at {:.2}s met={} answer={:?} ({}) guess={:?}\n    {}",
+                    o.at as f64 / 1e6,
+                    o.met,
+                    o.answer,
+                    o.answer_text,
+                    o.guess,
+                    o.explain
+                );
+            }
+            let step = &l.steps[i];
+            match &step.ask {
+                Some(Ask::Choice {
+                    intended, choices, ..
+                }) => {
+                    assert_eq!(
+                        o.answer,
+                        Some(Guess::Choice(*intended)),
+                        "{id} step {i}: the run answers {:?} ({}), the lesson intends {:?}; {}",
+                        o.answer,
+                        o.answer_text,
+                        choices[*intended].0,
+                        o.explain
+                    );
+                    assert!(o.right);
+                }
+                Some(Ask::Number {
+                    intended,
+                    tolerance,
+                    figure,
+                    ..
+                }) => {
+                    let Some(Guess::Number(v)) = o.answer else {
+                        panic!("{id} step {i}: no number")
+                    };
+                    assert!(
+                        (v - intended).abs() <= *tolerance,
+                        "{id} step {i}: {figure} is {v} in the run, the lesson intends {intended} ± {tolerance}"
+                    );
+                }
+                None => {}
+            }
+            if step.ask.is_some() || step.until.is_some() {
+                assert!(
+                    o.met,
+                    "{id} step {i}: the condition never held ({})",
+                    o.explain
+                );
+            }
+            assert!(
+                !o.explain.contains('{'),
+                "{id} step {i}: unfilled {}",
+                o.explain
+            );
+            said.push(o.explain.clone());
+        } else {
+            said.push(String::new());
+        }
+    }
+    assert!(p.enter(l.steps.len()).is_same());
+    assert_eq!(p.phase, Phase::Done);
+    said
+}
+
+trait IsSame {
+    fn is_same(&self) -> bool;
+}
+impl IsSame for Enter {
+    fn is_same(&self) -> bool {
+        matches!(self, Enter::Same)
+    }
+}
+
+#[test]
+fn every_lesson_reads_and_its_answers_come_from_the_run() {
+    let verbose = std::env::var("LESSON_VERBOSE").is_ok();
+    let only = std::env::var("LESSON").ok();
+    assert!(LESSONS.len() >= 20, "about twenty lessons");
+    for (id, _) in LESSONS {
+        if only.as_deref().is_some_and(|o| o != *id) {
+            continue;
+        }
+        let l = lesson::get(id).unwrap();
+        assert!(l.minutes <= 3, "{id}: at most 3 minutes");
+        assert!(!l.summary.is_empty(), "{id}: a summary for the course page");
+        assert!(
+            l.steps.iter().any(|s| s.ask.is_some()),
+            "{id}: asks the student to predict"
+        );
+        let a = take(id, verbose);
+        // Deterministic: taking it again says exactly the same.
+        assert_eq!(a, take(id, false), "{id}: a second take differs");
+    }
+}
+
+#[test]
+fn malformed_lesson_files_get_a_specific_message() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/lessons.json");
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(cases.len() >= 25);
+    for c in cases {
+        let (name, text, expect) = (
+            c["name"].as_str().unwrap(),
+            c["text"].as_str().unwrap(),
+            c["expect"].as_str().unwrap(),
+        );
+        match Lesson::from_json(text) {
+            Ok(_) => panic!("{name}: accepted"),
+            Err(e) => assert!(
+                e.iter().any(|m| m.contains(expect)),
+                "{name}: expected a message containing {expect:?}, got {e:?}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn a_wrong_prediction_is_marked_wrong_with_the_runs_figures() {
+    // at-least-once, step 1: the run applies some requests twice; "No" is wrong.
+    let l = lesson::get("at-least-once").unwrap();
+    let mut p = Player::new("at-least-once", l);
+    let Enter::Load(sc) = p.enter(0) else {
+        panic!("loads")
+    };
+    let mut sim = new_sim(&sc);
+    p.begin(&mut sim, true);
+    p.take_step(&mut sim, None);
+    assert!(matches!(p.enter(1), Enter::Same));
+    p.begin(&mut sim, false);
+    assert_eq!(p.phase, Phase::Ask);
+    assert!(!p.wants_play(), "the run waits for the prediction");
+    assert!(!p.answer(Guess::Choice(7)), "no such choice");
+    assert!(!p.answer(Guess::Number(1.0)), "not a number question");
+    p.take_step(&mut sim, Some(Guess::Choice(1)));
+    let o = p.outcome.clone().unwrap();
+    assert!(!o.right);
+    assert_eq!(o.answer, Some(Guess::Choice(0)));
+    assert_eq!(o.answer_text, "Yes");
+    let twice = sim.metrics().applied.values().filter(|&&c| c > 1).count();
+    assert!(
+        o.explain
+            .starts_with(&format!("{twice} requests were applied more than once")),
+        "{}",
+        o.explain
+    );
+    // Back to the question: the same run again, the same outcome.
+    assert!(matches!(p.enter(1), Enter::Restore(_)));
+}
+
+#[test]
+fn a_number_guess_is_right_within_its_tolerance() {
+    let l = lesson::get("reliable-network").unwrap();
+    for (guess, right) in [(30.0, true), (26.0, true), (34.0, false), (10.0, false)] {
+        let mut p = Player::new("reliable-network", l.clone());
+        let Enter::Load(sc) = p.enter(0) else {
+            panic!()
+        };
+        let mut sim = new_sim(&sc);
+        p.begin(&mut sim, true);
+        p.take_step(&mut sim, None);
+        p.enter(1);
+        p.begin(&mut sim, false);
+        p.take_step(&mut sim, Some(Guess::Number(guess)));
+        let o = p.outcome.unwrap();
+        assert_eq!(
+            o.right, right,
+            "guess {guess}: the run says {}",
+            o.answer_text
+        );
+    }
+}
+
+#[test]
+fn a_step_that_waits_goes_on_only_after_the_students_action() {
+    let l = lesson::get("topology").unwrap();
+    let mut p = Player::new("topology", l);
+    let Enter::Load(sc) = p.enter(0) else {
+        panic!()
+    };
+    let mut sim = new_sim(&sc);
+    p.begin(&mut sim, true);
+    p.take_step(&mut sim, None);
+    p.enter(1);
+    p.begin(&mut sim, false);
+    p.answer(Guess::Choice(0));
+    assert_eq!(p.phase, Phase::Wait);
+    // Time passes, nothing is cut: still waiting.
+    let later = sim.now() + 5_000_000;
+    p.advance(&mut sim, later, u64::MAX);
+    assert_eq!(p.phase, Phase::Wait);
+    // A crash is not a cut.
+    sim.apply(distsim::sim::Command::Crash(distsim::sim::NodeId(5)))
+        .unwrap();
+    assert!(!p.check_wait(&sim));
+    sim.apply(distsim::sim::Command::CutLink(
+        distsim::sim::NodeId(1),
+        distsim::sim::NodeId(2),
+    ))
+    .unwrap();
+    assert!(p.check_wait(&sim));
+    assert_eq!(p.phase, Phase::Run);
+}
