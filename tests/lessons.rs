@@ -243,3 +243,24 @@ fn a_step_that_waits_goes_on_only_after_the_students_action() {
     assert!(p.check_wait(&sim));
     assert_eq!(p.phase, Phase::Run);
 }
+
+#[test]
+fn the_course_page_embeds_every_lesson_in_order() {
+    let page = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/lessons.html"),
+    )
+    .unwrap();
+    let mut at = 0;
+    for (id, _) in LESSONS {
+        let needle = format!("embed=1&amp;lesson={id}\"");
+        let i = page[at..].find(&needle).unwrap_or_else(|| {
+            panic!("static/lessons.html: no embed of {id} after the previous lesson")
+        });
+        at += i + needle.len();
+        let title = lesson::get(id).unwrap().title;
+        assert!(
+            page.contains(&title.replace('\'', "&#x27;")),
+            "{id}: its title on the page"
+        );
+    }
+}

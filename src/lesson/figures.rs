@@ -284,7 +284,7 @@ pub fn figure(name: &str, sim: &Sim<Workload>, tally: &Tally, step_start: Micros
             Some(Value::Text(if twice.is_empty() {
                 "none".into()
             } else if twice.len() > 6 {
-                format!("{}, …", twice[..6].join(", "))
+                format!("{} and {} more", twice[..6].join(", "), twice.len() - 6)
             } else {
                 twice.join(", ")
             }))

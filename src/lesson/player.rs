@@ -206,7 +206,13 @@ impl Player {
                     return true;
                 };
                 let deadline = self.step_start.saturating_add(until.within);
-                let target = t.min(deadline);
+                // A time condition stops at its instant, not at the next event.
+                let due = match until.cond {
+                    Cond::Time(x) => x,
+                    Cond::After(d) => self.step_start.saturating_add(d),
+                    Cond::Figure { .. } => Micros::MAX,
+                };
+                let target = t.min(deadline).min(due);
                 let mut done = 0;
                 loop {
                     if self.holds(&until.cond, sim) {

@@ -365,6 +365,7 @@ pub use trace_export::trace_json;
 /// URL keys that belong to the page, not to the scenario.
 pub const PAGE_KEYS: &[&str] = &[
     "scenario",
+    "lesson",
     "scenario_url",
     "embed",
     "controls",

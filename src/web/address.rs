@@ -10,7 +10,9 @@ use yew::prelude::*;
 
 /// Reads the page's address: the scenario to start (a library one, the URL's
 /// own settings, or the default), how to show the page, and what was wrong.
-pub fn from_address(ctx: &Context<App>) -> (Scenario, PageOptions, Vec<String>, String) {
+pub fn from_address(
+    ctx: &Context<App>,
+) -> (Scenario, PageOptions, Vec<String>, String, Option<String>) {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
@@ -54,7 +56,13 @@ pub fn from_address(ctx: &Context<App>) -> (Scenario, PageOptions, Vec<String>, 
             link.send_message(Msg::Loaded(url, r));
         });
     }
-    (scenario, page, errors, library_id)
+    // A lesson starts from its own scenario (after the URL's base is set up).
+    let lesson = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "lesson")
+        .map(|(_, id)| id.trim().to_string());
+    (scenario, page, errors, library_id, lesson)
 }
 
 pub fn media(query: &str) -> Option<web_sys::MediaQueryList> {

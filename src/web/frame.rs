@@ -90,9 +90,7 @@ impl FrameLoop {
             // Bounded work per frame: at high speed on a big cluster the run falls
             // behind wall-clock time instead of freezing the page (the run itself is
             // unchanged; it just advances more slowly).
-            let reached = host
-                .sim
-                .run_until_limited(before + whole as u64, FRAME_EVENT_BUDGET);
+            let reached = host.advance_to(before + whole as u64, FRAME_EVENT_BUDGET);
             if dt > 0.0 {
                 let inst = (host.sim.now() - before) as f64 / (dt * 1000.0);
                 host.effective_speed = 0.8 * host.effective_speed + 0.2 * inst;
@@ -112,6 +110,14 @@ impl FrameLoop {
         }
         picture.collect_fades(host, ts);
         narrator.hear(&host.sim);
+        // A lesson's step moved on (its condition held, its time ran out).
+        let lesson_moved = match host.announce.take() {
+            Some(a) => {
+                narrator.say(a);
+                true
+            }
+            None => false,
+        };
         let observer = host.selected_node();
         host.chart.sample(&host.sim, observer);
         let fading = picture.fading(ts);
@@ -145,8 +151,11 @@ impl FrameLoop {
             self.last_paint_ms = ts;
             self.events_at_paint = host.sim.stats().events;
         }
-        let panels =
-            resized || spoke || repaint || (host.playing && ts - self.last_panel_ms > PANEL_MS);
+        let panels = resized
+            || spoke
+            || repaint
+            || lesson_moved
+            || (host.playing && ts - self.last_panel_ms > PANEL_MS);
         if panels {
             self.last_panel_ms = ts;
         }

@@ -73,6 +73,11 @@ pub struct Host {
     pub timeline: Timeline<Workload>,
     /// The event picked in the space-time diagram, for its causal past and future.
     pub event: Option<EventPick>,
+    /// The lesson being taken, if any: it owns the run while it lasts.
+    pub lesson: Option<super::lesson::LessonState>,
+    /// A sentence for the screen reader's live region (the lesson's steps
+    /// and outcomes), taken by the `App`.
+    pub announce: Option<String>,
 }
 
 /// An event picked in the space-time diagram: a send or a receipt.
@@ -116,6 +121,8 @@ impl Host {
             run: 0,
             event: None,
             chart: PairChart::default(),
+            lesson: None,
+            announce: None,
         }
     }
 
@@ -232,6 +239,7 @@ impl Host {
         self.refresh_cuts();
         self.refresh_message();
         self.dirty = true;
+        self.lesson_acted();
     }
 
     /// Selects the next message copy on its way (M): the one with the next id
@@ -331,10 +339,16 @@ impl Host {
     /// branch, rebuilt from the nearest snapshot, paused.
     fn seek_to(&mut self, sim: Sim<Workload>) {
         self.sim = sim;
+        self.after_replace();
+        self.playing = false;
+    }
+
+    /// The run was replaced by another point of it (a seek, a lesson going
+    /// back a step): forget what belonged to the old one.
+    pub(super) fn after_replace(&mut self) {
         self.run += 1;
         self.event = None;
         self.commands_seen = self.sim.commands().len();
-        self.playing = false;
         self.cut_version = u64::MAX;
         self.refresh_cuts();
         self.chart.samples.clear();

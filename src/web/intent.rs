@@ -60,4 +60,19 @@ pub enum Intent {
     CopyEmbed,
     ExportSetup,
     ExportTrace,
+    /// Open a built-in lesson by id (empty: leave the lesson).
+    LessonStart(String),
+    /// The student's prediction.
+    LessonAnswer(crate::lesson::Guess),
+    LessonNext,
+    LessonBack,
+    /// Take the lesson again from its first step.
+    LessonRestart,
+    /// Go on from the step saved at an earlier visit.
+    LessonResume,
+    /// Forget the saved progress of this lesson.
+    LessonForget,
+    LessonExit,
+    /// Take the action a step waits for in the student's place.
+    LessonStandIn,
 }

@@ -46,6 +46,14 @@ pub fn intent_for(k: &KeyboardEvent, host: &Host) -> Option<Intent> {
         "-" | "_" => Intent::Speed(host.speed / 2.0),
         "Escape" => Intent::ClearSelection,
         "?" | "h" => Intent::ToggleHelp,
+        "n" if host
+            .lesson
+            .as_ref()
+            .is_some_and(|l| l.player.can_continue()) =>
+        {
+            Intent::LessonNext
+        }
+        "b" if host.lesson.as_ref().is_some_and(|l| l.player.step > 0) => Intent::LessonBack,
         "c" => match host.selection {
             Selection::Node(i) if host.sim.nodes()[i as usize].is_up() => {
                 Intent::Command(Command::Crash(NodeId(i)))

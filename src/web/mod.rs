@@ -9,6 +9,7 @@ mod frame;
 mod host;
 mod intent;
 mod keys;
+mod lesson;
 mod links;
 mod narrate;
 mod nodes;

@@ -14,6 +14,19 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
 
+/// Adds a closed capsule of radius `r` around the segment `a`–`b` to the
+/// path (a new sub-path): one outline, so it cuts one hole under even-odd.
+fn capsule(ctx: &CanvasRenderingContext2d, a: Pt, b: Pt, r: f64) {
+    use std::f64::consts::PI;
+    let ang = (b.y - a.y).atan2(b.x - a.x);
+    let side = ang + PI / 2.0;
+    ctx.move_to(a.x + r * side.cos(), a.y + r * side.sin());
+    // Around b's far side (through `ang`), then back around a's (through `ang + PI`).
+    let _ = ctx.arc_with_anticlockwise(b.x, b.y, r, side, ang - PI / 2.0, true);
+    let _ = ctx.arc_with_anticlockwise(a.x, a.y, r, ang - PI / 2.0, side - 2.0 * PI, true);
+    ctx.close_path();
+}
+
 /// Gives `canvas` the device pixels of a `w` × `h` CSS-pixel box when the
 /// box or the pixel ratio changed since `size` (CSS width, height, ratio).
 /// Returns whether it changed.
@@ -206,7 +219,66 @@ impl Picture {
             hl,
             if self.dark { &DARK } else { &LIGHT },
         );
+        if let Some(spot) = host.lesson_spot() {
+            self.spotlight(&ctx, spot);
+        }
         super::count_paint();
+    }
+
+    /// Dims everything but the lesson's spotlighted nodes or link, and rings
+    /// them with a dashed outline (a shape, not only a colour).
+    fn spotlight(&self, ctx: &CanvasRenderingContext2d, spot: &crate::lesson::Spot) {
+        use crate::lesson::Spot;
+        use std::f64::consts::PI;
+        let (w, h, _) = self.size;
+        let l = &self.layout;
+        let r = (l.node_r * 2.0).max(22.0);
+        let at = |i: u32| l.pos.get(i as usize).copied();
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(0.0, 0.0, w, h);
+        let mut holes = Vec::new();
+        match spot {
+            Spot::Nodes(ns) => {
+                for p in ns.iter().filter_map(|&i| at(i)) {
+                    ctx.move_to(p.x + r, p.y);
+                    let _ = ctx.arc(p.x, p.y, r, 0.0, 2.0 * PI);
+                    holes.push((p, p));
+                }
+            }
+            Spot::Link(a, b) => {
+                if let (Some(a), Some(b)) = (at(*a), at(*b)) {
+                    // A capsule around the link: one closed outline.
+                    ctx.move_to(a.x, a.y);
+                    capsule(ctx, a, b, r);
+                    holes.push((a, b));
+                }
+            }
+            Spot::Panel(_) => {}
+        }
+        if holes.is_empty() {
+            ctx.restore();
+            return;
+        }
+        ctx.set_fill_style_str(if self.dark {
+            "rgba(0,0,0,0.55)"
+        } else {
+            "rgba(20,24,32,0.38)"
+        });
+        ctx.fill_with_canvas_winding_rule(web_sys::CanvasWindingRule::Evenodd);
+        ctx.set_stroke_style_str(self.palette().select);
+        ctx.set_line_width(2.0);
+        let _ = ctx.set_line_dash(&js_sys::Array::of2(&6.0.into(), &4.0.into()));
+        for (a, b) in holes {
+            ctx.begin_path();
+            if a == b {
+                let _ = ctx.arc(a.x, a.y, r, 0.0, 2.0 * PI);
+            } else {
+                capsule(ctx, a, b, r);
+            }
+            ctx.stroke();
+        }
+        ctx.restore();
     }
 
     /// The colours in use.
@@ -316,7 +388,7 @@ impl Picture {
                         if rpc { <span><i class="lg-retry">{ "▲" }</i>{ "retransmission" }</span> }
                     }
                     <span><i class="lg-dup"></i>{ "duplicate" }</span>
-                    <span><i class="lg-dev"></i>{ "deviating (Byzantine)" }</span>
+                    <span><i class="lg-dev"></i>{ "deviating or forged" }</span>
                     <span><i class="lg-lost">{ "✕" }</i>{ "dropped" }</span>
                     <span><i class="lg-omit">{ "⊘" }</i>{ "omitted" }</span>
                     <span><i class="lg-timer"></i>{ "timer" }</span>
@@ -324,6 +396,9 @@ impl Picture {
                     <span><i class="lg-stop"></i>{ "fail-stopped" }</span>
                     <span><i class="lg-byz">{ "✸" }</i>{ "Byzantine node" }</span>
                     <span><i class="lg-cut"></i>{ "cut link" }</span>
+                    if !host.sim.network().attacks().is_empty() {
+                        <span><i class="lg-attack">{ "◆" }</i>{ "attacker on link (D drop, M modify, I inject)" }</span>
+                    }
                 </div>
                 <p class="caption" hidden={!host.setup.title.is_empty()}>
                     if kv {

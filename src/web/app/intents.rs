@@ -26,8 +26,23 @@ impl App {
         let mut host = self.host.borrow_mut();
         match intent {
             Intent::TogglePlay => {
-                host.playing = !host.playing;
-                self.frames.restart_clock();
+                if host.lesson_allows_play() {
+                    host.playing = !host.playing;
+                    self.frames.restart_clock();
+                }
+            }
+            Intent::Step if host.lesson.is_some() => {
+                // One event, through the lesson: a condition is never stepped over.
+                if host.lesson_allows_play() {
+                    host.playing = false;
+                    if let Some(st) = host.lesson.as_mut() {
+                        st.paused = true;
+                    }
+                    let next = host.sim.next_event_time().unwrap_or(host.sim.now());
+                    host.advance_to(next, 1);
+                    host.after_advance();
+                    host.dirty = true;
+                }
             }
             Intent::Step => {
                 host.playing = false;
@@ -42,6 +57,11 @@ impl App {
             Intent::SeekStart => host.seek_start(),
             Intent::SeekTime(t) => host.seek_time(t),
             Intent::SeekPoint(e, t) => host.seek_point(e, t),
+            Intent::Reset if host.lesson.is_some() => {
+                // In a lesson R starts the current step again.
+                let i = host.lesson.as_ref().map_or(0, |l| l.player.step);
+                host.lesson_enter(i);
+            }
             Intent::Reset => host.restart(),
             Intent::Speed(s) => host.speed = s.clamp(SPEED_RANGE.0, SPEED_RANGE.1),
             Intent::ToggleHelp => self.help = !self.help,
@@ -111,6 +131,32 @@ impl App {
                         Err(e) => format!("Could not save the file: {e}"),
                     },
                 );
+            }
+            Intent::LessonStart(id) if id.is_empty() => host.lesson_exit(None),
+            Intent::LessonStart(id) => match host.start_lesson(&id) {
+                Ok(()) => share::set_query(&host.lesson_query()),
+                Err(e) => host.notice = Some(e),
+            },
+            Intent::LessonAnswer(g) => host.lesson_answer(g),
+            Intent::LessonNext => host.lesson_next(),
+            Intent::LessonBack => host.lesson_back(),
+            Intent::LessonRestart => host.lesson_restart(),
+            Intent::LessonResume => host.lesson_resume(),
+            Intent::LessonForget => host.lesson_forget(),
+            Intent::LessonStandIn => {
+                let cmd = host
+                    .lesson
+                    .as_ref()
+                    .and_then(|l| l.player.current())
+                    .and_then(|s| s.wait.as_ref())
+                    .map(|w| w.test_with.clone());
+                if let Some(c) = cmd {
+                    host.command(c);
+                }
+            }
+            Intent::LessonExit => {
+                host.lesson_exit(Some("You left the lesson; the run is yours to explore. Open it again from the Lessons menu."));
+                share::set_query(&host.library_query());
             }
             Intent::ExportTrace => {
                 let r = host.trace_export().and_then(|json| {

@@ -11,9 +11,9 @@ use super::narrate::Narrator;
 use super::panels::failures::FaultForm;
 use super::panels::{
     delivery::DeliveryPanel, detector::DetectorPanel, embed::EmbedBar, failures::FailuresPanel,
-    header::Header, help::Help, inspector::Inspector, log::Log, network::NetworkPanel,
-    partitions::PartitionsPanel, problems::Problems, raft::RaftPanel, run::RunPanel,
-    scenario::ScenarioPanel, service::ServicePanel, timeline::TimelineBar,
+    header::Header, help::Help, inspector::Inspector, lesson::LessonPanel, log::Log,
+    network::NetworkPanel, partitions::PartitionsPanel, problems::Problems, raft::RaftPanel,
+    run::RunPanel, scenario::ScenarioPanel, service::ServicePanel, timeline::TimelineBar,
 };
 use super::picture::{Picture, StageCallbacks};
 use super::spacetime::{DiagramCallbacks, SpaceTime};
@@ -94,6 +94,8 @@ pub struct App {
     _observer: Option<InViewObserver>,
     hidden_tab: bool,
     in_view: bool,
+    /// The card a lesson spotlighted last (scrolled into view once).
+    spot_seen: Option<String>,
 }
 
 /// An `IntersectionObserver` on the page's root element and its callback.
@@ -155,7 +157,16 @@ impl App {
     /// After any change: forget what belonged to a replaced run, start form
     /// fields again after a load, and make sure a frame is coming.
     fn settle(&mut self) {
-        let host = self.host.borrow();
+        let mut host = self.host.borrow_mut();
+        if host.lesson.as_ref().is_some_and(|l| l.run != host.run) {
+            // The run was replaced from outside the lesson (a seek, a load, new settings).
+            host.lesson_exit(Some(
+                "That replaced the lesson's run, so the lesson was left; open it again from the Lessons menu (your progress is kept).",
+            ));
+        }
+        if let Some(a) = host.announce.take() {
+            self.narrator.say(a);
+        }
         if host.run != self.seen_run {
             self.seen_run = host.run;
             let len = host.sim.trace().len();
@@ -178,7 +189,7 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let (scenario, page, problems, library_id) = from_address(ctx);
+        let (scenario, page, mut problems, library_id, lesson) = from_address(ctx);
         let dark_query = media("(prefers-color-scheme: dark)");
         let dark = match page.theme {
             Theme::Dark => true,
@@ -203,9 +214,14 @@ impl Component for App {
             })
         });
         let mut host = Host::new(page);
-        host.problems = problems;
         host.library_id = library_id;
         host.load(scenario);
+        if let Some(id) = lesson {
+            if let Err(e) = host.start_lesson(&id) {
+                problems.push(format!("URL parameter {e}"));
+            }
+        }
+        host.problems = problems;
         let reduced = media("(prefers-reduced-motion: reduce)").is_some_and(|m| m.matches());
         let mut picture = Picture::new(dark, reduced);
         picture.new_run(host.settings.nodes, 0);
@@ -263,11 +279,13 @@ impl Component for App {
             _observer: InViewObserver::new(link.callback(Msg::InView)),
             hidden_tab: false,
             in_view: true,
+            spot_seen: None,
         }
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         self.watch_wheel(ctx);
+        self.show_spot_card();
         if first_render {
             let link = ctx.link().clone();
             self._resize = web_sys::window()
@@ -447,6 +465,17 @@ impl Component for App {
             on: self.on_intent.clone(),
         };
         let on = self.on_intent.clone();
+        // A lesson's spotlight on a card dims the others.
+        let spot_card = match host.lesson_spot() {
+            Some(crate::lesson::Spot::Panel(p)) => Some(p.clone()),
+            _ => None,
+        };
+        let slot = |name: &'static str, inner: Html| {
+            let state = spot_card
+                .as_deref()
+                .map(|s| if s == name { "spot" } else { "dim" });
+            html! { <div class={classes!("slot", state)} data-card={name}>{ inner }</div> }
+        };
         let live = html! { <div class="sr-only" aria-live="polite" role="status" data-testid="live">{ self.narrator.text.clone() }</div> };
         if host.page.embed {
             return html! {
@@ -454,11 +483,12 @@ impl Component for App {
                     <main class={classes!("main", format!("view-{}", host.page.view.name()))}>
                         if host.page.view.ring() { { self.picture.view(&host, &self.stage) } }
                         if host.page.view.spacetime() { { self.diagram.view(&host, &self.diagram_on) } }
-                        if !host.playing && host.page.controls {
+                        if !host.playing && host.page.controls && host.lesson.is_none() {
                             <button class="big-play" data-testid="big-play" aria-label="Play (Space)"
                                 onclick={Callback::from(move |_| on.emit(Intent::TogglePlay))}>{ "▶" }</button>
                         }
                     </main>
+                    if host.lesson.is_some() { <LessonPanel ..panel() /> }
                     { super::panels::service::embed_strip(&host) }
                     <EmbedBar about={self.about} panel={panel()} />
                     if let Some(n) = &host.notice {
@@ -474,7 +504,9 @@ impl Component for App {
             <div class={class} {ondragover} {ondragleave} {ondrop}>
                 <Header help_open={self.help} panel={panel()} />
                 <Problems ..panel() />
-                if !host.setup.title.is_empty() {
+                if host.lesson.is_some() {
+                    <LessonPanel ..panel() />
+                } else if !host.setup.title.is_empty() {
                     <section class="story" aria-label="Scenario" data-testid="story">
                         <h2 data-testid="story-title">{ host.setup.title.clone() }</h2>
                         <p data-testid="story-text">{ host.setup.description.clone() }</p>
@@ -496,17 +528,17 @@ impl Component for App {
                     </div>
                     <aside class="panel" aria-label="Controls and inspector">
                         // The service's charts are what its scenarios are about: first.
-                        if host.settings.workload == crate::params::WorkloadKind::Kv { <ServicePanel ..panel() /> }
-                        <ScenarioPanel status={self.share_status.clone()} text={self.share_text.clone()} panel={panel()} />
-                        <RunPanel ..panel() />
-                        if host.settings.workload == crate::params::WorkloadKind::Rpc { <DeliveryPanel ..panel() /> }
-                        if host.settings.workload == crate::params::WorkloadKind::Raft { <RaftPanel ..panel() /> }
-                        <DetectorPanel ..panel() />
-                        <Inspector faults={self.faults.clone()} panel={panel()} />
-                        <NetworkPanel ..panel() />
-                        <FailuresPanel faults={self.faults.clone()} panel={panel()} />
-                        <PartitionsPanel ..panel() />
-                        <Log ..panel() />
+                        if host.settings.workload == crate::params::WorkloadKind::Kv { { slot("service", html! { <ServicePanel ..panel() /> }) } }
+                        { slot("scenario", html! { <ScenarioPanel status={self.share_status.clone()} text={self.share_text.clone()} panel={panel()} /> }) }
+                        { slot("run", html! { <RunPanel ..panel() /> }) }
+                        if host.settings.workload == crate::params::WorkloadKind::Rpc { { slot("delivery", html! { <DeliveryPanel ..panel() /> }) } }
+                        if host.settings.workload == crate::params::WorkloadKind::Raft { { slot("raft", html! { <RaftPanel ..panel() /> }) } }
+                        { slot("detector", html! { <DetectorPanel ..panel() /> }) }
+                        { slot("inspector", html! { <Inspector faults={self.faults.clone()} panel={panel()} /> }) }
+                        { slot("network", html! { <NetworkPanel ..panel() /> }) }
+                        { slot("failures", html! { <FailuresPanel faults={self.faults.clone()} panel={panel()} /> }) }
+                        { slot("partitions", html! { <PartitionsPanel ..panel() /> }) }
+                        { slot("log", html! { <Log ..panel() /> }) }
                     </aside>
                 </main>
             </div>
@@ -534,6 +566,30 @@ impl App {
             }
         });
         self._wheel = Some((listener, el));
+    }
+
+    /// Scrolls the card a lesson step spotlights into view (once per step),
+    /// within the panel column.
+    fn show_spot_card(&mut self) {
+        let spot = match self.host.borrow().lesson_spot() {
+            Some(crate::lesson::Spot::Panel(p)) => Some(p.clone()),
+            _ => None,
+        };
+        if spot == self.spot_seen {
+            return;
+        }
+        self.spot_seen = spot.clone();
+        let Some(name) = spot else { return };
+        let el = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+            d.query_selector(&format!("[data-card=\"{name}\"]"))
+                .ok()
+                .flatten()
+        });
+        if let Some(el) = el {
+            let opts = web_sys::ScrollIntoViewOptions::new();
+            opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&opts);
+        }
     }
 
     /// A new render: panels' props change with the version. Always true.

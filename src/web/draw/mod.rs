@@ -93,6 +93,42 @@ pub fn paint(
             c.stroke();
         }
     }
+    // Attackers on links: a badge a third of the way from the sender, with
+    // a letter for what it does (D drop, M modify, I inject).
+    let attacks = sim.network().attacks();
+    if !attacks.is_empty() && n <= 64 {
+        c.set_font("bold 11px system-ui, sans-serif");
+        c.set_text_align("center");
+        c.set_text_baseline("middle");
+        for (f, t, m) in attacks {
+            let (pa, pb) = (layout.pos[f.0 as usize], layout.pos[t.0 as usize]);
+            c.set_stroke_style_str(pal.byz);
+            c.set_line_width(2.0);
+            let _ = c.set_line_dash(&dash(&[2.0, 3.0]));
+            c.begin_path();
+            c.move_to(pa.x, pa.y);
+            c.line_to(pb.x, pb.y);
+            c.stroke();
+            let _ = c.set_line_dash(&dash(&[]));
+            let p = along(pa, pb, 0.33, 0.0);
+            c.set_fill_style_str(pal.byz);
+            c.begin_path();
+            // A diamond: a shape, not only a colour.
+            c.move_to(p.x, p.y - 10.0);
+            c.line_to(p.x + 10.0, p.y);
+            c.line_to(p.x, p.y + 10.0);
+            c.line_to(p.x - 10.0, p.y);
+            c.close_path();
+            c.fill();
+            c.set_fill_style_str(pal.on_badge);
+            let letter = match m {
+                crate::sim::Attack::Drop => "D",
+                crate::sim::Attack::Modify => "M",
+                crate::sim::Attack::Inject => "I",
+            };
+            let _ = c.fill_text(letter, p.x, p.y + 0.5);
+        }
+    }
     if let Some((a, b)) = hl.hover_link {
         c.set_stroke_style_str(pal.select);
         c.set_line_width(3.0);

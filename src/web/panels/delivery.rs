@@ -139,7 +139,13 @@ impl Component for DeliveryPanel {
             (crate::sim::rpc::ADD_AMOUNT * m.issued as i64).to_string()
         };
         let actual = match server {
-            Some(s) if rpc.idempotent => format!("x = {}", s.x),
+            Some(s) if rpc.idempotent => match m.expected_x() {
+                Some(e) if e != s.x => {
+                    format!("x = {} (expected {e}: a late duplicate set it back)", s.x)
+                }
+                Some(e) => format!("x = {} (expected {e})", s.x),
+                None => format!("x = {}", s.x),
+            },
             Some(s) => s.balance.to_string(),
             None => "server down".to_string(),
         };
@@ -189,6 +195,9 @@ impl Component for DeliveryPanel {
                     if more > 0 {
                         <dt>{ "Applied more than once" }</dt>
                         <dd data-testid="c-twice">{ m.applied.iter().filter(|(_, &n)| n > 1).take(4).map(|((c, r), n)| format!("c{c}#{r} ×{n}")).collect::<Vec<_>>().join(", ") + if more > 4 { ", …" } else { "" } }</dd>
+                    }
+                    if rpc.idempotent {
+                        <dt>{ "Late duplicates that set x back" }</dt><dd data-testid="c-stale">{ m.stale_overwrites }</dd>
                     }
                     <dt>{ if rpc.idempotent { "Register" } else { "Balance: expected / actual" } }</dt>
                     <dd data-testid="c-balance">{ if rpc.idempotent { actual } else { format!("{expected} / {actual}") } }</dd>

@@ -13,6 +13,7 @@ pub mod failures;
 pub mod header;
 pub mod help;
 pub mod inspector;
+pub mod lesson;
 pub mod log;
 pub mod network;
 pub mod partitions;

@@ -1,5 +1,6 @@
 //! The "Partitions" card: cut or heal one link by node numbers, split the
-//! cluster into two groups, heal everything, and how many links are cut.
+//! cluster into two groups, heal everything, and how many links are cut; and
+//! put a network attacker on a link (the same two node fields, one direction).
 
 use super::super::form::{drafts_follow_settings, FieldId, FieldMsg, Form, PanelProps};
 use super::super::intent::Intent;
@@ -17,6 +18,8 @@ pub enum Msg {
     Heal,
     Split,
     HealAll,
+    AttackMode(String),
+    Attack(bool),
 }
 
 impl From<FieldMsg> for Msg {
@@ -27,6 +30,8 @@ impl From<FieldMsg> for Msg {
 
 pub struct PartitionsPanel {
     form: Form,
+    /// What the attacker does: drop, modify or inject.
+    attack: crate::sim::Attack,
     /// The host's epoch the drafts were made for.
     epoch: u64,
 }
@@ -52,6 +57,7 @@ impl Component for PartitionsPanel {
     fn create(ctx: &Context<Self>) -> Self {
         PartitionsPanel {
             epoch: ctx.props().host.get().epoch,
+            attack: crate::sim::Attack::Modify,
             form: Form::new([
                 (LINK_A, "0".to_string()),
                 (LINK_B, "1".to_string()),
@@ -96,6 +102,31 @@ impl Component for PartitionsPanel {
                 }
             }
             Msg::HealAll => command(Command::HealAll),
+            Msg::AttackMode(m) => {
+                if let Some(a) = crate::sim::Attack::from_name(&m) {
+                    self.attack = a;
+                }
+            }
+            Msg::Attack(on) => {
+                let (a, b) = (
+                    self.node_field(LINK_A, nodes),
+                    self.node_field(LINK_B, nodes),
+                );
+                if let (Some(a), Some(b)) = (a, b) {
+                    if a == b {
+                        self.form.set_error(
+                            LINK_B,
+                            "Link to node: pick a node other than the first one".into(),
+                        );
+                    } else {
+                        command(Command::Attack {
+                            from: NodeId(a),
+                            to: NodeId(b),
+                            mode: on.then_some(self.attack),
+                        });
+                    }
+                }
+            }
         }
         true
     }
@@ -124,6 +155,28 @@ impl Component for PartitionsPanel {
                     </div>
                 </div>
                 <p class="hint" data-testid="cut-count">{ format!("{} link(s) cut", host.cut_pairs.len()) }</p>
+                <h3>{ "Attacker on the link" }</h3>
+                <p class="hint">{ "A hostile network between two correct nodes, on messages from the first node to the second: unlike a Byzantine node, neither end misbehaves." }</p>
+                <div class="grid2 align-end">
+                    <div class="field">
+                        <label for="f-attack">{ "Attacker" }</label>
+                        <select id="f-attack" data-testid="f-attack" onchange={link.callback(|e: Event| Msg::AttackMode(super::super::form::select_value(&e)))}>
+                            <option value="drop" selected={self.attack == crate::sim::Attack::Drop}>{ "drops every message" }</option>
+                            <option value="modify" selected={self.attack == crate::sim::Attack::Modify}>{ "modifies every message" }</option>
+                            <option value="inject" selected={self.attack == crate::sim::Attack::Inject}>{ "injects a forged message after each" }</option>
+                        </select>
+                    </div>
+                    <div class="btns">
+                        <button data-testid="attack" onclick={link.callback(|_| Msg::Attack(true))}>{ "Attack" }</button>
+                        <button data-testid="attack-off" onclick={link.callback(|_| Msg::Attack(false))}>{ "Stop" }</button>
+                    </div>
+                </div>
+                <p class="hint" data-testid="attacks">{
+                    match host.sim.network().attacks() {
+                        [] => "No attacker on any link.".to_string(),
+                        list => list.iter().map(|(f, t, m)| format!("n{}→n{}: {m}", f.0, t.0)).collect::<Vec<_>>().join(", "),
+                    }
+                }</p>
             </section>
         }
     }

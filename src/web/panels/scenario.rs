@@ -40,9 +40,28 @@ pub fn scenario_panel(p: &ScenarioProps) -> Html {
         Callback::from(move |e: Event| on.emit(Intent::LoadLibrary(select_value(&e))))
     };
     let library_id = host.library_id.as_str();
+    let lesson_id = host
+        .lesson
+        .as_ref()
+        .map(|l| l.player.id.clone())
+        .unwrap_or_default();
+    let onlesson = {
+        let on = on.clone();
+        Callback::from(move |e: Event| on.emit(Intent::LessonStart(select_value(&e))))
+    };
     html! {
         <section class="card" aria-labelledby="h-share">
             <h2 id="h-share">{ "Scenario" }</h2>
+            <div class="field">
+                <label for="f-lesson">{ "Lessons: predict, then watch" }</label>
+                <select id="f-lesson" data-testid="f-lesson" onchange={onlesson}>
+                    <option value="" selected={lesson_id.is_empty()}>{ if lesson_id.is_empty() { "Choose a lesson…" } else { "(leave the lesson)" } }</option>
+                    { for crate::lesson::titles().into_iter().enumerate().map(|(i, (id, title))| html! {
+                        <option value={id} selected={lesson_id == id}>{ format!("{}. {title}", i + 1) }</option>
+                    }) }
+                </select>
+                <p class="hint"><a href="static/lessons.html" target="_blank" rel="noopener">{ "All lessons on one course page ↗" }</a></p>
+            </div>
             <div class="field">
                 <label for="f-library">{ "Built-in scenarios" }</label>
                 <select id="f-library" data-testid="f-library" onchange={onlibrary}>
