@@ -148,3 +148,48 @@ test('the spotlight dims the other cards, and leaving the lesson keeps the run',
   assert.match(await page.textContent('[data-testid=notice]'), /You left the lesson/);
   await page.close();
 });
+
+test('every built-in lesson can be taken in the page, and the page\'s run answers as the native one', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const dir = path.resolve(process.cwd(), process.cwd().endsWith('e2e') ? '../lessons' : 'lessons');
+  const order = (await import('node:fs')).readFileSync(path.resolve(dir, '../src/lesson/mod.rs'), 'utf8')
+    .match(/"([a-z-]+)",\s*include_str!\("\.\.\/\.\.\/lessons\//g).map((m) => m.match(/"([a-z-]+)"/)[1]);
+  assert.ok(order.length >= 20);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const faster = () => page.evaluate(() => {
+    for (let i = 0; i < 7; i++) document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '+', bubbles: true }));
+  });
+  for (const id of order) {
+    const lesson = JSON.parse(fs.readFileSync(path.join(dir, `${id}.json`), 'utf8'));
+    await page.goto(`${server.url}/?lesson=${id}`);
+    await page.waitForSelector('[data-testid=lesson]');
+    for (const [i, step] of lesson.steps.entries()) {
+      await page.waitForFunction((n) => new RegExp(`Step ${n} of`).test(document.querySelector('[data-testid=lesson-progress]').textContent), i + 1);
+      await faster();
+      if (step.ask) {
+        await page.waitForSelector('[data-testid=lesson-predict]');
+        if (step.ask.choices) await page.click(`[data-testid=lesson-c${step.ask.intended}]`);
+        else await page.fill('[data-testid=lesson-number]', String(step.ask.intended));
+        await page.click('[data-testid=lesson-predict]');
+        await faster();
+      }
+      if (step.wait) {
+        await page.click('[data-testid=lesson-stand-in]');
+        await faster();
+      }
+      await page.waitForSelector('[data-testid=lesson-continue]:not([disabled])', { timeout: 60000 });
+      if (step.ask) {
+        const v = await page.textContent('[data-testid=lesson-verdict]');
+        assert.match(v, /✓ Right/, `${id} step ${i}: ${v}`);
+      }
+      if (step.explain) assert.doesNotMatch(await page.textContent('[data-testid=lesson-outcome]'), /\{/, `${id} step ${i}: filled`);
+      await page.click('[data-testid=lesson-continue]');
+    }
+    await page.waitForFunction(() => /Finished/.test(document.querySelector('[data-testid=lesson-progress]').textContent));
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
