@@ -12,9 +12,13 @@ fn take(id: &str, verbose: bool) -> Vec<String> {
     let mut p = Player::new(id, l.clone());
     let mut sim: Option<Sim<Workload>> = None;
     let mut said = Vec::new();
+    // Wall seconds of watching, at each run's own speed.
+    let mut watching = 0.0;
+    let mut speed = l.scenario.settings.speed;
     for i in 0..l.steps.len() {
         let new_run = match p.enter(i) {
             Enter::Load(sc) => {
+                speed = sc.settings.speed;
                 sim = Some(new_sim(&sc));
                 true
             }
@@ -26,7 +30,9 @@ fn take(id: &str, verbose: bool) -> Vec<String> {
         };
         let s = sim.as_mut().expect("the first step loads");
         p.begin(s, new_run);
+        let from = s.now();
         p.take_step(s, None);
+        watching += (s.now() - from) as f64 / 1e6 / speed;
         assert!(
             p.can_continue(),
             "{id} step {i}: stuck in {:?} at {} µs",
@@ -100,6 +106,11 @@ fn take(id: &str, verbose: bool) -> Vec<String> {
         }
     }
     assert!(p.enter(l.steps.len()).is_same());
+    // At most 3 minutes with reading: at most 2 of them watching.
+    assert!(watching <= 120.0, "{id}: {watching:.0} s of watching at the lesson's speeds");
+    if verbose {
+        eprintln!("{id}: {watching:.0} s of watching");
+    }
     assert_eq!(p.phase, Phase::Done);
     said
 }
