@@ -107,7 +107,10 @@ fn take(id: &str, verbose: bool) -> Vec<String> {
     }
     assert!(p.enter(l.steps.len()).is_same());
     // At most 3 minutes with reading: at most 2 of them watching.
-    assert!(watching <= 120.0, "{id}: {watching:.0} s of watching at the lesson's speeds");
+    assert!(
+        watching <= 120.0,
+        "{id}: {watching:.0} s of watching at the lesson's speeds"
+    );
     if verbose {
         eprintln!("{id}: {watching:.0} s of watching");
     }

@@ -49,12 +49,14 @@ async function frames(browser, base, name, query) {
   const m0 = await metric();
   const c0 = cpuTicks(pids);
   const p0 = await page.evaluate(() => window.wasmBindings.paint_count());
+  const s0 = parseFloat(await text(page, 'time'));
   const t0 = Date.now();
   await sleep(SECONDS * 1000);
   const wall = (Date.now() - t0) / 1000;
   const m1 = await metric();
   const c1 = cpuTicks(pids);
   const p1 = await page.evaluate(() => window.wasmBindings.paint_count());
+  const s1 = parseFloat(await text(page, 'time'));
   // 2. Frame times: a requestAnimationFrame recorder runs in the same frames as the app's loop.
   const deltas = await page.evaluate((secs) => new Promise((ok) => {
     const out = []; let last = null; const end = performance.now() + secs * 1000;
@@ -70,6 +72,7 @@ async function frames(browser, base, name, query) {
     p50_ms: +pct(0.5).toFixed(2), p95_ms: +pct(0.95).toFixed(2), p99_ms: +pct(0.99).toFixed(2),
     in_flight_at_end: inflight,
     app_paints_per_s: +((p1 - p0) / wall).toFixed(1),
+    simulated_s_per_s: +((s1 - s0) / wall).toFixed(2),
     main_thread_cpu_ms_per_s: +(((m1.TaskDuration - m0.TaskDuration) * 1000) / wall).toFixed(1),
     all_processes_cpu_ms_per_s: +(((c1 - c0) * (1000 / TICK)) / wall).toFixed(1),
     console_errors: errors.length,
@@ -156,8 +159,34 @@ const SCENARIOS = {
   frames9raft: '?workload=raft&nodes=9&seed=1&interval=150&detector=timeout&fd_timeout=500&speed=1',
   frames9raftboth: '?workload=raft&nodes=9&seed=1&interval=150&detector=timeout&fd_timeout=500&speed=1&view=both',
   frames300swim: '?nodes=300&seed=1&detector=swim&interval=1000&speed=1&latency=uniform&lat_min=20&lat_max=60',
+  frames300phi: '?nodes=300&seed=1&detector=phi&interval=1000&speed=1&latency=uniform&lat_min=20&lat_max=60',
   frames16kv: '?workload=kv&layout=sharded&servers=16&nodes=24&load=2000&keys=256&interval=100&latency=uniform&lat_min=5&lat_max=20&speed=1',
 };
+
+// First picture on screen: from navigation (a fresh page, nothing cached) to
+// the first painted frame of the picture, and the browser's own first paint.
+async function firstPaint(browser, base, query) {
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    await page.goto(`${base}/${query}`);
+    await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.first_paint_ms() > 0, null, { timeout: 10000 });
+    runs.push(await page.evaluate(() => ({
+      picture: window.wasmBindings.first_paint_ms(),
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+      wasm_kb: Math.round((performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'))?.transferSize ?? 0) / 1024),
+    })));
+    await ctx.close();
+  }
+  const pic = runs.map((r) => r.picture).sort((a, b) => a - b);
+  return {
+    scenario: 'first-paint', query,
+    picture_ms_median: +pic[2].toFixed(0), picture_ms_max: +pic[4].toFixed(0),
+    first_contentful_paint_ms_median: +runs.map((r) => r.fcp).sort((a, b) => a - b)[2].toFixed(0),
+    wasm_transfer_kb: runs[0].wasm_kb,
+  };
+}
 
 // This browser's floor: what an empty rAF loop and a one-dot canvas animation cost.
 async function floor(browser, mode) {
@@ -236,6 +265,9 @@ try {
     }
   }
   if (!only || only === 'embeds') console.log(JSON.stringify(await embeds(browser, server.url)));
+  if (!only || only === 'firstpaint') {
+    for (const q of ['', '?lesson=message-passing', '?nodes=300&detector=phi&seed=1']) console.log(JSON.stringify(await firstPaint(browser, server.url, q)));
+  }
   if (!only || only === 'sweep') {
     const q = '?workload=kv&layout=sharded&servers=4&nodes=12&load=2000&keys=256&paused=1';
     console.log(JSON.stringify(await sweep(browser, server.url, q, 'sweep-servers')));

@@ -25,10 +25,23 @@ use wasm_bindgen::prelude::*;
 thread_local! {
     static SEED: Cell<u64> = const { Cell::new(0) };
     static PAINTS: Cell<u32> = const { Cell::new(0) };
+    static FIRST_PAINT_MS: Cell<f64> = const { Cell::new(0.0) };
 }
 
 pub(crate) fn count_paint() {
-    PAINTS.with(|p| p.set(p.get().wrapping_add(1)));
+    PAINTS.with(|p| {
+        if p.get() == 0 {
+            FIRST_PAINT_MS.with(|f| f.set(now_ms()));
+        }
+        p.set(p.get().wrapping_add(1))
+    });
+}
+
+/// When the picture was first painted, in ms since the page's navigation
+/// began (`performance.now()`'s origin); 0 before it is (benchmarks).
+#[wasm_bindgen]
+pub fn first_paint_ms() -> f64 {
+    FIRST_PAINT_MS.with(|f| f.get())
 }
 
 /// How many times the canvas has been painted since the page loaded (benchmarks).
