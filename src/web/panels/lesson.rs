@@ -273,7 +273,9 @@ impl Component for LessonPanel {
                 }
                 if done {
                     <p class="lesson-text" data-testid="lesson-text">
-                        { format!("You finished \u{201c}{}\u{201d}: {} of {} predictions right. The run stays here for you to explore: crash nodes, cut links, change settings.", p.lesson.title, st.right, st.asked) }
+                        { format!("You finished \u{201c}{}\u{201d}: {} of {} predictions right. The run stays here for you to explore: crash nodes, cut links, change settings. ", p.lesson.title, st.right, st.asked) }
+                        <button onclick={send(|| Intent::LessonForget)} data-testid="lesson-forget-done"
+                            title="This browser forgets that you took this lesson">{ "Forget my progress" }</button>
                     </p>
                 } else {
                     <p class="lesson-text" data-testid="lesson-text">{ text }</p>
