@@ -171,19 +171,28 @@ fn malformed_lesson_files_get_a_specific_message() {
     }
 }
 
-#[test]
-fn a_wrong_prediction_is_marked_wrong_with_the_runs_figures() {
-    // at-least-once, step 1: the run applies some requests twice; "No" is wrong.
-    let l = lesson::get("at-least-once").unwrap();
-    let mut p = Player::new("at-least-once", l);
+/// Lesson `id` taken through its first step, and entered into its second
+/// (the question not yet answered).
+fn at_second_step(id: &str) -> (Player, Sim<Workload>) {
+    let mut p = Player::new(id, lesson::get(id).unwrap());
     let Enter::Load(sc) = p.enter(0) else {
-        panic!("loads")
+        panic!("{id}: the first step loads its run")
     };
     let mut sim = new_sim(&sc);
     p.begin(&mut sim, true);
     p.take_step(&mut sim, None);
-    assert!(matches!(p.enter(1), Enter::Same));
+    assert!(
+        matches!(p.enter(1), Enter::Same),
+        "{id}: step 2 goes on with the run"
+    );
     p.begin(&mut sim, false);
+    (p, sim)
+}
+
+#[test]
+fn a_wrong_prediction_is_marked_wrong_with_the_runs_figures() {
+    // at-least-once, step 1: the run applies some requests twice; "No" is wrong.
+    let (mut p, mut sim) = at_second_step("at-least-once");
     assert_eq!(p.phase, Phase::Ask);
     assert!(!p.wants_play(), "the run waits for the prediction");
     assert!(!p.answer(Guess::Choice(7)), "no such choice");
@@ -206,17 +215,8 @@ fn a_wrong_prediction_is_marked_wrong_with_the_runs_figures() {
 
 #[test]
 fn a_number_guess_is_right_within_its_tolerance() {
-    let l = lesson::get("reliable-network").unwrap();
     for (guess, right) in [(30.0, true), (26.0, true), (34.0, false), (10.0, false)] {
-        let mut p = Player::new("reliable-network", l.clone());
-        let Enter::Load(sc) = p.enter(0) else {
-            panic!()
-        };
-        let mut sim = new_sim(&sc);
-        p.begin(&mut sim, true);
-        p.take_step(&mut sim, None);
-        p.enter(1);
-        p.begin(&mut sim, false);
+        let (mut p, mut sim) = at_second_step("reliable-network");
         p.take_step(&mut sim, Some(Guess::Number(guess)));
         let o = p.outcome.unwrap();
         assert_eq!(
@@ -229,16 +229,7 @@ fn a_number_guess_is_right_within_its_tolerance() {
 
 #[test]
 fn a_step_that_waits_goes_on_only_after_the_students_action() {
-    let l = lesson::get("topology").unwrap();
-    let mut p = Player::new("topology", l);
-    let Enter::Load(sc) = p.enter(0) else {
-        panic!()
-    };
-    let mut sim = new_sim(&sc);
-    p.begin(&mut sim, true);
-    p.take_step(&mut sim, None);
-    p.enter(1);
-    p.begin(&mut sim, false);
+    let (mut p, mut sim) = at_second_step("topology");
     p.answer(Guess::Choice(0));
     assert_eq!(p.phase, Phase::Wait);
     // Time passes, nothing is cut: still waiting.

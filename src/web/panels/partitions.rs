@@ -50,6 +50,25 @@ impl PartitionsPanel {
     }
 }
 
+impl PartitionsPanel {
+    /// The link the two node fields name (from, to), or their errors shown.
+    fn link_fields(&mut self, nodes: u32) -> Option<(NodeId, NodeId)> {
+        let (a, b) = (
+            self.node_field(LINK_A, nodes),
+            self.node_field(LINK_B, nodes),
+        );
+        let (a, b) = (a?, b?);
+        if a == b {
+            self.form.set_error(
+                LINK_B,
+                "Link to node: pick a node other than the first one".into(),
+            );
+            return None;
+        }
+        Some((NodeId(a), NodeId(b)))
+    }
+}
+
 impl Component for PartitionsPanel {
     type Message = Msg;
     type Properties = PanelProps;
@@ -78,21 +97,12 @@ impl Component for PartitionsPanel {
             }
             Msg::Field(FieldMsg::Commit(_)) => return false,
             Msg::Cut | Msg::Heal => {
-                let (a, b) = (
-                    self.node_field(LINK_A, nodes),
-                    self.node_field(LINK_B, nodes),
-                );
-                if let (Some(a), Some(b)) = (a, b) {
-                    if a == b {
-                        self.form.set_error(
-                            LINK_B,
-                            "Link to node: pick a node other than the first one".into(),
-                        );
-                    } else if matches!(msg, Msg::Cut) {
-                        command(Command::CutLink(NodeId(a), NodeId(b)));
+                if let Some((a, b)) = self.link_fields(nodes) {
+                    command(if matches!(msg, Msg::Cut) {
+                        Command::CutLink(a, b)
                     } else {
-                        command(Command::HealLink(NodeId(a), NodeId(b)));
-                    }
+                        Command::HealLink(a, b)
+                    });
                 }
             }
             Msg::Split => {
@@ -108,23 +118,12 @@ impl Component for PartitionsPanel {
                 }
             }
             Msg::Attack(on) => {
-                let (a, b) = (
-                    self.node_field(LINK_A, nodes),
-                    self.node_field(LINK_B, nodes),
-                );
-                if let (Some(a), Some(b)) = (a, b) {
-                    if a == b {
-                        self.form.set_error(
-                            LINK_B,
-                            "Link to node: pick a node other than the first one".into(),
-                        );
-                    } else {
-                        command(Command::Attack {
-                            from: NodeId(a),
-                            to: NodeId(b),
-                            mode: on.then_some(self.attack),
-                        });
-                    }
+                if let Some((from, to)) = self.link_fields(nodes) {
+                    command(Command::Attack {
+                        from,
+                        to,
+                        mode: on.then_some(self.attack),
+                    });
                 }
             }
         }
