@@ -488,7 +488,24 @@ impl Component for App {
                                 onclick={Callback::from(move |_| on.emit(Intent::TogglePlay))}>{ "▶" }</button>
                         }
                     </main>
-                    if host.lesson.is_some() { <LessonPanel ..panel() /> }
+                    if host.lesson.is_some() {
+                        // The lesson, and the card it points at (an embed has no panel column).
+                        <div class="embed-lesson">
+                            <LessonPanel ..panel() />
+                            { match spot_card.as_deref() {
+                                Some("delivery") => html! { <DeliveryPanel ..panel() /> },
+                                Some("detector") => html! { <DetectorPanel ..panel() /> },
+                                Some("service") => html! { <ServicePanel ..panel() /> },
+                                Some("raft") => html! { <RaftPanel ..panel() /> },
+                                Some("inspector") => html! { <Inspector faults={self.faults.clone()} panel={panel()} /> },
+                                Some("partitions") => html! { <PartitionsPanel ..panel() /> },
+                                Some("network") => html! { <NetworkPanel ..panel() /> },
+                                Some("failures") => html! { <FailuresPanel faults={self.faults.clone()} panel={panel()} /> },
+                                Some("log") => html! { <Log ..panel() /> },
+                                _ => html! {},
+                            } }
+                        </div>
+                    }
                     { super::panels::service::embed_strip(&host) }
                     <EmbedBar about={self.about} panel={panel()} />
                     if let Some(n) = &host.notice {

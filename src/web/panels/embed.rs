@@ -19,10 +19,14 @@ pub struct EmbedBarProps {
 pub fn embed_bar(p: &EmbedBarProps) -> Html {
     let host = p.panel.host.get();
     let on = p.panel.on.clone();
-    let title = if host.setup.title.is_empty() {
-        "distsim".to_string()
-    } else {
-        host.setup.title.clone()
+    // In a lesson the bar names the lesson, and its text is the lesson's summary.
+    let (title, text) = match &host.lesson {
+        Some(l) => (
+            format!("Lesson: {}", l.player.lesson.title),
+            l.player.lesson.summary.clone(),
+        ),
+        None if host.setup.title.is_empty() => ("distsim".to_string(), String::new()),
+        None => (host.setup.title.clone(), host.setup.description.clone()),
     };
     let about = {
         let on = on.clone();
@@ -61,7 +65,7 @@ pub fn embed_bar(p: &EmbedBarProps) -> Html {
         if p.about {
             <div class="about" role="dialog" aria-label="About this scenario" data-testid="about-panel">
                 <h2>{ title }</h2>
-                <p>{ host.setup.description.clone() }</p>
+                <p>{ text }</p>
                 <p class="hint">{ "Keys: Space play/pause · S step · R start again · +/− speed · ? help" }</p>
                 <p class="hint" data-testid="pauses-unseen">{ "It pauses while it is scrolled out of view or its tab is hidden, and goes on from where it was when you come back." }</p>
                 <button onclick={about}>{ "Close" }</button>
