@@ -269,3 +269,14 @@ fn the_course_page_embeds_every_lesson_in_order() {
         );
     }
 }
+
+#[test]
+fn a_revealed_step_does_not_move_the_run_however_often_it_is_asked() {
+    let (mut p, mut sim) = at_second_step("at-least-once");
+    p.take_step(&mut sim, None);
+    assert_eq!(p.phase, Phase::Revealed);
+    let (t, events) = (sim.now(), sim.stats().events);
+    // The page's frame loop may call again before it sees the outcome.
+    assert!(!p.advance(&mut sim, t + 5_000_000, 1 << 20));
+    assert_eq!((sim.now(), sim.stats().events), (t, events));
+}

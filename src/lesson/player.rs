@@ -246,6 +246,8 @@ impl Player {
                 }
                 false
             }
+            // Asking, revealed or done: the run waits for the student.
+            _ if !self.wants_play() => false,
             _ => {
                 sim.run_until_limited(t, budget);
                 self.tally.observe(sim);

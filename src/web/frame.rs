@@ -113,6 +113,10 @@ impl FrameLoop {
                 if host.advance_to(target, FRAME_CHUNK) {
                     break true;
                 }
+                if !host.playing {
+                    // A lesson's step reached its outcome: the run waits there.
+                    break true;
+                }
                 if super::now_ms() - start >= work_ms {
                     break false;
                 }
