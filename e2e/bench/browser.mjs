@@ -150,6 +150,7 @@ async function pan(browser, base, every) {
 const SCENARIOS = {
   frames5: '?nodes=5&seed=1',
   frames5paused: '?nodes=5&seed=1&paused=1',
+  frames5fast: '?nodes=5&seed=1&speed=1',
   frames100: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200',
   frames100lossy: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200&loss=0.1',
   frames100fd: '?nodes=100&seed=1&speed=1&latency=uniform&lat_min=100&lat_max=200&detector=phi',

@@ -107,6 +107,25 @@ test('clicking a message opens its envelope', async () => {
   // via a scan of likely points (the canvas hit test is what a user uses).
   const box = await page.locator('[data-testid=canvas]').boundingBox();
   let found = false;
+  // In a sparse scene the dots are elements over the canvas (compositor-animated):
+  // click where one is; the canvas's hit test finds the message there.
+  const visible = () => page.evaluate(() => [...document.querySelectorAll('[data-testid=flights] .fl.c')]
+    .filter((e) => parseFloat(getComputedStyle(e).opacity) > 0.9)
+    .map((e) => { const m = new DOMMatrix(getComputedStyle(e).transform); return [m.e, m.f]; }));
+  let dots = await visible();
+  // Just sent, the dots are still under their senders: play a moment, pause, look again.
+  for (let i = 0; i < 10 && dots.length === 0 && (await page.locator('[data-testid=flights] .fl').count()) > 0; i++) {
+    await page.keyboard.press('Space');
+    await new Promise((ok) => setTimeout(ok, 500));
+    await page.keyboard.press('Space');
+    await new Promise((ok) => setTimeout(ok, 100));
+    dots = await visible();
+  }
+  for (const [x, y] of dots) {
+    if (found) break;
+    await page.mouse.click(box.x + x, box.y + y);
+    found = (await page.locator('[data-testid=inspector-message]').count()) > 0;
+  }
   for (let y = 0; y < box.height && !found; y += 6) {
     for (let x = 0; x < box.width && !found; x += 6) {
       // Probe only pixels with the ping colour.

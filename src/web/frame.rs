@@ -19,6 +19,11 @@ use yew::Callback;
 
 /// Paint again once the fastest moving thing has moved this many CSS pixels.
 const PAINT_STEP_PX: f64 = 1.5;
+/// In a sparse scene (dots animated by the compositor), paint again once a
+/// timer arc has shrunk this many CSS pixels, and at most every
+/// `SPARSE_PAINT_MS`.
+const TIMER_STEP_PX: f64 = 5.0;
+const SPARSE_PAINT_MS: f64 = 80.0;
 /// With more dots than this in flight, paint at most every other display
 /// frame (30 fps at 60 Hz): painting thousands of dots costs Chromium more
 /// than simulating them, and 30 steady frames a second look smoother than 60
@@ -51,6 +56,11 @@ pub struct FrameLoop {
     frame: Option<AnimationFrame>,
     /// Sleeping until the next paint is due (instead of spinning on animation frames).
     wake: Option<Timeout>,
+    /// Simulation events per wall second, smoothed, and the count last seen:
+    /// the compositor path pays per event (elements added and removed), the
+    /// canvas per frame, so busy scenes stay on the canvas.
+    event_rate: f64,
+    events_seen: u64,
 }
 
 impl FrameLoop {
@@ -64,6 +74,7 @@ impl FrameLoop {
     pub fn new_run(&mut self) {
         self.carry_us = 0.0;
         self.last_frame = None;
+        self.events_seen = 0;
     }
 
     /// One frame at wall time `ts` (ms). Returns whether the panels should
@@ -150,6 +161,31 @@ impl FrameLoop {
         };
         let observer = host.selected_node();
         host.chart.sample(&host.sim, observer);
+        // Sparse scenes: the dots are compositor-animated elements, re-timed
+        // at each event; the canvas paints the rest.
+        let events = host.sim.stats().events;
+        if dt > 0.0 {
+            let inst = events.saturating_sub(self.events_seen) as f64 * 1000.0 / dt;
+            let k = (dt / 1000.0).min(1.0);
+            self.event_rate += (inst - self.event_rate) * k;
+        }
+        self.events_seen = events;
+        // Hysteresis: in below 25 events a second, out above 40.
+        let quiet = self.event_rate < if picture.flights.active { 40.0 } else { 25.0 };
+        let sparse = show.ring() && quiet && picture.sparse(host);
+        if ring_resized || (!sparse && picture.flights.active) {
+            picture.flights.clear();
+            host.dirty = true;
+        }
+        if sparse {
+            let rate = if host.playing { host.speed } else { 0.0 };
+            if !picture.flights.active {
+                host.dirty = true; // the canvas, without its dots
+            }
+            if host.dirty || picture.flights.stale(host.sim.stats().events, rate) {
+                picture.sync_flights(host);
+            }
+        }
         let fading = picture.fading(ts);
         let speed = if host.playing { host.speed } else { 0.0 };
         let mut v = if show.ring() {
@@ -162,17 +198,23 @@ impl FrameLoop {
             v = v.max(diagram.px_per_us() * speed * 1000.0);
         }
         let spoke = narrator.speak(ts);
+        // With the dots on the compositor, what moves on the canvas is the
+        // timer arcs: stepped a few pixels at a time, they are a countdown
+        // that costs a paint a few times a second rather than every frame.
+        let step_px = if sparse { TIMER_STEP_PX } else { PAINT_STEP_PX };
         let sim_changed = host.sim.stats().events != self.events_at_paint;
         // Reduced motion: a few still pictures a second, except right after a user action.
         let calm = picture.reduced_motion && !host.dirty && ts - self.last_paint_ms < CALM_PAINT_MS;
         let crowded = host.sim.in_flight() > CROWDED_DOTS;
         let calm =
             calm || (crowded && !host.dirty && ts - self.last_paint_ms < CROWDED_PAINT_MS - 1.0);
+        // Sparse: what an event changes on the canvas (an arc re-armed, a
+        // drop's cross) waits for the next of at most 12 paints a second;
+        // the dots, on the compositor, are re-timed at every event regardless.
+        let calm =
+            calm || (sparse && !host.dirty && ts - self.last_paint_ms < SPARSE_PAINT_MS - 1.0);
         if !calm
-            && (host.dirty
-                || sim_changed
-                || fading
-                || (ts - self.last_paint_ms) * v >= PAINT_STEP_PX)
+            && (host.dirty || sim_changed || fading || (ts - self.last_paint_ms) * v >= step_px)
         {
             if show.ring() {
                 picture.paint(host, ts);
@@ -197,6 +239,10 @@ impl FrameLoop {
         if fading {
             soon(33.0);
         }
+        if sparse && (fading || host.sim.stats().events != self.events_at_paint) {
+            // A paint held back by the sparse pacing: when it is due.
+            soon((SPARSE_PAINT_MS - (ts - self.last_paint_ms)).max(0.0));
+        }
         if rebuilding {
             soon(0.0);
         }
@@ -206,7 +252,7 @@ impl FrameLoop {
         if host.playing {
             soon(PANEL_MS);
             if v > 0.0 {
-                soon(PAINT_STEP_PX / v);
+                soon(step_px / v);
             }
             if let Some(t) = host.sim.next_event_time() {
                 soon(t.saturating_sub(host.sim.now()) as f64 / (host.speed * 1000.0));

@@ -4,6 +4,7 @@
 mod address;
 mod app;
 mod draw;
+mod flights;
 mod form;
 mod frame;
 mod host;

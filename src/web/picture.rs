@@ -70,6 +70,8 @@ pub struct Picture {
     pub reduced_motion: bool,
     /// The node buttons as last built, reused while nothing they show changed.
     buttons: RefCell<Rc<Vec<NodeButton>>>,
+    /// Messages as compositor-animated elements, in sparse scenes.
+    pub flights: super::flights::FlightLayer,
 }
 
 impl Picture {
@@ -85,11 +87,13 @@ impl Picture {
             dark,
             reduced_motion,
             buttons: Default::default(),
+            flights: Default::default(),
         }
     }
 
     /// A new run of `nodes` nodes (whose trace so far is `trace_len` long).
     pub fn new_run(&mut self, nodes: u32, trace_len: u64) {
+        self.flights.clear();
         self.fades.clear();
         self.seen = trace_len;
         self.hover_link = None;
@@ -162,7 +166,8 @@ impl Picture {
         let sim = &host.sim;
         let now = sim.now();
         let mut v: f64 = 0.0;
-        for f in sim.flights() {
+        // Animated by the compositor, the dots need no paint of ours.
+        for f in sim.flights().filter(|_| !self.flights.active) {
             let end = f.lost.map_or(f.arrive, |(t, _)| t);
             if now < f.depart || now >= end || f.arrive <= f.depart {
                 continue;
@@ -206,6 +211,7 @@ impl Picture {
                 _ => None,
             },
             hover_link: self.hover_link,
+            dots: !self.flights.active,
         };
         draw::paint(
             &ctx,
@@ -279,6 +285,41 @@ impl Picture {
             ctx.stroke();
         }
         ctx.restore();
+    }
+
+    /// Whether the flights should be compositor-animated elements now: the
+    /// ring is shown, motion is not reduced, few nodes and few messages, and
+    /// no queues (a queued message waits outside its sender, then flies).
+    pub fn sparse(&self, host: &Host) -> bool {
+        host.page.view.ring()
+            && !self.reduced_motion
+            && host.settings.nodes <= super::flights::MAX_NODES
+            && host.sim.in_flight() <= super::flights::MAX_DOTS
+            && draw::queue_gap(&host.sim) == 0
+    }
+
+    /// Brings the flight layer up to the run (see `FlightLayer::sync`).
+    pub fn sync_flights(&mut self, host: &Host) {
+        let rate = if host.playing { host.speed } else { 0.0 };
+        let selected = match &host.selection {
+            Selection::Message(f) => Some(f.id),
+            _ => None,
+        };
+        let pal = if self.dark { &DARK } else { &LIGHT };
+        let flights = host
+            .sim
+            .flights()
+            .map(|f| (f.id, f.dup, f.entry, f.clone()));
+        let events = host.sim.stats().events;
+        self.flights.sync(
+            flights,
+            events,
+            host.sim.now(),
+            &self.layout,
+            pal,
+            rate,
+            selected,
+        );
     }
 
     /// The colours in use.
@@ -372,6 +413,7 @@ impl Picture {
                 <canvas ref={self.canvas.clone()} data-testid="canvas"
                     aria-label="Animated view of nodes and messages; use the node buttons or the panels to interact"
                     onclick={on.click.clone()} onmousemove={on.hover.clone()} onmouseleave={on.leave.clone()}></canvas>
+                <div class="flights" ref={self.flights.node.clone()} aria-hidden="true" data-testid="flights"></div>
                 <NodeLayer nodes={self.node_buttons(host)} on_select={on.select.clone()} />
                 <div class="legend" aria-label="Legend">
                     if kv {

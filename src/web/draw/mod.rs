@@ -181,7 +181,7 @@ pub fn paint(
     ] {
         c.set_fill_style_str(colour);
         c.begin_path();
-        for f in sim.flights() {
+        for f in sim.flights().filter(|_| hl.dots) {
             if shape_of(&f.msg) != shape {
                 continue;
             }

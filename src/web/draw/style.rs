@@ -140,4 +140,6 @@ pub struct Highlight {
     pub node: Option<u32>,
     pub message: Option<u64>,
     pub hover_link: Option<(u32, u32)>,
+    /// Messages are drawn on the canvas (false: the flight layer animates them).
+    pub dots: bool,
 }
