@@ -116,17 +116,25 @@ pub const DEFAULT_ID: &str = "crash";
 
 /// The library scenario `id`, or a message listing the ids there are.
 pub fn get(id: &str) -> Result<Scenario, String> {
-    match LIBRARY.iter().find(|(i, _)| *i == id) {
-        Some((_, text)) => Scenario::from_json(text)
-            .map_err(|e| format!("built-in scenario {id} is broken: {}", e.join("; "))),
+    builtin(LIBRARY, "scenario", id, Scenario::from_json)
+}
+
+/// Built-in file `id` of `list` (scenarios, lessons), read by `read`; or a
+/// message naming `what` and listing the ids there are.
+pub(crate) fn builtin<T>(
+    list: &[(&str, &str)],
+    what: &str,
+    id: &str,
+    read: impl Fn(&str) -> Result<T, Vec<String>>,
+) -> Result<T, String> {
+    match list.iter().find(|(i, _)| *i == id) {
+        Some((_, text)) => {
+            read(text).map_err(|e| format!("built-in {what} {id} is broken: {}", e.join("; ")))
+        }
         None => Err(format!(
-            "scenario: no built-in scenario {}; expected one of {}",
+            "{what}: no built-in {what} {}; expected one of {}",
             crate::params::show(id),
-            LIBRARY
-                .iter()
-                .map(|(i, _)| *i)
-                .collect::<Vec<_>>()
-                .join(", ")
+            list.iter().map(|(i, _)| *i).collect::<Vec<_>>().join(", ")
         )),
     }
 }

@@ -101,19 +101,7 @@ pub const LESSONS: &[(&str, &str)] = &[
 
 /// Built-in lesson `id`, or a message listing the ids there are.
 pub fn get(id: &str) -> Result<Lesson, String> {
-    match LESSONS.iter().find(|(i, _)| *i == id) {
-        Some((_, text)) => Lesson::from_json(text)
-            .map_err(|e| format!("built-in lesson {id} is broken: {}", e.join("; "))),
-        None => Err(format!(
-            "lesson: no built-in lesson {}; expected one of {}",
-            crate::params::show(id),
-            LESSONS
-                .iter()
-                .map(|(i, _)| *i)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
+    crate::library::builtin(LESSONS, "lesson", id, Lesson::from_json)
 }
 
 /// `(id, title)` of every built-in lesson, for menus and the course page.

@@ -90,9 +90,9 @@ impl FlightLayer {
     /// and every animation is re-timed to the run (so the compositor's clock
     /// never drifts from the simulator's by more than one event's gap).
     #[allow(clippy::too_many_arguments)]
-    pub fn sync(
+    pub fn sync<'a>(
         &mut self,
-        flights: impl Iterator<Item = (u64, bool, u64, Flight<AnyMsg>)>,
+        flights: impl Iterator<Item = &'a Flight<AnyMsg>>,
         events: u64,
         now: Micros,
         layout: &RingLayout,
@@ -115,7 +115,8 @@ impl FlightLayer {
         let n = layout.pos.len();
         let lane = lane(n);
         let mut seen = std::collections::BTreeSet::new();
-        for (id, dup, entry, f) in flights {
+        for f in flights {
+            let (id, dup, entry) = (f.id, f.dup, f.entry);
             let end = f.lost.map_or(f.arrive, |(t, _)| t);
             if end <= now || f.arrive <= f.depart {
                 continue;

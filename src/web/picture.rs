@@ -306,10 +306,7 @@ impl Picture {
             _ => None,
         };
         let pal = if self.dark { &DARK } else { &LIGHT };
-        let flights = host
-            .sim
-            .flights()
-            .map(|f| (f.id, f.dup, f.entry, f.clone()));
+        let flights = host.sim.flights();
         let events = host.sim.stats().events;
         self.flights.sync(
             flights,

@@ -470,11 +470,49 @@ impl Component for App {
             Some(crate::lesson::Spot::Panel(p)) => Some(p.clone()),
             _ => None,
         };
-        let slot = |name: &'static str, inner: Html| {
+        // Every card of the panel column by its name (a lesson's spotlight
+        // names them too), in the column's order.
+        let card = |name: &str| -> Html {
+            match name {
+                "service" => html! { <ServicePanel ..panel() /> },
+                "scenario" => {
+                    html! { <ScenarioPanel status={self.share_status.clone()} text={self.share_text.clone()} panel={panel()} /> }
+                }
+                "run" => html! { <RunPanel ..panel() /> },
+                "delivery" => html! { <DeliveryPanel ..panel() /> },
+                "raft" => html! { <RaftPanel ..panel() /> },
+                "detector" => html! { <DetectorPanel ..panel() /> },
+                "inspector" => html! { <Inspector faults={self.faults.clone()} panel={panel()} /> },
+                "network" => html! { <NetworkPanel ..panel() /> },
+                "failures" => {
+                    html! { <FailuresPanel faults={self.faults.clone()} panel={panel()} /> }
+                }
+                "partitions" => html! { <PartitionsPanel ..panel() /> },
+                "log" => html! { <Log ..panel() /> },
+                _ => html! {},
+            }
+        };
+        use crate::params::WorkloadKind;
+        let workload = host.settings.workload;
+        let column = [
+            // The service's charts are what its scenarios are about: first.
+            ("service", workload == WorkloadKind::Kv),
+            ("scenario", true),
+            ("run", true),
+            ("delivery", workload == WorkloadKind::Rpc),
+            ("raft", workload == WorkloadKind::Raft),
+            ("detector", true),
+            ("inspector", true),
+            ("network", true),
+            ("failures", true),
+            ("partitions", true),
+            ("log", true),
+        ];
+        let slot = |name: &'static str| {
             let state = spot_card
                 .as_deref()
                 .map(|s| if s == name { "spot" } else { "dim" });
-            html! { <div class={classes!("slot", state)} data-card={name}>{ inner }</div> }
+            html! { <div key={name} class={classes!("slot", state)} data-card={name}>{ card(name) }</div> }
         };
         let live = html! { <div class="sr-only" aria-live="polite" role="status" data-testid="live">{ self.narrator.text.clone() }</div> };
         if host.page.embed {
@@ -492,18 +530,7 @@ impl Component for App {
                         // The lesson, and the card it points at (an embed has no panel column).
                         <div class="embed-lesson">
                             <LessonPanel ..panel() />
-                            { match spot_card.as_deref() {
-                                Some("delivery") => html! { <DeliveryPanel ..panel() /> },
-                                Some("detector") => html! { <DetectorPanel ..panel() /> },
-                                Some("service") => html! { <ServicePanel ..panel() /> },
-                                Some("raft") => html! { <RaftPanel ..panel() /> },
-                                Some("inspector") => html! { <Inspector faults={self.faults.clone()} panel={panel()} /> },
-                                Some("partitions") => html! { <PartitionsPanel ..panel() /> },
-                                Some("network") => html! { <NetworkPanel ..panel() /> },
-                                Some("failures") => html! { <FailuresPanel faults={self.faults.clone()} panel={panel()} /> },
-                                Some("log") => html! { <Log ..panel() /> },
-                                _ => html! {},
-                            } }
+                            { spot_card.as_deref().map(card).unwrap_or_default() }
                         </div>
                     }
                     { super::panels::service::embed_strip(&host) }
@@ -544,18 +571,7 @@ impl Component for App {
                         <TimelineBar ..panel() />
                     </div>
                     <aside class="panel" aria-label="Controls and inspector">
-                        // The service's charts are what its scenarios are about: first.
-                        if host.settings.workload == crate::params::WorkloadKind::Kv { { slot("service", html! { <ServicePanel ..panel() /> }) } }
-                        { slot("scenario", html! { <ScenarioPanel status={self.share_status.clone()} text={self.share_text.clone()} panel={panel()} /> }) }
-                        { slot("run", html! { <RunPanel ..panel() /> }) }
-                        if host.settings.workload == crate::params::WorkloadKind::Rpc { { slot("delivery", html! { <DeliveryPanel ..panel() /> }) } }
-                        if host.settings.workload == crate::params::WorkloadKind::Raft { { slot("raft", html! { <RaftPanel ..panel() /> }) } }
-                        { slot("detector", html! { <DetectorPanel ..panel() /> }) }
-                        { slot("inspector", html! { <Inspector faults={self.faults.clone()} panel={panel()} /> }) }
-                        { slot("network", html! { <NetworkPanel ..panel() /> }) }
-                        { slot("failures", html! { <FailuresPanel faults={self.faults.clone()} panel={panel()} /> }) }
-                        { slot("partitions", html! { <PartitionsPanel ..panel() /> }) }
-                        { slot("log", html! { <Log ..panel() /> }) }
+                        { for column.iter().filter(|(_, shown)| *shown).map(|(name, _)| slot(name)) }
                     </aside>
                 </main>
             </div>
