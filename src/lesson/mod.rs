@@ -104,10 +104,14 @@ pub fn get(id: &str) -> Result<Lesson, String> {
     crate::library::builtin(LESSONS, "lesson", id, Lesson::from_json)
 }
 
-/// `(id, title)` of every built-in lesson, for menus and the course page.
-pub fn titles() -> Vec<(&'static str, String)> {
-    LESSONS
-        .iter()
-        .map(|(id, _)| (*id, get(id).map(|l| l.title).unwrap_or_default()))
-        .collect()
+/// `(id, title)` of every built-in lesson, for menus and the course page:
+/// read once, like [`crate::library::titles`].
+pub fn titles() -> &'static [(&'static str, String)] {
+    static TITLES: std::sync::OnceLock<Vec<(&'static str, String)>> = std::sync::OnceLock::new();
+    TITLES.get_or_init(|| {
+        LESSONS
+            .iter()
+            .map(|(id, _)| (*id, get(id).map(|l| l.title).unwrap_or_default()))
+            .collect()
+    })
 }

@@ -39,6 +39,8 @@ struct Dot {
     /// Simulated µs at which the flight starts and ends on screen.
     depart: Micros,
     end: Micros,
+    /// Stops where it was lost (stays visible until removed).
+    lost: bool,
 }
 
 /// The layer of animated dots over the canvas.
@@ -89,6 +91,7 @@ impl FlightLayer {
     /// element and an animation placed at the run's time, ended ones go,
     /// and every animation is re-timed to the run (so the compositor's clock
     /// never drifts from the simulator's by more than one event's gap).
+    /// Returns whether any element was added, removed or re-timed.
     #[allow(clippy::too_many_arguments)]
     pub fn sync<'a>(
         &mut self,
@@ -99,12 +102,12 @@ impl FlightLayer {
         pal: &Palette,
         rate: f64,
         selected: Option<u64>,
-    ) {
+    ) -> bool {
         let Some(layer) = self.node.cast::<web_sys::Element>() else {
-            return;
+            return false;
         };
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-            return;
+            return false;
         };
         if self.layer.as_ref() != Some(&layer) {
             // The stage was rebuilt: its old dots went with it.
@@ -112,9 +115,15 @@ impl FlightLayer {
             self.layer = Some(layer.clone());
         }
         self.active = true;
+        // The document timeline's time (wall ms), which start times are on.
+        let timeline_now = Reflect::get(&doc, &JsValue::from_str("timeline"))
+            .and_then(|t| Reflect::get(&t, &JsValue::from_str("currentTime")))
+            .ok()
+            .and_then(|t| t.as_f64());
         let n = layout.pos.len();
         let lane = lane(n);
         let mut seen = std::collections::BTreeSet::new();
+        let mut added = false;
         for f in flights {
             let (id, dup, entry) = (f.id, f.dup, f.entry);
             let end = f.lost.map_or(f.arrive, |(t, _)| t);
@@ -172,9 +181,20 @@ impl FlightLayer {
                 ),
             );
             let _ = layer.append_child(&el);
+            // A delivered dot's animation runs on, invisible, for as long
+            // again after it arrives: we remove it at the arrival's event,
+            // and an animation that finished first would cost the browser a
+            // main-thread frame of its own. A lost one stops where it died
+            // (its drop mark takes over) and is removed at that event.
+            let lost = f.lost.is_some();
+            let scale = if lost { 1.0 } else { 0.5 };
+            let mut keys = vec![(0.0, 0.0), (e, 1.0), (1.0 - e, 1.0), (1.0, 0.0)];
+            if !lost {
+                keys.push((2.0, 0.0));
+            }
             let frames = Array::new();
-            for (t, opacity) in [(0.0, 0.0), (e, 1.0), (1.0 - e, 1.0), (1.0, 0.0)] {
-                let p = along(a, b, t, lane);
+            for (t, opacity) in keys {
+                let p = along(a, b, t.min(1.0), lane);
                 let k = Object::new();
                 set(
                     &k,
@@ -182,15 +202,15 @@ impl FlightLayer {
                     format!("translate({:.2}px,{:.2}px)", p.x, p.y),
                 );
                 set(&k, "opacity", opacity);
-                set(&k, "offset", t);
+                set(&k, "offset", t * scale);
                 frames.push(&k);
             }
             let opts = Object::new();
             // Simulated milliseconds; the playback rate maps them to wall time.
-            set(&opts, "duration", (f.arrive - f.depart) as f64 / 1000.0);
+            let flight_ms = (f.arrive - f.depart) as f64 / 1000.0;
+            set(&opts, "duration", flight_ms / scale);
             set(&opts, "fill", "both");
-            // A lost message stops where it died: its drop mark takes over.
-            if f.lost.is_some() {
+            if lost {
                 set(&opts, "endDelay", -((f.arrive - end) as f64) / 1000.0);
             }
             let anim = Reflect::get(&el, &JsValue::from_str("animate"))
@@ -202,14 +222,20 @@ impl FlightLayer {
                 continue;
             };
             set(&anim, "playbackRate", rate.max(1e-6));
-            set(
-                &anim,
-                "currentTime",
-                (now as f64 - f.depart as f64) / 1000.0,
-            );
-            if rate == 0.0 {
-                call0(&anim, "pause");
+            let at = (now as f64 - f.depart as f64) / 1000.0;
+            match timeline_now.filter(|_| rate > 0.0) {
+                // Started now, from where the run is: a start time (rather
+                // than a current time) leaves nothing pending, so the browser
+                // needs no extra main-thread frame to start it.
+                Some(t) => set(&anim, "startTime", t - at / rate),
+                None => {
+                    set(&anim, "currentTime", at);
+                    if rate == 0.0 {
+                        call0(&anim, "pause");
+                    }
+                }
             }
+            added = true;
             self.dots.insert(
                 key,
                 Dot {
@@ -217,16 +243,31 @@ impl FlightLayer {
                     anim,
                     depart: f.depart,
                     end,
+                    lost,
                 },
             );
         }
-        // Arrived, lost, or no longer in flight: gone.
+        // Lost, or no longer in flight: gone. While playing, an arrived dot
+        // is invisible (faded out) and its animation runs on for as long
+        // again, so it goes with the next change to the layer, or half-way
+        // through that tail: a removal alone would cost a frame. Paused (a
+        // step at a time), the layer is exactly the flights.
         let stale: Vec<_> = self
             .dots
             .iter()
-            .filter(|(k, d)| !seen.contains(*k) || d.end <= now)
+            .filter(|(k, d)| {
+                let over = d.end <= now;
+                let arrived = over && !d.lost;
+                let tail_half = d.end + (d.end - d.depart) / 2;
+                if arrived {
+                    added || rate == 0.0 || now >= tail_half || rate != self.rate
+                } else {
+                    over || !seen.contains(*k)
+                }
+            })
             .map(|(k, _)| *k)
             .collect();
+        let changed = added || !stale.is_empty() || rate != self.rate;
         for k in stale {
             if let Some(d) = self.dots.remove(&k) {
                 call0(&d.anim, "cancel");
@@ -251,5 +292,6 @@ impl FlightLayer {
             self.rate = rate;
         }
         self.synced_events = Some(events);
+        changed
     }
 }

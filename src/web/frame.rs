@@ -24,6 +24,10 @@ const PAINT_STEP_PX: f64 = 1.5;
 /// `SPARSE_PAINT_MS`.
 const TIMER_STEP_PX: f64 = 5.0;
 const SPARSE_PAINT_MS: f64 = 80.0;
+/// ... but when the flights' elements changed (the browser draws a frame for
+/// them anyway), paint in that frame if the last paint is this old: one
+/// frame instead of two.
+const SPARSE_MERGE_MS: f64 = 30.0;
 /// With more dots than this in flight, paint at most every other display
 /// frame (30 fps at 60 Hz): painting thousands of dots costs Chromium more
 /// than simulating them, and 30 steady frames a second look smoother than 60
@@ -61,6 +65,12 @@ pub struct FrameLoop {
     /// canvas per frame, so busy scenes stay on the canvas.
     event_rate: f64,
     events_seen: u64,
+    /// The size observer's generation last measured at.
+    sizes_seen: Option<u64>,
+    /// Woken by timers alone, not animation frames (sparse scenes: nothing
+    /// on the canvas moves between its paints, so a wake-up that changes
+    /// nothing visible costs the browser no frame).
+    timer_driven: bool,
 }
 
 impl FrameLoop {
@@ -77,12 +87,15 @@ impl FrameLoop {
         self.events_seen = 0;
     }
 
-    /// One frame at wall time `ts` (ms). Returns whether the panels should
-    /// re-render, and in how many wall ms the next frame is due (None: sleep
-    /// until the user acts).
+    /// One frame at wall time `ts` (ms). `sizes` is the size observer's
+    /// generation (None: no observer, measure every frame). Returns whether
+    /// the panels should re-render, and in how many wall ms the next frame is
+    /// due (None: sleep until the user acts).
+    #[allow(clippy::too_many_arguments)]
     pub fn tick(
         &mut self,
         ts: f64,
+        sizes: Option<u64>,
         host: &mut Host,
         picture: &mut Picture,
         diagram: &mut SpaceTime,
@@ -98,8 +111,12 @@ impl FrameLoop {
         let dt = self.last_frame.map_or(0.0, |l| (ts - l).clamp(0.0, 1000.0));
         self.last_frame = Some(ts);
         let show = host.page.view;
-        let ring_resized = show.ring() && picture.measure(host.settings.nodes);
-        let diagram_resized = show.spacetime() && diagram.measure();
+        // Reading an element's size forces styles to be recomputed mid-frame:
+        // only after the observer saw a change.
+        let measure = sizes.is_none() || sizes != self.sizes_seen;
+        self.sizes_seen = sizes;
+        let ring_resized = measure && show.ring() && picture.measure(host.settings.nodes);
+        let diagram_resized = measure && show.spacetime() && diagram.measure();
         let resized = ring_resized || diagram_resized;
         if resized {
             host.dirty = true;
@@ -177,15 +194,17 @@ impl FrameLoop {
             picture.flights.clear();
             host.dirty = true;
         }
+        let mut layer_changed = false;
         if sparse {
             let rate = if host.playing { host.speed } else { 0.0 };
             if !picture.flights.active {
                 host.dirty = true; // the canvas, without its dots
             }
             if host.dirty || picture.flights.stale(host.sim.stats().events, rate) {
-                picture.sync_flights(host);
+                layer_changed = picture.sync_flights(host);
             }
         }
+        self.timer_driven = sparse && !show.spacetime();
         let fading = picture.fading(ts);
         let speed = if host.playing { host.speed } else { 0.0 };
         let mut v = if show.ring() {
@@ -211,8 +230,13 @@ impl FrameLoop {
         // Sparse: what an event changes on the canvas (an arc re-armed, a
         // drop's cross) waits for the next of at most 12 paints a second;
         // the dots, on the compositor, are re-timed at every event regardless.
-        let calm =
-            calm || (sparse && !host.dirty && ts - self.last_paint_ms < SPARSE_PAINT_MS - 1.0);
+        let sparse_gap = if layer_changed {
+            SPARSE_MERGE_MS
+        } else {
+            SPARSE_PAINT_MS
+        };
+        let calm = calm || (sparse && !host.dirty && ts - self.last_paint_ms < sparse_gap - 1.0);
+        let mut painted = false;
         if !calm
             && (host.dirty || sim_changed || fading || (ts - self.last_paint_ms) * v >= step_px)
         {
@@ -225,12 +249,16 @@ impl FrameLoop {
             host.dirty = false;
             self.last_paint_ms = ts;
             self.events_at_paint = host.sim.stats().events;
+            painted = true;
         }
+        // Sparse: the panels too ride on a frame the browser draws anyway,
+        // when they are at least half due.
+        let ride = sparse && (painted || layer_changed) && ts - self.last_panel_ms > PANEL_MS / 2.0;
         let panels = resized
             || spoke
             || repaint
             || lesson_moved
-            || (host.playing && ts - self.last_panel_ms > PANEL_MS);
+            || (host.playing && (ride || ts - self.last_panel_ms > PANEL_MS));
         if panels {
             self.last_panel_ms = ts;
         }
@@ -274,6 +302,13 @@ impl FrameLoop {
     /// within about a frame, else a timer that then asks for one.
     pub fn schedule(&mut self, next: Option<f64>, frame: &Callback<f64>, wake: &Callback<()>) {
         match next {
+            Some(d) if self.timer_driven => {
+                // At (not before) the next event: the wake-up is the frame.
+                let wake = wake.clone();
+                self.wake = Some(Timeout::new(d.max(0.0).ceil() as u32, move || {
+                    wake.emit(())
+                }));
+            }
             Some(d) if d <= 12.0 => self.request(frame),
             Some(d) => {
                 let wake = wake.clone();
@@ -283,6 +318,12 @@ impl FrameLoop {
             }
             None => {}
         }
+    }
+
+    /// Whether a wake-up should run the frame at once rather than ask for
+    /// an animation frame.
+    pub fn timer_driven(&self) -> bool {
+        self.timer_driven && self.frame.is_none()
     }
 
     /// Makes sure a frame is coming (after any user action).

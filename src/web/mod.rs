@@ -52,11 +52,13 @@ pub fn paint_count() -> u32 {
 }
 
 /// Wall time in ms (the page's clock; never read by the simulator).
+/// The `Performance` object is looked up once: the frame loop reads the
+/// clock every 2,000 events, and each lookup crosses into JavaScript twice.
 pub(crate) fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
+    thread_local! {
+        static PERF: Option<web_sys::Performance> = web_sys::window().and_then(|w| w.performance());
+    }
+    PERF.with(|p| p.as_ref().map_or(0.0, |p| p.now()))
 }
 
 /// Runs `step` (which does a bounded amount of work and says whether it

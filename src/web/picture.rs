@@ -299,7 +299,9 @@ impl Picture {
     }
 
     /// Brings the flight layer up to the run (see `FlightLayer::sync`).
-    pub fn sync_flights(&mut self, host: &Host) {
+    /// Returns whether the layer's elements changed (the browser will
+    /// draw a frame for it anyway).
+    pub fn sync_flights(&mut self, host: &Host) -> bool {
         let rate = if host.playing { host.speed } else { 0.0 };
         let selected = match &host.selection {
             Selection::Message(f) => Some(f.id),
@@ -316,7 +318,7 @@ impl Picture {
             pal,
             rate,
             selected,
-        );
+        )
     }
 
     /// The colours in use.

@@ -28,11 +28,15 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 mod intents;
+mod observers;
+use observers::{InViewObserver, SizeObserver};
 
 pub enum Msg {
     Frame(f64),
     Wake,
     Redraw,
+    /// The picture's stage or the diagram's canvas changed size.
+    Resized,
     Intent(Intent),
     CanvasClick(f64, f64),
     CanvasMove(f64, f64),
@@ -87,7 +91,8 @@ pub struct App {
     _wheel: Option<(EventListener, web_sys::Element)>,
     _keys: Option<EventListener>,
     _scheme: Option<EventListener>,
-    _resize: Option<EventListener>,
+    /// Watches the picture's elements' sizes (read only after they change).
+    sizes: Option<SizeObserver>,
     _visibility: Option<EventListener>,
     /// Watches whether the page is in its viewer's view (for an embed: the
     /// iframe in the course page's); dropping it disconnects.
@@ -96,44 +101,6 @@ pub struct App {
     in_view: bool,
     /// The card a lesson spotlighted last (scrolled into view once).
     spot_seen: Option<String>,
-}
-
-/// An `IntersectionObserver` on the page's root element and its callback.
-struct InViewObserver {
-    observer: web_sys::IntersectionObserver,
-    _callback: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>,
-}
-
-impl InViewObserver {
-    fn new(on: Callback<bool>) -> Option<Self> {
-        let doc = web_sys::window()?.document()?;
-        let root = doc.document_element()?;
-        let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(
-            move |entries: js_sys::Array| {
-                // The latest entry is the current state.
-                if let Some(e) = entries
-                    .iter()
-                    .last()
-                    .and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                {
-                    on.emit(e.is_intersecting());
-                }
-            },
-        );
-        let observer =
-            web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-        observer.observe(&root);
-        Some(InViewObserver {
-            observer,
-            _callback: callback,
-        })
-    }
-}
-
-impl Drop for InViewObserver {
-    fn drop(&mut self) {
-        self.observer.disconnect();
-    }
 }
 
 impl App {
@@ -268,7 +235,7 @@ impl Component for App {
             _wheel: None,
             _keys: keys,
             _scheme: scheme,
-            _resize: None,
+            sizes: SizeObserver::new(link.callback(|_| Msg::Resized)),
             _visibility: web_sys::window().and_then(|w| w.document()).map(|doc| {
                 let link = ctx.link().clone();
                 let d = doc.clone();
@@ -285,11 +252,12 @@ impl Component for App {
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         self.watch_wheel(ctx);
+        if let Some(sizes) = &mut self.sizes {
+            let elements = [self.picture.stage.cast(), self.diagram.canvas.cast()];
+            sizes.watch(elements.into_iter().flatten().collect());
+        }
         self.show_spot_card();
         if first_render {
-            let link = ctx.link().clone();
-            self._resize = web_sys::window()
-                .map(|w| EventListener::new(&w, "resize", move |_| link.send_message(Msg::Redraw)));
             let host = self.host.borrow();
             let nodes = host.settings.nodes;
             if self.picture.measure(nodes) {
@@ -306,8 +274,10 @@ impl Component for App {
         let render = match msg {
             Msg::Frame(ts) => {
                 let mut host = self.host.borrow_mut();
+                let sizes = self.sizes.as_ref().map(|s| s.generation.get());
                 let (render, next) = self.frames.tick(
                     ts,
+                    sizes,
                     &mut host,
                     &mut self.picture,
                     &mut self.diagram,
@@ -318,6 +288,9 @@ impl Component for App {
                 return render && self.bump();
             }
             Msg::Wake => {
+                if self.frames.timer_driven() {
+                    return Component::update(self, ctx, Msg::Frame(super::now_ms()));
+                }
                 self.frames.kick(&self.on_frame);
                 return false;
             }
@@ -331,6 +304,13 @@ impl Component for App {
             }
             Msg::Redraw => {
                 self.host.borrow_mut().dirty = true;
+                true
+            }
+            Msg::Resized => {
+                // Measured at the next frame; the node buttons follow the
+                // new layout after that frame's render.
+                self.host.borrow_mut().dirty = true;
+                self.frames.kick(&self.on_frame);
                 true
             }
             Msg::Intent(i) => self.intent(ctx, i),

@@ -56,8 +56,8 @@ pub fn scenario_panel(p: &ScenarioProps) -> Html {
                 <label for="f-lesson">{ "Lessons: predict, then watch" }</label>
                 <select id="f-lesson" data-testid="f-lesson" onchange={onlesson}>
                     <option value="" selected={lesson_id.is_empty()}>{ if lesson_id.is_empty() { "Choose a lesson…" } else { "(leave the lesson)" } }</option>
-                    { for crate::lesson::titles().into_iter().enumerate().map(|(i, (id, title))| html! {
-                        <option value={id} selected={lesson_id == id}>{ format!("{}. {title}", i + 1) }</option>
+                    { for crate::lesson::titles().iter().enumerate().map(|(i, (id, title))| html! {
+                        <option value={*id} selected={lesson_id == *id}>{ format!("{}. {title}", i + 1) }</option>
                     }) }
                 </select>
                 <p class="hint"><a href="static/lessons.html" target="_blank" rel="noopener">{ "All lessons on one course page ↗" }</a></p>
@@ -66,8 +66,8 @@ pub fn scenario_panel(p: &ScenarioProps) -> Html {
                 <label for="f-library">{ "Built-in scenarios" }</label>
                 <select id="f-library" data-testid="f-library" onchange={onlibrary}>
                     <option value="" selected={library_id.is_empty()} disabled=true>{ "Choose an idea to see…" }</option>
-                    { for crate::library::titles().into_iter().map(|(id, title)| html! {
-                        <option value={id} selected={library_id == id}>{ title }</option>
+                    { for crate::library::titles().iter().map(|(id, title)| html! {
+                        <option value={*id} selected={library_id == *id}>{ title.clone() }</option>
                     }) }
                 </select>
             </div>
