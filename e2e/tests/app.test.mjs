@@ -246,3 +246,26 @@ test('a panic shows an overlay with the seed instead of freezing', async () => {
   assert.match(await page.textContent('#panic-overlay'), /Seed 4242/);
   await page.close();
 });
+
+test('the picture follows its stage when the window is resized, paused or playing', async () => {
+  // Sizes are read only after a ResizeObserver reports a change (not every
+  // frame): the canvas and the node buttons must still follow.
+  for (const query of ['?nodes=5&seed=1&paused=1', '?nodes=5&seed=1']) {
+    const { page, errors } = await openApp(browser, server.url, query);
+    await sleep(500);
+    const measure = () => page.evaluate(() => {
+      const c = document.querySelector('[data-testid=canvas]');
+      const b = document.querySelector('[data-testid=node-1]').getBoundingClientRect();
+      return { w: c.width, cssW: c.clientWidth, node: [Math.round(b.x), Math.round(b.y)] };
+    });
+    const before = await measure();
+    await page.setViewportSize({ width: 1000, height: 700 });
+    await sleep(600);
+    const after = await measure();
+    assert.ok(after.cssW < before.cssW, `the stage shrank: ${JSON.stringify([before, after])}`);
+    assert.equal(after.w, Math.round(after.cssW * (await page.evaluate(() => devicePixelRatio))), `the canvas fits its stage (${query})`);
+    assert.notDeepEqual(after.node, before.node, `node buttons re-laid out (${query})`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
