@@ -274,7 +274,7 @@ try {
     console.log(JSON.stringify(await sweep(browser, server.url, q, 'sweep-servers')));
     console.log(JSON.stringify(await sweep(browser, server.url, q, 'sweep-load')));
   }
-  for (const mode of ['raf', 'dot']) {
+  for (const mode of ['raf', 'dot', 'waapi']) {
     if (!only || only === 'floor') console.log(JSON.stringify(await floor(browser, mode)));
   }
 } finally {
