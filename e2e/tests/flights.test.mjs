@@ -30,9 +30,16 @@ test('a sparse scene flies its messages on the compositor, one element per messa
   const running = await page.evaluate(() => [...document.querySelectorAll('[data-testid=flights] .fl')].map((e) => e.getAnimations()[0]?.playState));
   assert.ok(running.length > 0 && running.every((s) => s === 'running'), JSON.stringify(running));
   const p0 = await page.evaluate(() => window.wasmBindings.paint_count());
-  await sleep(2000);
+  const e0 = Number(await text(page, 'events'));
+  await sleep(4000);
   const paints = (await page.evaluate(() => window.wasmBindings.paint_count())) - p0;
-  assert.ok(paints < 60, `the canvas is painted at events and timer steps, not every frame: ${paints} in 2 s`);
+  const events = Number(await text(page, 'events')) - e0;
+  assert.ok(paints < 120, `the canvas is painted at timer steps, not every frame: ${paints} in 4 s`);
+  // An event that only sends or delivers a message changes nothing on the
+  // canvas (its dot is on the compositor): no paint of its own. Here about
+  // 25 events in 4 s and some 24 paints for the timer arcs' 5 px steps;
+  // a paint per event as well made it 38.
+  assert.ok(paints < events * 1.3, `paints (${paints}) are the arcs' steps, not the events' (${events})`);
   assert.match(digest, /^[0-9a-f]{16}$/);
   assert.deepEqual(errors, []);
   await page.close();
@@ -48,7 +55,9 @@ test('the dots are where the canvas would draw them, and the run is the same', a
     await page.goto(`${server.url}/?nodes=5&seed=1&speed=1&paused=1`);
     await page.waitForSelector('[data-testid=canvas]');
     await page.waitForFunction(() => window.wasmBindings !== undefined);
-    for (let i = 0; i < 40; i++) await page.keyboard.press('s');
+    // A step at a time, slowly enough to stay below the layer's event rate:
+    // each step moves every dot to the run's new time.
+    for (let i = 0; i < 40; i++) { await page.keyboard.press('s'); await sleep(70); }
     await sleep(600);
     const layer = await page.locator('[data-testid=flights] .fl').count();
     const digest = await text(page, 'digest');
@@ -72,7 +81,8 @@ test('the dots are where the canvas would draw them, and the run is the same', a
     for (let i = 0; i < da.length; i += 4) if (Math.max(Math.abs(da[i] - db[i]), Math.abs(da[i + 1] - db[i + 1]), Math.abs(da[i + 2] - db[i + 2])) > 40) n++;
     return n;
   }, [dom.png.toString('base64'), canvas.png.toString('base64')]);
-  assert.ok(diff < 400, `${diff} pixels differ`);
+  // About 70 differ here; a dot missing or misplaced costs some 100.
+  assert.ok(diff < 200, `${diff} pixels differ`);
   await page.close();
 });
 

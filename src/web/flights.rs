@@ -55,12 +55,48 @@ pub struct FlightLayer {
     pub active: bool,
     /// Events processed at the last sync (nothing to do until this changes).
     synced_events: Option<u64>,
+    /// The run's time at the last sync: paused, a step moves every dot to it.
+    synced_now: Option<Micros>,
     /// The layer element the dots were added to (a new one: start again).
     layer: Option<web_sys::Element>,
 }
 
 fn set(o: &JsValue, k: &str, v: impl Into<JsValue>) {
     let _ = Reflect::set(o, &JsValue::from_str(k), &v.into());
+}
+
+/// `el.animate(frames, opts)`: the animation, or None if the browser refused.
+fn animate(el: &web_sys::Element, frames: &Array, opts: &Object) -> Option<JsValue> {
+    Reflect::get(el, &JsValue::from_str("animate"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .and_then(|f| f.call2(el, frames, opts).ok())
+}
+
+/// Starts an animation `at` simulated ms into it, running at `rate`
+/// (simulated ms per wall ms; 0: paused there). Started from where the run
+/// is by a start time on the document timeline (rather than a current
+/// time): that leaves nothing pending, so the browser needs no extra
+/// main-thread frame to start it.
+fn start(anim: &JsValue, at: f64, rate: f64, timeline_now: Option<f64>) {
+    set(anim, "playbackRate", rate.max(1e-6));
+    match timeline_now.filter(|_| rate > 0.0) {
+        Some(t) => set(anim, "startTime", t - at / rate),
+        None => {
+            set(anim, "currentTime", at);
+            if rate == 0.0 {
+                call0(anim, "pause");
+            }
+        }
+    }
+}
+
+/// The document timeline's time (wall ms), which start times are on.
+fn timeline_now(doc: &web_sys::Document) -> Option<f64> {
+    Reflect::get(doc, &JsValue::from_str("timeline"))
+        .and_then(|t| Reflect::get(&t, &JsValue::from_str("currentTime")))
+        .ok()
+        .and_then(|t| t.as_f64())
 }
 
 fn call0(o: &JsValue, method: &str) {
@@ -80,6 +116,7 @@ impl FlightLayer {
         }
         self.active = false;
         self.synced_events = None;
+        self.synced_now = None;
     }
 
     /// Whether the run moved on (or was paused, sped up) since the last sync.
@@ -115,11 +152,7 @@ impl FlightLayer {
             self.layer = Some(layer.clone());
         }
         self.active = true;
-        // The document timeline's time (wall ms), which start times are on.
-        let timeline_now = Reflect::get(&doc, &JsValue::from_str("timeline"))
-            .and_then(|t| Reflect::get(&t, &JsValue::from_str("currentTime")))
-            .ok()
-            .and_then(|t| t.as_f64());
+        let timeline_now = timeline_now(&doc);
         let n = layout.pos.len();
         let lane = lane(n);
         let mut seen = std::collections::BTreeSet::new();
@@ -213,28 +246,16 @@ impl FlightLayer {
             if lost {
                 set(&opts, "endDelay", -((f.arrive - end) as f64) / 1000.0);
             }
-            let anim = Reflect::get(&el, &JsValue::from_str("animate"))
-                .ok()
-                .and_then(|f| f.dyn_into::<Function>().ok())
-                .and_then(|f| f.call2(&el, &frames, &opts).ok());
-            let Some(anim) = anim else {
+            let Some(anim) = animate(&el, &frames, &opts) else {
                 el.remove();
                 continue;
             };
-            set(&anim, "playbackRate", rate.max(1e-6));
-            let at = (now as f64 - f.depart as f64) / 1000.0;
-            match timeline_now.filter(|_| rate > 0.0) {
-                // Started now, from where the run is: a start time (rather
-                // than a current time) leaves nothing pending, so the browser
-                // needs no extra main-thread frame to start it.
-                Some(t) => set(&anim, "startTime", t - at / rate),
-                None => {
-                    set(&anim, "currentTime", at);
-                    if rate == 0.0 {
-                        call0(&anim, "pause");
-                    }
-                }
-            }
+            start(
+                &anim,
+                (now as f64 - f.depart as f64) / 1000.0,
+                rate,
+                timeline_now,
+            );
             added = true;
             self.dots.insert(
                 key,
@@ -267,14 +288,16 @@ impl FlightLayer {
             })
             .map(|(k, _)| *k)
             .collect();
-        let changed = added || !stale.is_empty() || rate != self.rate;
+        // Paused, a step moves the run on: every dot to its time.
+        let stepped = rate == 0.0 && self.synced_now != Some(now);
+        let changed = added || !stale.is_empty() || rate != self.rate || stepped;
         for k in stale {
             if let Some(d) = self.dots.remove(&k) {
                 call0(&d.anim, "cancel");
                 d.el.remove();
             }
         }
-        if rate != self.rate {
+        if rate != self.rate || stepped {
             // Paused, resumed or sped up: every dot to the run's time, then on at the new rate.
             for d in self.dots.values() {
                 set(
@@ -292,6 +315,7 @@ impl FlightLayer {
             self.rate = rate;
         }
         self.synced_events = Some(events);
+        self.synced_now = Some(now);
         changed
     }
 }

@@ -19,9 +19,13 @@ use yew::Callback;
 
 /// Paint again once the fastest moving thing has moved this many CSS pixels.
 const PAINT_STEP_PX: f64 = 1.5;
-/// In a sparse scene (dots animated by the compositor), paint again once a
-/// timer arc has shrunk this many CSS pixels, and at most every
-/// `SPARSE_PAINT_MS`.
+/// In a sparse scene (dots animated by the compositor), the canvas is
+/// painted when a timer arc has shrunk this many CSS pixels, when an event
+/// changed what it shows (`draw::scene_key`), at most every
+/// `SPARSE_PAINT_MS`, and for the nodes' clocks every `PANEL_MS` while
+/// playing. (Timer arcs as compositor animations, rotating half rings, were
+/// tried: the main thread saved little and the compositor's software
+/// rasterizing of the rotated layers cost 40 ms/s more; BENCHMARKS.md.)
 const TIMER_STEP_PX: f64 = 5.0;
 const SPARSE_PAINT_MS: f64 = 80.0;
 /// ... but when the flights' elements changed (the browser draws a frame for
@@ -56,6 +60,10 @@ pub struct FrameLoop {
     /// When the canvas was last painted (wall ms) and the event count then.
     last_paint_ms: f64,
     events_at_paint: u64,
+    /// Sparse scenes: what the canvas showed at its last paint (`draw::scene_key`).
+    scene_at_paint: u64,
+    /// Simulated time at the last paint (the clocks show it).
+    now_at_paint: u64,
     last_panel_ms: f64,
     frame: Option<AnimationFrame>,
     /// Sleeping until the next paint is due (instead of spinning on animation frames).
@@ -221,7 +229,19 @@ impl FrameLoop {
         // timer arcs: stepped a few pixels at a time, they are a countdown
         // that costs a paint a few times a second rather than every frame.
         let step_px = if sparse { TIMER_STEP_PX } else { PAINT_STEP_PX };
-        let sim_changed = host.sim.stats().events != self.events_at_paint;
+        // Sparse: an event repaints the canvas only if it changed what the
+        // canvas shows (most events only send or deliver a message: a dot
+        // on the compositor); the nodes' clocks move on at the panels' pace
+        // while playing (at once, a step at a time).
+        let scene = sparse.then(|| picture.scene_key(host));
+        let sim_changed = match scene {
+            Some(k) => {
+                k != self.scene_at_paint
+                    || (host.sim.now() != self.now_at_paint
+                        && (!host.playing || ts - self.last_paint_ms >= PANEL_MS - 1.0))
+            }
+            None => host.sim.stats().events != self.events_at_paint,
+        };
         // Reduced motion: a few still pictures a second, except right after a user action.
         let calm = picture.reduced_motion && !host.dirty && ts - self.last_paint_ms < CALM_PAINT_MS;
         let crowded = host.sim.in_flight() > CROWDED_DOTS;
@@ -249,6 +269,8 @@ impl FrameLoop {
             host.dirty = false;
             self.last_paint_ms = ts;
             self.events_at_paint = host.sim.stats().events;
+            self.scene_at_paint = scene.unwrap_or_default();
+            self.now_at_paint = host.sim.now();
             painted = true;
         }
         // Sparse: the panels too ride on a frame the browser draws anyway,
@@ -267,9 +289,13 @@ impl FrameLoop {
         if fading {
             soon(33.0);
         }
-        if sparse && (fading || host.sim.stats().events != self.events_at_paint) {
+        if sparse && (fading || scene != Some(self.scene_at_paint)) {
             // A paint held back by the sparse pacing: when it is due.
             soon((SPARSE_PAINT_MS - (ts - self.last_paint_ms)).max(0.0));
+        }
+        if sparse && host.playing {
+            // The clocks' next step.
+            soon((PANEL_MS - (ts - self.last_paint_ms)).max(0.0));
         }
         if rebuilding {
             soon(0.0);

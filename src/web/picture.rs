@@ -188,6 +188,12 @@ impl Picture {
             {
                 v = v.max(perimeter / t.fire_at.saturating_sub(t.set_at).max(1) as f64);
             }
+            // A crashed node's restart arc fills up (on the canvas either way).
+            if let (Some(at), Some(since)) = (node.recover_at, node.crashed_at) {
+                if at > now {
+                    v = v.max(perimeter / at.saturating_sub(since).max(1) as f64);
+                }
+            }
         }
         v * speed * 1000.0
     }
@@ -296,6 +302,11 @@ impl Picture {
             && host.settings.nodes <= super::flights::MAX_NODES
             && host.sim.in_flight() <= super::flights::MAX_DOTS
             && draw::queue_gap(&host.sim) == 0
+    }
+
+    /// What the canvas shows that does not move by itself (see `draw::scene_key`).
+    pub fn scene_key(&self, host: &Host) -> u64 {
+        draw::scene_key(&host.sim, host.selected_node())
     }
 
     /// Brings the flight layer up to the run (see `FlightLayer::sync`).

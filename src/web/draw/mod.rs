@@ -518,6 +518,86 @@ pub fn paint(
     }
 }
 
+/// A fingerprint of what `paint` draws from the run apart from what moves
+/// by itself: the dots (animated by the compositor in sparse scenes), the
+/// timer and restart arcs (painted as they move, see `FrameLoop`) and the
+/// nodes' clocks (which change every instant). In a sparse scene the canvas
+/// is painted at an event only when this changed; the clocks follow at the
+/// panels' pace. It must cover everything else `paint`
+/// reads from the run: node states and failures, Raft and key-value marks,
+/// attacks, and the selected node's suspicion gauges (to 1/200 of a turn).
+pub fn scene_key(sim: &Sim<Workload>, observer: Option<u32>) -> u64 {
+    use crate::sim::AnyState;
+    use std::fmt::Write;
+    /// FNV-1a over what is written to it (`write!` needs no allocation).
+    struct Fnv(u64);
+    impl Write for Fnv {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            for b in s.bytes() {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+            }
+            Ok(())
+        }
+    }
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    let now = sim.now();
+    for node in sim.nodes() {
+        let b = node.behaviour;
+        let _ = write!(
+            h,
+            "|{:?}{:?}{:?}{}",
+            node.down,
+            node.recover_at,
+            b.byzantine,
+            b.send_omission > 0.0 || b.recv_omission > 0.0
+        );
+        match node.state.as_ref() {
+            Some(AnyState::Raft(st)) => {
+                let _ = write!(
+                    h,
+                    "r{:?}{}.{}.{}",
+                    st.role,
+                    st.term,
+                    st.log.len(),
+                    st.commit
+                );
+                for e in &st.log[st.log.len().saturating_sub(10)..] {
+                    let _ = write!(h, ",{}", e.term);
+                }
+            }
+            Some(AnyState::Kv(st)) => {
+                let _ = write!(
+                    h,
+                    "k{:?}{:?}{}.{}.{}",
+                    st.place,
+                    st.primary,
+                    st.epoch,
+                    st.queue.len(),
+                    st.busy.is_some()
+                );
+            }
+            _ => {}
+        }
+    }
+    for a in sim.network().attacks() {
+        let _ = write!(h, "a{a:?}");
+    }
+    if let (Some(obs), Workload::Heartbeat(hb)) = (observer, sim.protocol()) {
+        if let (Some(kind), Some(AnyState::Hb(st))) = (
+            hb.detector,
+            sim.nodes().get(obs as usize).and_then(|s| s.state.as_ref()),
+        ) {
+            let local = sim.nodes()[obs as usize].clock.local_at(now);
+            let thr = crate::sim::PeerHistory::threshold(&kind);
+            for p in &st.fd {
+                let frac = (p.level(local, &kind) / (1.5 * thr)).clamp(0.0, 1.0);
+                let _ = write!(h, "g{}{}", (frac * 200.0) as u32, p.suspected);
+            }
+        }
+    }
+    h.0
+}
+
 /// The key-value service: beside each server its queue (one cell per
 /// request waiting or in service, up to 12, then a count), and over it what
 /// it is: ★ for a primary (with its epoch), the keys a shard owns.
