@@ -527,60 +527,49 @@ pub fn paint(
 /// reads from the run: node states and failures, Raft and key-value marks,
 /// attacks, and the selected node's suspicion gauges (to 1/200 of a turn).
 pub fn scene_key(sim: &Sim<Workload>, observer: Option<u32>) -> u64 {
-    use crate::sim::AnyState;
-    use std::fmt::Write;
-    /// FNV-1a over what is written to it (`write!` needs no allocation).
-    struct Fnv(u64);
-    impl Write for Fnv {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            for b in s.bytes() {
-                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-            }
-            Ok(())
-        }
-    }
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    use crate::sim::{AnyState, Place};
+    // FNV-1a over 64-bit words (no formatting: it would grow the download).
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |v: u64| h = (h ^ v).wrapping_mul(0x100_0000_01b3);
     let now = sim.now();
     for node in sim.nodes() {
         let b = node.behaviour;
-        let _ = write!(
-            h,
-            "|{:?}{:?}{:?}{}",
-            node.down,
-            node.recover_at,
-            b.byzantine,
-            b.send_omission > 0.0 || b.recv_omission > 0.0
-        );
+        mix(node.down.map_or(0, |k| 1 + k as u64));
+        mix(node.recover_at.unwrap_or(u64::MAX));
+        mix(b.byzantine.map_or(0, |m| 1 + m as u64));
+        mix(u64::from(b.send_omission > 0.0 || b.recv_omission > 0.0));
         match node.state.as_ref() {
             Some(AnyState::Raft(st)) => {
-                let _ = write!(
-                    h,
-                    "r{:?}{}.{}.{}",
-                    st.role,
-                    st.term,
-                    st.log.len(),
-                    st.commit
-                );
+                mix(st.role as u64);
+                mix(st.term);
+                mix(st.log.len() as u64);
+                mix(st.commit);
                 for e in &st.log[st.log.len().saturating_sub(10)..] {
-                    let _ = write!(h, ",{}", e.term);
+                    mix(e.term);
                 }
             }
             Some(AnyState::Kv(st)) => {
-                let _ = write!(
-                    h,
-                    "k{:?}{:?}{}.{}.{}",
-                    st.place,
-                    st.primary,
-                    st.epoch,
-                    st.queue.len(),
-                    st.busy.is_some()
-                );
+                let (kind, a, b) = match st.place {
+                    Place::Client => (0, 0, 0),
+                    Place::Server { shard } => (1, shard, 0),
+                    Place::Balancer => (2, 0, 0),
+                    Place::Worker { w } => (3, w, 0),
+                    Place::Store => (4, 0, 0),
+                    Place::Replica { shard, rank } => (5, shard, rank),
+                };
+                mix(kind);
+                mix(u64::from(a) << 32 | u64::from(b));
+                mix(st.primary.map_or(u64::MAX, u64::from));
+                mix(st.epoch);
+                mix(st.queue.len() as u64);
+                mix(u64::from(st.busy.is_some()));
             }
             _ => {}
         }
     }
-    for a in sim.network().attacks() {
-        let _ = write!(h, "a{a:?}");
+    for (f, t, m) in sim.network().attacks() {
+        mix(u64::from(f.0) << 32 | u64::from(t.0));
+        mix(*m as u64);
     }
     if let (Some(obs), Workload::Heartbeat(hb)) = (observer, sim.protocol()) {
         if let (Some(kind), Some(AnyState::Hb(st))) = (
@@ -591,11 +580,12 @@ pub fn scene_key(sim: &Sim<Workload>, observer: Option<u32>) -> u64 {
             let thr = crate::sim::PeerHistory::threshold(&kind);
             for p in &st.fd {
                 let frac = (p.level(local, &kind) / (1.5 * thr)).clamp(0.0, 1.0);
-                let _ = write!(h, "g{}{}", (frac * 200.0) as u32, p.suspected);
+                mix((frac * 200.0) as u64);
+                mix(u64::from(p.suspected));
             }
         }
     }
-    h.0
+    h
 }
 
 /// The key-value service: beside each server its queue (one cell per

@@ -1,0 +1,104 @@
+// A/B of our page: builds and stubs, alternating, in one browser. For each
+// variant, the renderer main thread's busy time (CDP TaskDuration) and the
+// CPU of every Chromium process (/proc), per wall second; medians of RUNS.
+//
+//   V=base,nocanvas,nopanel,noanim node e2e/bench/ab.mjs      # what each part costs
+//   DIST1=/tmp/old/dist V=dist1,base node e2e/bench/ab.mjs    # another build beside dist/
+//   CSS1='.panel{contain:strict}' V=base,css1 node e2e/bench/ab.mjs
+//
+// Variants: `base` (dist/ as it is); `nocanvas` (every 2D-context method a
+// no-op: the canvas never changes); `nopanel` (the side panel hidden: its
+// style, layout and paint gone, its script kept); `noanim` (Element.animate
+// a no-op: the dots stay still, uncomposited); `distN` (the build in $DISTN);
+// `cssN` (the style in $CSSN added). QUERY picks the page (default
+// '?nodes=5&seed=1'), RUNS the rounds (3), SECONDS the measured time (6).
+import fs from 'node:fs';
+import { serve, launch } from '../lib.mjs';
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const RUNS = Number(process.env.RUNS || 3);
+const SECONDS = Number(process.env.SECONDS || 6);
+const QUERY = process.env.QUERY || '?nodes=5&seed=1';
+
+// User+system ticks of every Chromium process, by process type.
+function cpuTicks() {
+  const out = {};
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (!cmd.startsWith('/usr/lib/chromium/')) continue;
+      const type = (cmd.match(/--type=([a-z-]+)/) || [null, 'browser'])[1];
+      const s = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      out[type] = (out[type] || 0) + Number(f[11]) + Number(f[12]);
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+const addStyle = (css) => `document.addEventListener('DOMContentLoaded', () => { const s = document.createElement('style'); s.textContent = ${JSON.stringify(css)}; document.head.append(s); });`;
+const STUBS = {
+  base: '',
+  nocanvas: `for (const k of Object.getOwnPropertyNames(CanvasRenderingContext2D.prototype)) {
+    const d = Object.getOwnPropertyDescriptor(CanvasRenderingContext2D.prototype, k);
+    if (typeof d.value === 'function' && k !== 'constructor') CanvasRenderingContext2D.prototype[k] = function () {};
+    else if (d.set) Object.defineProperty(CanvasRenderingContext2D.prototype, k, { set() {}, get() { return ''; } });
+  }`,
+  nopanel: addStyle('aside.panel{display:none !important}'),
+  noanim: `Element.prototype.animate = function () { return { cancel() {}, pause() {}, play() {} }; };`,
+};
+for (const [k, v] of Object.entries(process.env)) if (/^CSS\d$/.test(k)) STUBS[k.toLowerCase()] = addStyle(v);
+
+const names = (process.env.V || 'base,nocanvas,nopanel,noanim').split(',');
+const ours = await serve();
+const servers = {};
+for (const [k, v] of Object.entries(process.env)) {
+  if (/^DIST\d$/.test(k)) {
+    servers[k.toLowerCase()] = await serve(v);
+    STUBS[k.toLowerCase()] = '';
+  }
+}
+for (const n of names) if (!(n in STUBS)) throw new Error(`unknown variant ${n}`);
+const browser = await launch();
+const rows = Object.fromEntries(names.map((n) => [n, []]));
+for (let i = 0; i < RUNS; i++) {
+  for (const n of names) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    if (STUBS[n]) await ctx.addInitScript(STUBS[n]);
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${(servers[n] || ours).url}/${QUERY}`);
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await sleep(2500);
+    const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    const m0 = await metric();
+    const c0 = cpuTicks();
+    const t0 = Date.now();
+    await sleep(SECONDS * 1000);
+    const wall = (Date.now() - t0) / 1000;
+    const m1 = await metric();
+    const c1 = cpuTicks();
+    await ctx.close();
+    const per = (k) => (((c1[k] || 0) - (c0[k] || 0)) * 10) / wall; // USER_HZ = 100
+    const row = {
+      main: ((m1.TaskDuration - m0.TaskDuration) * 1000) / wall,
+      all: Object.keys(c1).reduce((a, k) => a + per(k), 0),
+      renderer: per('renderer'),
+      gpu: per('gpu-process'),
+      errors: errors.length,
+    };
+    rows[n].push(row);
+    console.log(JSON.stringify({ run: i + 1, variant: n, ...row }, (k, v) => (typeof v === 'number' ? +v.toFixed(1) : v)));
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const n of names) {
+  const m = (k) => median(rows[n].map((r) => r[k])).toFixed(1);
+  console.log(`${n.padEnd(9)} main ${m('main')} ms/s, all processes ${m('all')}, renderer ${m('renderer')}, GPU process ${m('gpu')} (medians of ${RUNS})`);
+}
+await browser.close();
+await ours.close();
+for (const s of Object.values(servers)) await s.close();
