@@ -86,3 +86,47 @@ export async function canvasHash(page) {
 export async function text(page, testid) {
   return (await page.textContent(`[data-testid=${testid}]`)).trim();
 }
+
+/** Every Chromium process's user+system CPU ticks (1/100 s), by process type (renderer, gpu-process, browser, ...). */
+export function cpuTicks() {
+  const out = {};
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (!cmd.startsWith('/usr/lib/chromium/')) continue;
+      const type = (cmd.match(/--type=([a-z-]+)/) || [null, 'browser'])[1];
+      const s = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      out[type] = (out[type] || 0) + Number(f[11]) + Number(f[12]);
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+/**
+ * The CPU a loaded page costs, per wall second, over `seconds` after
+ * `warmup` ms: the renderer main thread's busy time (CDP TaskDuration) and
+ * every Chromium process's user+system time (by type: renderer, GPU
+ * process; and all of them).
+ */
+export async function measureCpu(page, seconds, warmup = 2500) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await new Promise((ok) => setTimeout(ok, warmup));
+  const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const m0 = await metric();
+  const c0 = cpuTicks();
+  const t0 = Date.now();
+  await new Promise((ok) => setTimeout(ok, seconds * 1000));
+  const wall = (Date.now() - t0) / 1000;
+  const m1 = await metric();
+  const c1 = cpuTicks();
+  const per = (k) => (((c1[k] || 0) - (c0[k] || 0)) * 10) / wall; // USER_HZ = 100
+  return {
+    main: ((m1.TaskDuration - m0.TaskDuration) * 1000) / wall,
+    all: Object.keys(c1).reduce((a, k) => a + per(k), 0),
+    renderer: per('renderer'),
+    gpu: per('gpu-process'),
+  };
+}

@@ -12,30 +12,11 @@
 // a no-op: the dots stay still, uncomposited); `distN` (the build in $DISTN);
 // `cssN` (the style in $CSSN added). QUERY picks the page (default
 // '?nodes=5&seed=1'), RUNS the rounds (3), SECONDS the measured time (6).
-import fs from 'node:fs';
-import { serve, launch } from '../lib.mjs';
+import { serve, launch, measureCpu } from '../lib.mjs';
 
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const RUNS = Number(process.env.RUNS || 3);
 const SECONDS = Number(process.env.SECONDS || 6);
 const QUERY = process.env.QUERY || '?nodes=5&seed=1';
-
-// User+system ticks of every Chromium process, by process type.
-function cpuTicks() {
-  const out = {};
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      if (!cmd.startsWith('/usr/lib/chromium/')) continue;
-      const type = (cmd.match(/--type=([a-z-]+)/) || [null, 'browser'])[1];
-      const s = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      out[type] = (out[type] || 0) + Number(f[11]) + Number(f[12]);
-    } catch { /* gone */ }
-  }
-  return out;
-}
 
 const addStyle = (css) => `document.addEventListener('DOMContentLoaded', () => { const s = document.createElement('style'); s.textContent = ${JSON.stringify(css)}; document.head.append(s); });`;
 const STUBS = {
@@ -70,26 +51,8 @@ for (let i = 0; i < RUNS; i++) {
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${(servers[n] || ours).url}/${QUERY}`);
-    const cdp = await ctx.newCDPSession(page);
-    await cdp.send('Performance.enable');
-    await sleep(2500);
-    const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-    const m0 = await metric();
-    const c0 = cpuTicks();
-    const t0 = Date.now();
-    await sleep(SECONDS * 1000);
-    const wall = (Date.now() - t0) / 1000;
-    const m1 = await metric();
-    const c1 = cpuTicks();
+    const row = { ...(await measureCpu(page, SECONDS)), errors: errors.length };
     await ctx.close();
-    const per = (k) => (((c1[k] || 0) - (c0[k] || 0)) * 10) / wall; // USER_HZ = 100
-    const row = {
-      main: ((m1.TaskDuration - m0.TaskDuration) * 1000) / wall,
-      all: Object.keys(c1).reduce((a, k) => a + per(k), 0),
-      renderer: per('renderer'),
-      gpu: per('gpu-process'),
-      errors: errors.length,
-    };
     rows[n].push(row);
     console.log(JSON.stringify({ run: i + 1, variant: n, ...row }, (k, v) => (typeof v === 'number' ? +v.toFixed(1) : v)));
   }

@@ -11,7 +11,7 @@
 // bootstrap-contextmenu, from the npm registry). Ours is `dist/` (run
 // `trunk build --release` first).
 import fs from 'node:fs';
-import { serve, launch } from '../lib.mjs';
+import { serve, launch, measureCpu } from '../lib.mjs';
 
 const other = process.argv[2];
 if (!other || !fs.existsSync(`${other}/index.html`)) {
@@ -21,51 +21,15 @@ if (!other || !fs.existsSync(`${other}/index.html`)) {
 const QUERY = process.env.QUERY || '?nodes=5&seed=1';
 const RUNS = Number(process.env.RUNS || 3);
 const SECONDS = Number(process.env.SECONDS || 6);
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-
-// Every Chromium process's user+system ticks, by process type (renderer,
-// gpu-process, browser, ...).
-function cpuTicks() {
-  const out = {};
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      if (!cmd.startsWith('/usr/lib/chromium/')) continue;
-      const type = (cmd.match(/--type=([a-z-]+)/) || [null, 'browser'])[1];
-      const s = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      out[type] = (out[type] || 0) + Number(f[11]) + Number(f[12]);
-    } catch { /* gone */ }
-  }
-  return out;
-}
 
 async function measure(browser, url) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  await sleep(2500);
-  const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  const m0 = await metric();
-  const c0 = cpuTicks();
-  const t0 = Date.now();
-  await sleep(SECONDS * 1000);
-  const wall = (Date.now() - t0) / 1000;
-  const m1 = await metric();
-  const c1 = cpuTicks();
+  const cpu = await measureCpu(page, SECONDS);
   await page.close();
-  const per = (k) => (((c1[k] || 0) - (c0[k] || 0)) * 10) / wall; // USER_HZ = 100
-  return {
-    main: ((m1.TaskDuration - m0.TaskDuration) * 1000) / wall,
-    all: Object.keys(c1).reduce((a, k) => a + per(k), 0),
-    renderer: per('renderer'),
-    gpu: per('gpu-process'),
-    errors: errors.length,
-  };
+  return { ...cpu, errors: errors.length };
 }
 
 const ours = await serve();
