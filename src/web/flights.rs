@@ -65,40 +65,6 @@ fn set(o: &JsValue, k: &str, v: impl Into<JsValue>) {
     let _ = Reflect::set(o, &JsValue::from_str(k), &v.into());
 }
 
-/// `el.animate(frames, opts)`: the animation, or None if the browser refused.
-fn animate(el: &web_sys::Element, frames: &Array, opts: &Object) -> Option<JsValue> {
-    Reflect::get(el, &JsValue::from_str("animate"))
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .and_then(|f| f.call2(el, frames, opts).ok())
-}
-
-/// Starts an animation `at` simulated ms into it, running at `rate`
-/// (simulated ms per wall ms; 0: paused there). Started from where the run
-/// is by a start time on the document timeline (rather than a current
-/// time): that leaves nothing pending, so the browser needs no extra
-/// main-thread frame to start it.
-fn start(anim: &JsValue, at: f64, rate: f64, timeline_now: Option<f64>) {
-    set(anim, "playbackRate", rate.max(1e-6));
-    match timeline_now.filter(|_| rate > 0.0) {
-        Some(t) => set(anim, "startTime", t - at / rate),
-        None => {
-            set(anim, "currentTime", at);
-            if rate == 0.0 {
-                call0(anim, "pause");
-            }
-        }
-    }
-}
-
-/// The document timeline's time (wall ms), which start times are on.
-fn timeline_now(doc: &web_sys::Document) -> Option<f64> {
-    Reflect::get(doc, &JsValue::from_str("timeline"))
-        .and_then(|t| Reflect::get(&t, &JsValue::from_str("currentTime")))
-        .ok()
-        .and_then(|t| t.as_f64())
-}
-
 fn call0(o: &JsValue, method: &str) {
     if let Ok(f) = Reflect::get(o, &JsValue::from_str(method)) {
         if let Some(f) = f.dyn_ref::<Function>() {
@@ -152,7 +118,11 @@ impl FlightLayer {
             self.layer = Some(layer.clone());
         }
         self.active = true;
-        let timeline_now = timeline_now(&doc);
+        // The document timeline's time (wall ms), which start times are on.
+        let timeline_now = Reflect::get(&doc, &JsValue::from_str("timeline"))
+            .and_then(|t| Reflect::get(&t, &JsValue::from_str("currentTime")))
+            .ok()
+            .and_then(|t| t.as_f64());
         let n = layout.pos.len();
         let lane = lane(n);
         let mut seen = std::collections::BTreeSet::new();
@@ -246,16 +216,28 @@ impl FlightLayer {
             if lost {
                 set(&opts, "endDelay", -((f.arrive - end) as f64) / 1000.0);
             }
-            let Some(anim) = animate(&el, &frames, &opts) else {
+            let anim = Reflect::get(&el, &JsValue::from_str("animate"))
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok())
+                .and_then(|f| f.call2(&el, &frames, &opts).ok());
+            let Some(anim) = anim else {
                 el.remove();
                 continue;
             };
-            start(
-                &anim,
-                (now as f64 - f.depart as f64) / 1000.0,
-                rate,
-                timeline_now,
-            );
+            set(&anim, "playbackRate", rate.max(1e-6));
+            let at = (now as f64 - f.depart as f64) / 1000.0;
+            match timeline_now.filter(|_| rate > 0.0) {
+                // Started now, from where the run is: a start time (rather
+                // than a current time) leaves nothing pending, so the browser
+                // needs no extra main-thread frame to start it.
+                Some(t) => set(&anim, "startTime", t - at / rate),
+                None => {
+                    set(&anim, "currentTime", at);
+                    if rate == 0.0 {
+                        call0(&anim, "pause");
+                    }
+                }
+            }
             added = true;
             self.dots.insert(
                 key,
@@ -298,7 +280,7 @@ impl FlightLayer {
             }
         }
         if rate != self.rate || stepped {
-            // Paused, resumed or sped up: every dot to the run's time, then on at the new rate.
+            // Paused, resumed, sped up or stepped: every dot to the run's time, then on at the new rate.
             for d in self.dots.values() {
                 set(
                     &d.anim,

@@ -25,7 +25,7 @@ const PAINT_STEP_PX: f64 = 1.5;
 /// `SPARSE_PAINT_MS`, and for the nodes' clocks every `PANEL_MS` while
 /// playing. (Timer arcs as compositor animations, rotating half rings, were
 /// tried: the main thread saved little and the compositor's software
-/// rasterizing of the rotated layers cost 40 ms/s more; BENCHMARKS.md.)
+/// rasterizing of the rotated layers cost about 40 ms/s more; BENCHMARKS.md.)
 const TIMER_STEP_PX: f64 = 5.0;
 const SPARSE_PAINT_MS: f64 = 80.0;
 /// ... but when the flights' elements changed (the browser draws a frame for

@@ -304,20 +304,9 @@ impl Picture {
             && draw::queue_gap(&host.sim) == 0
     }
 
-    /// What the canvas shows that does not move by itself (see
-    /// `draw::scene_key`), with the lesson's spotlight (painted over it,
-    /// and gone when a step's outcome is reached at an event).
+    /// What the canvas shows that does not move by itself (see `draw::scene_key`).
     pub fn scene_key(&self, host: &Host) -> u64 {
-        use crate::lesson::Spot;
-        let spot = match host.lesson_spot() {
-            None => 0,
-            Some(Spot::Nodes(ns)) => ns.iter().fold(1u64, |h, &n| {
-                (h ^ u64::from(n)).wrapping_mul(0x100_0000_01b3)
-            }),
-            Some(Spot::Link(a, b)) => 2 ^ (u64::from(*a) << 32 | u64::from(*b)),
-            Some(Spot::Panel(_)) => 3,
-        };
-        draw::scene_key(&host.sim, host.selected_node()) ^ spot.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        draw::scene_key(&host.sim, host.selected_node(), host.lesson_spot())
     }
 
     /// Brings the flight layer up to the run (see `FlightLayer::sync`).

@@ -518,21 +518,31 @@ pub fn paint(
     }
 }
 
-/// A fingerprint of what `paint` draws from the run apart from what moves
-/// by itself: the dots (animated by the compositor in sparse scenes), the
-/// timer and restart arcs (painted as they move, see `FrameLoop`) and the
-/// nodes' clocks (which change every instant). In a sparse scene the canvas
-/// is painted at an event only when this changed; the clocks follow at the
-/// panels' pace. It must cover everything else `paint`
-/// reads from the run: node states and failures, Raft and key-value marks,
-/// attacks, and the selected node's suspicion gauges (to 1/200 of a turn).
-pub fn scene_key(sim: &Sim<Workload>, observer: Option<u32>) -> u64 {
-    use crate::sim::{AnyState, Place};
-    // FNV-1a over 64-bit words (no formatting: it would grow the download).
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut mix = |v: u64| h = (h ^ v).wrapping_mul(0x100_0000_01b3);
+/// A fingerprint of what `paint` (and the lesson's spotlight over it) draws
+/// apart from what moves by itself: the dots (animated by the compositor in
+/// sparse scenes), the arcs' shrinking and filling (painted as they move,
+/// see `FrameLoop`) and the nodes' clocks (which change every instant). In
+/// a sparse scene the canvas is painted at an event only when this changed;
+/// the clocks follow at the panels' pace. It must cover everything else
+/// `paint` reads: node states and failures, timers set or re-armed, Raft and
+/// key-value marks, attacks, the selected node's suspicion gauges (to 1/200
+/// of a turn) and the spotlight.
+pub fn scene_key(
+    sim: &Sim<Workload>,
+    observer: Option<u32>,
+    spot: Option<&crate::lesson::Spot>,
+) -> u64 {
+    use crate::lesson::Spot;
+    use crate::sim::{AnyState, Digest, Place};
+    let mut d = Digest::default();
+    let mut mix = |w: u64| d.mix(w);
     let now = sim.now();
     for node in sim.nodes() {
+        // A timer set or re-armed: its arc starts again (full).
+        for t in node.timers.iter().filter(|t| t.tag < FD_TIMER_BASE) {
+            mix(t.set_at);
+            mix(t.fire_at);
+        }
         let b = node.behaviour;
         mix(node.down.map_or(0, |k| 1 + k as u64));
         mix(node.recover_at.unwrap_or(u64::MAX));
@@ -585,7 +595,13 @@ pub fn scene_key(sim: &Sim<Workload>, observer: Option<u32>) -> u64 {
             }
         }
     }
-    h
+    match spot {
+        None => mix(0),
+        Some(Spot::Nodes(ns)) => ns.iter().for_each(|&n| mix(1 + u64::from(n))),
+        Some(Spot::Link(a, b)) => mix(u64::from(*a) << 32 | u64::from(*b) | 1 << 63),
+        Some(Spot::Panel(_)) => mix(u64::MAX),
+    }
+    d.value()
 }
 
 /// The key-value service: beside each server its queue (one cell per
