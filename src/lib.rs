@@ -8,6 +8,7 @@ pub mod layout;
 pub mod lesson;
 pub mod library;
 pub mod params;
+pub mod raster;
 pub mod scenario;
 pub mod sim;
 

@@ -218,6 +218,44 @@ test('the page at 100 nodes renders and moves', async () => {
   await page.close();
 });
 
+test('a crowded scene draws every message in flight, at any pixel ratio', async () => {
+  // At 100 nodes the dots are set as pixels (src/raster.rs), not drawn as
+  // paths: each ping is a 4×4 square, each pong a plus of 20 CSS pixels, in
+  // its exact colour. Overlaps and the node discs hide a few.
+  const counts = {};
+  for (const dpr of [1, 2]) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: dpr });
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/?nodes=100&seed=2&paused=1`);
+    await page.waitForFunction(() => window.wasmBindings !== undefined);
+    for (let i = 0; i < 400; i++) await page.keyboard.press('s');
+    await sleep(300);
+    const inflight = Number(await text(page, 'inflight'));
+    const px = await page.evaluate(() => {
+      const c = document.querySelector('[data-testid=canvas]');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let ping = 0;
+      let pong = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] === 0x25 && d[i + 1] === 0x63 && d[i + 2] === 0xeb) ping++;
+        if (d[i] === 0x04 && d[i + 1] === 0x78 && d[i + 2] === 0x57) pong++;
+      }
+      return { ping, pong };
+    });
+    assert.ok(inflight > 1000, `in flight ${inflight}`);
+    assert.ok(px.ping > 0 && px.pong > 0, JSON.stringify(px));
+    const per = (px.ping + px.pong) / inflight / (dpr * dpr);
+    assert.ok(per > 10 && per <= 20, `dpr ${dpr}: ${per.toFixed(2)} CSS px per message in flight`);
+    counts[dpr] = px.ping + px.pong;
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  }
+  const ratio = counts[2] / counts[1];
+  assert.ok(Math.abs(ratio - 4) < 0.15, `device pixels at dpr 2 / dpr 1: ${ratio.toFixed(3)}`);
+});
+
 test('at a speed the machine cannot sustain, the page stays responsive and says so', async () => {
   const { page, errors } = await openApp(browser, server.url, '?nodes=200&seed=3&speed=1000');
   await page.waitForSelector('[data-testid=lagging]', { timeout: 10000 });

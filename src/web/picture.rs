@@ -72,6 +72,8 @@ pub struct Picture {
     buttons: RefCell<Rc<Vec<NodeButton>>>,
     /// Messages as compositor-animated elements, in sparse scenes.
     pub flights: super::flights::FlightLayer,
+    /// Crowded scenes' dots as pixels.
+    crowd: RefCell<draw::Crowd>,
 }
 
 impl Picture {
@@ -88,6 +90,7 @@ impl Picture {
             reduced_motion,
             buttons: Default::default(),
             flights: Default::default(),
+            crowd: Default::default(),
         }
     }
 
@@ -221,6 +224,8 @@ impl Picture {
         };
         draw::paint(
             &ctx,
+            &mut self.crowd.borrow_mut(),
+            dpr,
             w,
             h,
             &host.sim,

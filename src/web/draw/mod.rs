@@ -6,9 +6,11 @@
 //! each.
 
 use crate::layout::{along, flight_pos, Pt, RingLayout};
+use crate::raster::{rgb, DotRaster};
 use crate::sim::heartbeat::FD_TIMER_BASE;
 use crate::sim::{DownKind, Micros, Sim, Workload};
 use std::f64::consts::PI;
+use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d as Ctx2d;
 
 mod shapes;
@@ -18,10 +20,111 @@ use shapes::{circles, cross_path, dash, diamond_path, octagon_path, star_path, t
 pub use shapes::{drop_point, lane, node_name, node_status, queue_gap, shape_of, Shape};
 pub use style::*;
 
-/// Paints one frame. `cut_pairs` is the UI's cached list of cut undirected links.
+/// Crowded scenes' dots, set as pixels (`crate::raster` says why) and
+/// handed to the canvas as one image: the buffer, a spare canvas it is put
+/// on, and that canvas's image data (all kept from paint to paint).
+#[derive(Default)]
+pub struct Crowd {
+    raster: DotRaster,
+    spare: Option<(web_sys::HtmlCanvasElement, Ctx2d)>,
+    image: Option<(web_sys::ImageData, js_sys::Uint8ClampedArray)>,
+}
+
+/// More nodes than this: the scene is crowded (small pixel-aligned dots).
+pub const CROWDED: usize = 60;
+
+impl Crowd {
+    /// Starts a paint: the buffer covers the ring's box (device pixels).
+    fn begin(&mut self, layout: &RingLayout, dpr: f64) {
+        let (mut lo, mut hi) = (layout.center, layout.center);
+        for p in &layout.pos {
+            lo = Pt {
+                x: lo.x.min(p.x),
+                y: lo.y.min(p.y),
+            };
+            hi = Pt {
+                x: hi.x.max(p.x),
+                y: hi.y.max(p.y),
+            };
+        }
+        // A dot is never further out than its sender or receiver; a margin for its size.
+        let m = 8.0;
+        let x0 = ((lo.x - m) * dpr).floor().max(0.0);
+        let y0 = ((lo.y - m) * dpr).floor().max(0.0);
+        let w = ((hi.x + m) * dpr).ceil() - x0;
+        let h = ((hi.y + m) * dpr).ceil() - y0;
+        self.raster
+            .reset(x0 as i32, y0 as i32, w.max(1.0) as u32, h.max(1.0) as u32);
+    }
+
+    /// A rectangle in CSS pixels (whole ones: the crowded dots are aligned).
+    fn rect(&mut self, dpr: f64, x: f64, y: f64, w: f64, h: f64, colour: [u8; 3]) {
+        let d = |v: f64| (v * dpr).round() as i32;
+        self.raster
+            .fill_rect(d(x), d(y), d(x + w) - d(x), d(y + h) - d(y), colour);
+    }
+
+    /// Draws the buffer onto `c` where the dots belong in the painting order.
+    fn finish(&mut self, c: &Ctx2d) {
+        let (x0, y0, w, h) = self.raster.bounds();
+        let fresh =
+            |canvas: &web_sys::HtmlCanvasElement| canvas.width() != w || canvas.height() != h;
+        if self.spare.as_ref().is_none_or(|(s, _)| fresh(s)) {
+            self.image = None;
+            self.spare = None;
+            let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
+            let Some(canvas) = doc
+                .create_element("canvas")
+                .ok()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+            else {
+                return;
+            };
+            canvas.set_width(w);
+            canvas.set_height(h);
+            let Some(ctx) = canvas
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into::<Ctx2d>().ok())
+            else {
+                return;
+            };
+            self.spare = Some((canvas, ctx));
+        }
+        if self.image.is_none() {
+            let Ok(image) = web_sys::ImageData::new_with_sw(w, h) else {
+                return;
+            };
+            let Some(data) = js_sys::Reflect::get(&image, &"data".into())
+                .ok()
+                .and_then(|d| d.dyn_into::<js_sys::Uint8ClampedArray>().ok())
+            else {
+                return;
+            };
+            self.image = Some((image, data));
+        }
+        let (Some((canvas, ctx)), Some((image, data))) = (&self.spare, &self.image) else {
+            return;
+        };
+        data.copy_from(self.raster.bytes());
+        let _ = ctx.put_image_data(image, 0.0, 0.0);
+        c.save();
+        let _ = c.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        let _ = c.draw_image_with_html_canvas_element(canvas, x0 as f64, y0 as f64);
+        c.restore();
+    }
+}
+
+/// Paints one frame. `cut_pairs` is the UI's cached list of cut undirected
+/// links; `dpr` the canvas's device pixels per CSS pixel (its transform).
 #[allow(clippy::too_many_arguments)]
 pub fn paint(
     c: &Ctx2d,
+    crowd: &mut Crowd,
+    dpr: f64,
     w: f64,
     h: f64,
     sim: &Sim<Workload>,
@@ -143,7 +246,7 @@ pub fn paint(
     // Timers: an arc around the node that shrinks until the timer fires.
     let tr = layout.node_r + 3.5;
     c.set_stroke_style_str(pal.timer);
-    c.set_line_width(if n > 60 { 2.0 } else { 3.0 });
+    c.set_line_width(if n > CROWDED { 2.0 } else { 3.0 });
     c.begin_path();
     for (i, node) in sim.nodes().iter().enumerate() {
         // The detector's per-peer deadlines are shown by the suspicion gauges instead.
@@ -174,6 +277,10 @@ pub fn paint(
     let mut selected: Option<Pt> = None;
     let mut dups: Vec<Pt> = Vec::new();
     let mut deviant: Vec<Pt> = Vec::new();
+    let crowded = n > CROWDED && hl.dots;
+    if crowded {
+        crowd.begin(layout, dpr);
+    }
     for (shape, colour) in [
         (Shape::Circle, pal.ping),
         (Shape::Triangle, pal.retry),
@@ -181,6 +288,7 @@ pub fn paint(
     ] {
         c.set_fill_style_str(colour);
         c.begin_path();
+        let bytes = rgb(colour);
         for f in sim.flights().filter(|_| hl.dots) {
             if shape_of(&f.msg) != shape {
                 continue;
@@ -189,17 +297,17 @@ pub fn paint(
                 continue;
             }
             let p = flight_pos(layout, f, now, lane, gap);
-            if n > 60 {
-                // Crowded: pixel-aligned rectangles rasterize fastest. Still three
+            if crowded {
+                // Crowded: pixel-aligned rectangles, set as pixels. Still three
                 // shapes (square, bar, plus), not only three colours.
                 let (x, y) = (p.x.round(), p.y.round());
                 match shape {
                     Shape::Diamond => {
-                        c.rect(x - 3.0, y - 1.0, 6.0, 2.0);
-                        c.rect(x - 1.0, y - 3.0, 2.0, 6.0);
+                        crowd.rect(dpr, x - 3.0, y - 1.0, 6.0, 2.0, bytes);
+                        crowd.rect(dpr, x - 1.0, y - 3.0, 2.0, 6.0, bytes);
                     }
-                    Shape::Triangle => c.rect(x - 3.0, y - 1.0, 6.0, 3.0),
-                    Shape::Circle => c.rect(x - 2.0, y - 2.0, 4.0, 4.0),
+                    Shape::Triangle => crowd.rect(dpr, x - 3.0, y - 1.0, 6.0, 3.0, bytes),
+                    Shape::Circle => crowd.rect(dpr, x - 2.0, y - 2.0, 4.0, 4.0, bytes),
                 }
             } else {
                 match shape {
@@ -221,7 +329,12 @@ pub fn paint(
                 selected = Some(p);
             }
         }
-        c.fill();
+        if !crowded {
+            c.fill();
+        }
+    }
+    if crowded {
+        crowd.finish(c);
     }
     if !deviant.is_empty() {
         // Messages a Byzantine node deviated with: a thick dark outline and a dot.
@@ -277,7 +390,7 @@ pub fn paint(
                             c.move_to(f.at.x - s * 0.7, f.at.y + s * 0.7);
                             c.line_to(f.at.x + s * 0.7, f.at.y - s * 0.7);
                         }
-                        _ if n > 60 => {
+                        _ if n > CROWDED => {
                             // Crowded: an "x" of five pixel-aligned squares (cheap to rasterize).
                             let (x, y) = (f.at.x.round(), f.at.y.round());
                             for (dx, dy) in [
@@ -302,7 +415,7 @@ pub fn paint(
                         FadeKind::Omission => pal.omit,
                         FadeKind::Notice => pal.notice,
                     };
-                    if n > 60 && matches!(kind, FadeKind::Network | FadeKind::Down) {
+                    if n > CROWDED && matches!(kind, FadeKind::Network | FadeKind::Down) {
                         c.set_fill_style_str(colour);
                         c.fill();
                     } else {
