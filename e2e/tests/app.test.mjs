@@ -249,6 +249,25 @@ test('a crowded scene draws every message in flight, at any pixel ratio', async 
     const per = (px.ping + px.pong) / inflight / (dpr * dpr);
     assert.ok(per > 10 && per <= 20, `dpr ${dpr}: ${per.toFixed(2)} CSS px per message in flight`);
     counts[dpr] = px.ping + px.pong;
+    // The node discs (sprites laid over the dots): every node's centre, where
+    // its button is, in the node colour (#1e3a8a), at either pixel ratio.
+    const centres = await page.evaluate(() => {
+      const c = document.querySelector('[data-testid=canvas]').getBoundingClientRect();
+      return [...document.querySelectorAll('.node-hit')].map((b) => {
+        const r = b.getBoundingClientRect();
+        return [r.left + r.width / 2 - c.left, r.top + r.height / 2 - c.top];
+      });
+    });
+    assert.equal(centres.length, 100);
+    const off = await page.evaluate(([cs, dpr]) => {
+      const c = document.querySelector('[data-testid=canvas]');
+      const g = c.getContext('2d');
+      return cs.filter(([x, y]) => {
+        const d = g.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
+        return Math.abs(d[0] - 0x1e) + Math.abs(d[1] - 0x3a) + Math.abs(d[2] - 0x8a) > 12;
+      }).length;
+    }, [centres, dpr]);
+    assert.equal(off, 0, `dpr ${dpr}: ${off} node centres not in the node colour`);
     assert.deepEqual(errors, []);
     await ctx.close();
   }

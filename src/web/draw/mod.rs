@@ -6,7 +6,7 @@
 //! each.
 
 use crate::layout::{along, flight_pos, Pt, RingLayout};
-use crate::raster::{rgb, DotRaster};
+use crate::raster::{rgb, DotRaster, Sprite};
 use crate::sim::heartbeat::FD_TIMER_BASE;
 use crate::sim::{DownKind, Micros, Sim, Workload};
 use std::f64::consts::PI;
@@ -20,22 +20,97 @@ use shapes::{circles, cross_path, dash, diamond_path, octagon_path, star_path, t
 pub use shapes::{drop_point, lane, node_name, node_status, queue_gap, shape_of, Shape};
 pub use style::*;
 
-/// Crowded scenes' dots, set as pixels (`crate::raster` says why) and
-/// handed to the canvas as one image: the buffer, a spare canvas it is put
-/// on, and that canvas's image data (all kept from paint to paint).
+/// Crowded scenes' timer arcs, dots and node discs, set as pixels
+/// (`crate::raster` says why) and handed to the canvas as one image: the
+/// buffer, a spare canvas it is put on, that canvas's image data, and the
+/// discs and arcs drawn once by the canvas (all kept from paint to paint).
 #[derive(Default)]
 pub struct Crowd {
     raster: DotRaster,
     spare: Option<(web_sys::HtmlCanvasElement, Ctx2d)>,
     image: Option<(web_sys::ImageData, js_sys::Uint8ClampedArray)>,
+    sprites: Option<Sprites>,
+}
+
+/// Steps of a timer's arc as sprites: at 300 nodes an arc is ~40 device
+/// pixels round, so a step is under a pixel of its length.
+const ARC_STEPS: usize = 48;
+
+/// A node's disc and its timer arc at each step, drawn by the canvas once.
+struct Sprites {
+    /// What they were drawn for: disc and arc radius, line width, pixel
+    /// ratio (as bits), and the two colours.
+    key: ([u64; 4], &'static str, &'static str),
+    /// Side of each (square) sprite, device pixels; centred on the node.
+    side: u32,
+    disc: Sprite,
+    /// `arcs[k]`: (k + 1) / ARC_STEPS of a turn, clockwise from the top.
+    arcs: Vec<Sprite>,
+}
+
+impl Sprites {
+    fn draw(key: ([u64; 4], &'static str, &'static str)) -> Option<Sprites> {
+        let [nr, tr, lw, dpr] = key.0.map(f64::from_bits);
+        let side = ((tr + lw) * 2.0 * dpr).ceil() as u32 + 2;
+        let doc = web_sys::window()?.document()?;
+        let sheet = doc
+            .create_element("canvas")
+            .ok()?
+            .dyn_into::<web_sys::HtmlCanvasElement>()
+            .ok()?;
+        let cells = ARC_STEPS as u32 + 1;
+        sheet.set_width(side * cells);
+        sheet.set_height(side);
+        let c = sheet.get_context("2d").ok()??.dyn_into::<Ctx2d>().ok()?;
+        let mid = side as f64 / 2.0;
+        c.set_fill_style_str(key.1);
+        c.begin_path();
+        let _ = c.arc(mid, mid, nr * dpr, 0.0, 2.0 * PI);
+        c.fill();
+        c.set_stroke_style_str(key.2);
+        c.set_line_width(lw * dpr);
+        for k in 1..cells {
+            let x = (k * side) as f64 + mid;
+            let start = -PI / 2.0;
+            c.begin_path();
+            c.move_to(x + tr * dpr * start.cos(), mid + tr * dpr * start.sin());
+            let turn = k as f64 / ARC_STEPS as f64;
+            let _ = c.arc(x, mid, tr * dpr, start, start + 2.0 * PI * turn);
+            c.stroke();
+        }
+        let data = c
+            .get_image_data(0.0, 0.0, (side * cells) as f64, side as f64)
+            .ok()?
+            .data()
+            .0;
+        let cut = |k: u32| Sprite::cut(&data, side * cells, k * side, 0, side, side);
+        Some(Sprites {
+            key,
+            side,
+            disc: cut(0),
+            arcs: (1..cells).map(cut).collect(),
+        })
+    }
 }
 
 /// More nodes than this: the scene is crowded (small pixel-aligned dots).
 pub const CROWDED: usize = 60;
+/// A crowded scene's timer arcs' width (CSS px).
+const CROWDED_TIMER_W: f64 = 2.0;
 
 impl Crowd {
-    /// Starts a paint: the buffer covers the ring's box (device pixels).
-    fn begin(&mut self, layout: &RingLayout, dpr: f64) {
+    /// Starts a paint: the buffer covers the ring's box (device pixels),
+    /// and the sprites are drawn if the sizes or colours changed.
+    fn begin(&mut self, layout: &RingLayout, dpr: f64, pal: &Palette) {
+        let (nr, tr) = (layout.node_r, layout.node_r + 3.5);
+        let key = (
+            [nr, tr, CROWDED_TIMER_W, dpr].map(f64::to_bits),
+            pal.node,
+            pal.timer,
+        );
+        if self.sprites.as_ref().is_none_or(|s| s.key != key) {
+            self.sprites = Sprites::draw(key);
+        }
         let (mut lo, mut hi) = (layout.center, layout.center);
         for p in &layout.pos {
             lo = Pt {
@@ -47,14 +122,24 @@ impl Crowd {
                 y: hi.y.max(p.y),
             };
         }
-        // A dot is never further out than its sender or receiver; a margin for its size.
-        let m = 8.0;
+        // A dot is never further out than its sender or receiver, an arc
+        // than its node's timer ring: a margin for their size.
+        let m = (tr + CROWDED_TIMER_W + 2.0).max(8.0);
         let x0 = ((lo.x - m) * dpr).floor().max(0.0);
         let y0 = ((lo.y - m) * dpr).floor().max(0.0);
         let w = ((hi.x + m) * dpr).ceil() - x0;
         let h = ((hi.y + m) * dpr).ceil() - y0;
         self.raster
             .reset(x0 as i32, y0 as i32, w.max(1.0) as u32, h.max(1.0) as u32);
+    }
+
+    /// The sprite `pick` chooses laid centred on `p` (CSS pixels).
+    fn stamp(&mut self, dpr: f64, p: Pt, pick: impl Fn(&Sprites) -> &Sprite) {
+        if let Some(s) = &self.sprites {
+            let half = s.side as f64 / 2.0;
+            let (x, y) = ((p.x * dpr - half).round(), (p.y * dpr - half).round());
+            self.raster.blend(pick(s), x as i32, y as i32);
+        }
     }
 
     /// A rectangle in CSS pixels (whole ones: the crowded dots are aligned).
@@ -243,10 +328,18 @@ pub fn paint(
         c.set_global_alpha(1.0);
     }
 
+    // Crowded: the timer arcs, the dots and the plain node discs are set as
+    // pixels (in this order) and drawn as one image before the crashed and
+    // Byzantine nodes; drops and outlines go under that image.
+    let crowded = n > CROWDED && hl.dots;
+    if crowded {
+        crowd.begin(layout, dpr, pal);
+    }
+
     // Timers: an arc around the node that shrinks until the timer fires.
     let tr = layout.node_r + 3.5;
     c.set_stroke_style_str(pal.timer);
-    c.set_line_width(if n > CROWDED { 2.0 } else { 3.0 });
+    c.set_line_width(if n > CROWDED { CROWDED_TIMER_W } else { 3.0 });
     c.begin_path();
     for (i, node) in sim.nodes().iter().enumerate() {
         // The detector's per-peer deadlines are shown by the suspicion gauges instead.
@@ -257,6 +350,11 @@ pub fn paint(
                 continue;
             }
             let p = layout.pos[i];
+            if crowded {
+                let k = ((left.min(1.0) * ARC_STEPS as f64).ceil() as usize).clamp(1, ARC_STEPS);
+                crowd.stamp(dpr, p, |s| &s.arcs[k - 1]);
+                continue;
+            }
             let start = -PI / 2.0;
             c.move_to(p.x + tr * start.cos(), p.y + tr * start.sin());
             let _ = c.arc(p.x, p.y, tr, start, start + 2.0 * PI * left.min(1.0));
@@ -277,10 +375,6 @@ pub fn paint(
     let mut selected: Option<Pt> = None;
     let mut dups: Vec<Pt> = Vec::new();
     let mut deviant: Vec<Pt> = Vec::new();
-    let crowded = n > CROWDED && hl.dots;
-    if crowded {
-        crowd.begin(layout, dpr);
-    }
     for (shape, colour) in [
         (Shape::Circle, pal.ping),
         (Shape::Triangle, pal.retry),
@@ -332,9 +426,6 @@ pub fn paint(
         if !crowded {
             c.fill();
         }
-    }
-    if crowded {
-        crowd.finish(c);
     }
     if !deviant.is_empty() {
         // Messages a Byzantine node deviated with: a thick dark outline and a dot.
@@ -437,11 +528,18 @@ pub fn paint(
     for (i, node) in sim.nodes().iter().enumerate() {
         if node.is_up() && node.behaviour.byzantine.is_none() {
             let p = layout.pos[i];
+            if crowded {
+                crowd.stamp(dpr, p, |s| &s.disc);
+                continue;
+            }
             c.move_to(p.x + nr, p.y);
             let _ = c.arc(p.x, p.y, nr, 0.0, 2.0 * PI);
         }
     }
     c.fill();
+    if crowded {
+        crowd.finish(c);
+    }
     for (i, node) in sim.nodes().iter().enumerate() {
         let p = layout.pos[i];
         if node.is_up() {
