@@ -2,8 +2,9 @@
 //!
 //! Nothing here holds simulation state: it reads a snapshot (`&Sim`) and the
 //! geometry, and paints. Message dots are batched into one path per kind, so
-//! thousands of messages cost a handful of canvas calls plus one `arc`/`rect`
-//! each.
+//! hundreds of messages cost a handful of canvas calls plus one `arc` each;
+//! in crowded scenes (thousands) the dots, the timer arcs and the node discs
+//! are set as pixels and drawn as one image (`Crowd`).
 
 use crate::layout::{along, flight_pos, Pt, RingLayout};
 use crate::raster::{rgb, DotRaster, Sprite};
@@ -131,6 +132,12 @@ impl Crowd {
         let h = ((hi.y + m) * dpr).ceil() - y0;
         self.raster
             .reset(x0 as i32, y0 as i32, w.max(1.0) as u32, h.max(1.0) as u32);
+    }
+
+    /// Whether the sprites are drawn (if the canvas could not draw them, the
+    /// discs and arcs are painted on the canvas as in smaller scenes).
+    fn ready(&self) -> bool {
+        self.sprites.is_some()
     }
 
     /// The sprite `pick` chooses laid centred on `p` (CSS pixels).
@@ -335,6 +342,7 @@ pub fn paint(
     if crowded {
         crowd.begin(layout, dpr, pal);
     }
+    let sprites = crowded && crowd.ready();
 
     // Timers: an arc around the node that shrinks until the timer fires.
     let tr = layout.node_r + 3.5;
@@ -350,7 +358,7 @@ pub fn paint(
                 continue;
             }
             let p = layout.pos[i];
-            if crowded {
+            if sprites {
                 let k = ((left.min(1.0) * ARC_STEPS as f64).ceil() as usize).clamp(1, ARC_STEPS);
                 crowd.stamp(dpr, p, |s| &s.arcs[k - 1]);
                 continue;
@@ -522,13 +530,17 @@ pub fn paint(
     // Nodes on top, so messages emerge from under them. Each failure type has
     // its own shape, not only its own colour.
     let nr = layout.node_r;
+    if crowded && !sprites {
+        // The dots (and not the discs) are in the image: it goes under them.
+        crowd.finish(c);
+    }
     c.set_line_width(1.5);
     c.set_fill_style_str(pal.node);
     c.begin_path();
     for (i, node) in sim.nodes().iter().enumerate() {
         if node.is_up() && node.behaviour.byzantine.is_none() {
             let p = layout.pos[i];
-            if crowded {
+            if sprites {
                 crowd.stamp(dpr, p, |s| &s.disc);
                 continue;
             }
@@ -537,7 +549,7 @@ pub fn paint(
         }
     }
     c.fill();
-    if crowded {
+    if sprites {
         crowd.finish(c);
     }
     for (i, node) in sim.nodes().iter().enumerate() {
