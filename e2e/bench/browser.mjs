@@ -3,6 +3,7 @@
 //
 //   node e2e/bench/browser.mjs              # all scenarios
 //   node e2e/bench/browser.mjs frames100    # one scenario
+//   DIST=/tmp/old/dist node e2e/bench/browser.mjs frames300phi   # another build
 //
 // Frame times come from a requestAnimationFrame recorder injected into the page
 // (it runs in the same frames as the app's own loop). CPU is read twice: the
@@ -249,7 +250,7 @@ async function embeds(browser, base) {
 }
 
 const only = process.argv[2];
-const server = await serve();
+const server = await serve(process.env.DIST || undefined);
 const browser = await launch();
 try {
   for (const [name, q] of Object.entries(SCENARIOS)) {

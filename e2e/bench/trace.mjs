@@ -3,17 +3,23 @@
 // style, layout, paint, animation, GC, ...) in ms per wall second.
 //
 //   node e2e/bench/trace.mjs '?nodes=5&seed=1'      # after `trunk build --release`
+//   INIT_JS='CanvasRenderingContext2D.prototype.arc = function () {}' node e2e/bench/trace.mjs '<query>'
+//                                                    # what a part costs: stub it out first
 //
 // Complements profile.mjs (which sees only script): Chromium's own work for a
 // frame (style, layout, paint, compositing) shows here by name.
-import { serve, launch, openApp } from '../lib.mjs';
+import { serve, launch } from '../lib.mjs';
 
 const query = process.argv[2] || '?nodes=5&seed=1';
 const SECONDS = Number(process.env.SECONDS || 6);
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const server = await serve();
 const browser = await launch();
-const { page } = await openApp(browser, server.url, query);
+const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+if (process.env.INIT_JS) await ctx.addInitScript(process.env.INIT_JS);
+const page = await ctx.newPage();
+await page.goto(`${server.url}/${query}`);
+await page.waitForFunction(() => window.wasmBindings !== undefined);
 // INJECT_CSS: a style added to the page first (to try what a change would save).
 if (process.env.INJECT_CSS) await page.addStyleTag({ content: process.env.INJECT_CSS });
 await sleep(2500);
