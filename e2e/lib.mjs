@@ -60,9 +60,14 @@ export async function launch(extraArgs = []) {
   });
 }
 
-/** Opens the app at `query` and waits until the wasm app has rendered. Collects console errors. */
-export async function openApp(browser, base, query = '', viewport = { width: 1280, height: 800 }) {
-  const page = await browser.newPage({ viewport });
+/**
+ * Opens the app at `query` and waits until the wasm app has rendered. Collects console errors.
+ * `deviceScaleFactor`: the pixel ratio; `init`: a script run in the page before its own
+ * (benchmarks stub a part out with it).
+ */
+export async function openApp(browser, base, query = '', viewport = { width: 1280, height: 800 }, { deviceScaleFactor = 1, init = '' } = {}) {
+  const page = await browser.newPage({ viewport, deviceScaleFactor });
+  if (init) await page.addInitScript(init);
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -112,7 +112,8 @@ impl DotRaster {
     }
 
     /// The colour at (`x`, `y`) in canvas coordinates (transparent outside).
-    pub fn pixel(&self, x: i32, y: i32) -> [u8; 4] {
+    #[cfg(test)]
+    fn pixel(&self, x: i32, y: i32) -> [u8; 4] {
         let (lx, ly) = (x - self.x0, y - self.y0);
         if lx < 0 || ly < 0 || lx >= self.w as i32 || ly >= self.h as i32 {
             return [0; 4];

@@ -8,18 +8,14 @@
 //
 // Complements profile.mjs (which sees only script): Chromium's own work for a
 // frame (style, layout, paint, compositing) shows here by name.
-import { serve, launch } from '../lib.mjs';
+import { serve, launch, openApp } from '../lib.mjs';
 
 const query = process.argv[2] || '?nodes=5&seed=1';
 const SECONDS = Number(process.env.SECONDS || 6);
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const server = await serve();
 const browser = await launch();
-const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-if (process.env.INIT_JS) await ctx.addInitScript(process.env.INIT_JS);
-const page = await ctx.newPage();
-await page.goto(`${server.url}/${query}`);
-await page.waitForFunction(() => window.wasmBindings !== undefined);
+const { page } = await openApp(browser, server.url, query, undefined, { init: process.env.INIT_JS });
 // INJECT_CSS: a style added to the page first (to try what a change would save).
 if (process.env.INJECT_CSS) await page.addStyleTag({ content: process.env.INJECT_CSS });
 await sleep(2500);

@@ -224,12 +224,7 @@ test('a crowded scene draws every message in flight, at any pixel ratio', async 
   // its exact colour. Overlaps and the node discs hide a few.
   const counts = {};
   for (const dpr of [1, 2]) {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: dpr });
-    const page = await ctx.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${server.url}/?nodes=100&seed=2&paused=1`);
-    await page.waitForFunction(() => window.wasmBindings !== undefined);
+    const { page, errors } = await openApp(browser, server.url, '?nodes=100&seed=2&paused=1', undefined, { deviceScaleFactor: dpr });
     for (let i = 0; i < 400; i++) await page.keyboard.press('s');
     await sleep(300);
     const inflight = Number(await text(page, 'inflight'));
@@ -269,7 +264,7 @@ test('a crowded scene draws every message in flight, at any pixel ratio', async 
     }, [centres, dpr]);
     assert.equal(off, 0, `dpr ${dpr}: ${off} node centres not in the node colour`);
     assert.deepEqual(errors, []);
-    await ctx.close();
+    await page.close();
   }
   const ratio = counts[2] / counts[1];
   assert.ok(Math.abs(ratio - 4) < 0.15, `device pixels at dpr 2 / dpr 1: ${ratio.toFixed(3)}`);

@@ -7,208 +7,26 @@
 //! are set as pixels and drawn as one image (`Crowd`).
 
 use crate::layout::{along, flight_pos, Pt, RingLayout};
-use crate::raster::{rgb, DotRaster, Sprite};
+use crate::raster::rgb;
 use crate::sim::heartbeat::FD_TIMER_BASE;
 use crate::sim::{DownKind, Micros, Sim, Workload};
 use std::f64::consts::PI;
-use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d as Ctx2d;
 
+mod crowd;
+mod key;
+mod marks;
 mod shapes;
 mod style;
+
+use crowd::CROWDED_TIMER_W;
+pub use crowd::{Crowd, CROWDED};
+pub use key::scene_key;
+use marks::{kv_marks, raft_marks};
 
 use shapes::{circles, cross_path, dash, diamond_path, octagon_path, star_path, triangle_path};
 pub use shapes::{drop_point, lane, node_name, node_status, queue_gap, shape_of, Shape};
 pub use style::*;
-
-/// Crowded scenes' timer arcs, dots and node discs, set as pixels
-/// (`crate::raster` says why) and handed to the canvas as one image: the
-/// buffer, a spare canvas it is put on, that canvas's image data, and the
-/// discs and arcs drawn once by the canvas (all kept from paint to paint).
-#[derive(Default)]
-pub struct Crowd {
-    raster: DotRaster,
-    spare: Option<(web_sys::HtmlCanvasElement, Ctx2d)>,
-    image: Option<(web_sys::ImageData, js_sys::Uint8ClampedArray)>,
-    sprites: Option<Sprites>,
-}
-
-/// Steps of a timer's arc as sprites: at 300 nodes an arc is ~40 device
-/// pixels round, so a step is under a pixel of its length.
-const ARC_STEPS: usize = 48;
-
-/// A node's disc and its timer arc at each step, drawn by the canvas once.
-struct Sprites {
-    /// What they were drawn for: disc and arc radius, line width, pixel
-    /// ratio (as bits), and the two colours.
-    key: ([u64; 4], &'static str, &'static str),
-    /// Side of each (square) sprite, device pixels; centred on the node.
-    side: u32,
-    disc: Sprite,
-    /// `arcs[k]`: (k + 1) / ARC_STEPS of a turn, clockwise from the top.
-    arcs: Vec<Sprite>,
-}
-
-impl Sprites {
-    fn draw(key: ([u64; 4], &'static str, &'static str)) -> Option<Sprites> {
-        let [nr, tr, lw, dpr] = key.0.map(f64::from_bits);
-        let side = ((tr + lw) * 2.0 * dpr).ceil() as u32 + 2;
-        let doc = web_sys::window()?.document()?;
-        let sheet = doc
-            .create_element("canvas")
-            .ok()?
-            .dyn_into::<web_sys::HtmlCanvasElement>()
-            .ok()?;
-        let cells = ARC_STEPS as u32 + 1;
-        sheet.set_width(side * cells);
-        sheet.set_height(side);
-        let c = sheet.get_context("2d").ok()??.dyn_into::<Ctx2d>().ok()?;
-        let mid = side as f64 / 2.0;
-        c.set_fill_style_str(key.1);
-        c.begin_path();
-        let _ = c.arc(mid, mid, nr * dpr, 0.0, 2.0 * PI);
-        c.fill();
-        c.set_stroke_style_str(key.2);
-        c.set_line_width(lw * dpr);
-        for k in 1..cells {
-            let x = (k * side) as f64 + mid;
-            let start = -PI / 2.0;
-            c.begin_path();
-            c.move_to(x + tr * dpr * start.cos(), mid + tr * dpr * start.sin());
-            let turn = k as f64 / ARC_STEPS as f64;
-            let _ = c.arc(x, mid, tr * dpr, start, start + 2.0 * PI * turn);
-            c.stroke();
-        }
-        let data = c
-            .get_image_data(0.0, 0.0, (side * cells) as f64, side as f64)
-            .ok()?
-            .data()
-            .0;
-        let cut = |k: u32| Sprite::cut(&data, side * cells, k * side, 0, side, side);
-        Some(Sprites {
-            key,
-            side,
-            disc: cut(0),
-            arcs: (1..cells).map(cut).collect(),
-        })
-    }
-}
-
-/// More nodes than this: the scene is crowded (small pixel-aligned dots).
-pub const CROWDED: usize = 60;
-/// A crowded scene's timer arcs' width (CSS px).
-const CROWDED_TIMER_W: f64 = 2.0;
-
-impl Crowd {
-    /// Starts a paint: the buffer covers the ring's box (device pixels),
-    /// and the sprites are drawn if the sizes or colours changed.
-    fn begin(&mut self, layout: &RingLayout, dpr: f64, pal: &Palette) {
-        let (nr, tr) = (layout.node_r, layout.node_r + 3.5);
-        let key = (
-            [nr, tr, CROWDED_TIMER_W, dpr].map(f64::to_bits),
-            pal.node,
-            pal.timer,
-        );
-        if self.sprites.as_ref().is_none_or(|s| s.key != key) {
-            self.sprites = Sprites::draw(key);
-        }
-        let (mut lo, mut hi) = (layout.center, layout.center);
-        for p in &layout.pos {
-            lo = Pt {
-                x: lo.x.min(p.x),
-                y: lo.y.min(p.y),
-            };
-            hi = Pt {
-                x: hi.x.max(p.x),
-                y: hi.y.max(p.y),
-            };
-        }
-        // A dot is never further out than its sender or receiver, an arc
-        // than its node's timer ring: a margin for their size.
-        let m = (tr + CROWDED_TIMER_W + 2.0).max(8.0);
-        let x0 = ((lo.x - m) * dpr).floor().max(0.0);
-        let y0 = ((lo.y - m) * dpr).floor().max(0.0);
-        let w = ((hi.x + m) * dpr).ceil() - x0;
-        let h = ((hi.y + m) * dpr).ceil() - y0;
-        self.raster
-            .reset(x0 as i32, y0 as i32, w.max(1.0) as u32, h.max(1.0) as u32);
-    }
-
-    /// Whether the sprites are drawn (if the canvas could not draw them, the
-    /// discs and arcs are painted on the canvas as in smaller scenes).
-    fn ready(&self) -> bool {
-        self.sprites.is_some()
-    }
-
-    /// The sprite `pick` chooses laid centred on `p` (CSS pixels).
-    fn stamp(&mut self, dpr: f64, p: Pt, pick: impl Fn(&Sprites) -> &Sprite) {
-        if let Some(s) = &self.sprites {
-            let half = s.side as f64 / 2.0;
-            let (x, y) = ((p.x * dpr - half).round(), (p.y * dpr - half).round());
-            self.raster.blend(pick(s), x as i32, y as i32);
-        }
-    }
-
-    /// A rectangle in CSS pixels (whole ones: the crowded dots are aligned).
-    fn rect(&mut self, dpr: f64, x: f64, y: f64, w: f64, h: f64, colour: [u8; 3]) {
-        let d = |v: f64| (v * dpr).round() as i32;
-        self.raster
-            .fill_rect(d(x), d(y), d(x + w) - d(x), d(y + h) - d(y), colour);
-    }
-
-    /// Draws the buffer onto `c` where the dots belong in the painting order.
-    fn finish(&mut self, c: &Ctx2d) {
-        let (x0, y0, w, h) = self.raster.bounds();
-        let fresh =
-            |canvas: &web_sys::HtmlCanvasElement| canvas.width() != w || canvas.height() != h;
-        if self.spare.as_ref().is_none_or(|(s, _)| fresh(s)) {
-            self.image = None;
-            self.spare = None;
-            let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-                return;
-            };
-            let Some(canvas) = doc
-                .create_element("canvas")
-                .ok()
-                .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
-            else {
-                return;
-            };
-            canvas.set_width(w);
-            canvas.set_height(h);
-            let Some(ctx) = canvas
-                .get_context("2d")
-                .ok()
-                .flatten()
-                .and_then(|c| c.dyn_into::<Ctx2d>().ok())
-            else {
-                return;
-            };
-            self.spare = Some((canvas, ctx));
-        }
-        if self.image.is_none() {
-            let Ok(image) = web_sys::ImageData::new_with_sw(w, h) else {
-                return;
-            };
-            let Some(data) = js_sys::Reflect::get(&image, &"data".into())
-                .ok()
-                .and_then(|d| d.dyn_into::<js_sys::Uint8ClampedArray>().ok())
-            else {
-                return;
-            };
-            self.image = Some((image, data));
-        }
-        let (Some((canvas, ctx)), Some((image, data))) = (&self.spare, &self.image) else {
-            return;
-        };
-        data.copy_from(self.raster.bytes());
-        let _ = ctx.put_image_data(image, 0.0, 0.0);
-        c.save();
-        let _ = c.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-        let _ = c.draw_image_with_html_canvas_element(canvas, x0 as f64, y0 as f64);
-        c.restore();
-    }
-}
 
 /// Paints one frame. `cut_pairs` is the UI's cached list of cut undirected
 /// links; `dpr` the canvas's device pixels per CSS pixel (its transform).
@@ -359,8 +177,7 @@ pub fn paint(
             }
             let p = layout.pos[i];
             if sprites {
-                let k = ((left.min(1.0) * ARC_STEPS as f64).ceil() as usize).clamp(1, ARC_STEPS);
-                crowd.stamp(dpr, p, |s| &s.arcs[k - 1]);
+                crowd.arc(dpr, p, left);
                 continue;
             }
             let start = -PI / 2.0;
@@ -541,7 +358,7 @@ pub fn paint(
         if node.is_up() && node.behaviour.byzantine.is_none() {
             let p = layout.pos[i];
             if sprites {
-                crowd.stamp(dpr, p, |s| &s.disc);
+                crowd.disc(dpr, p);
                 continue;
             }
             c.move_to(p.x + nr, p.y);
@@ -738,216 +555,5 @@ pub fn paint(
         c.begin_path();
         let _ = c.arc(p.x, p.y, r + 6.0, 0.0, 2.0 * PI);
         c.stroke();
-    }
-}
-
-/// A fingerprint of what `paint` (and the lesson's spotlight over it) draws
-/// apart from what moves by itself: the dots (animated by the compositor in
-/// sparse scenes), the arcs' shrinking and filling (painted as they move,
-/// see `FrameLoop`) and the nodes' clocks (which change every instant). In
-/// a sparse scene the canvas is painted at an event only when this changed;
-/// the clocks follow at the panels' pace. It must cover everything else
-/// `paint` reads: node states and failures, timers set or re-armed, Raft and
-/// key-value marks, attacks, the selected node's suspicion gauges (to 1/200
-/// of a turn) and the spotlight.
-pub fn scene_key(
-    sim: &Sim<Workload>,
-    observer: Option<u32>,
-    spot: Option<&crate::lesson::Spot>,
-) -> u64 {
-    use crate::lesson::Spot;
-    use crate::sim::{AnyState, Digest, Place};
-    let mut d = Digest::default();
-    let mut mix = |w: u64| d.mix(w);
-    let now = sim.now();
-    for node in sim.nodes() {
-        // A timer set or re-armed: its arc starts again (full).
-        for t in node.timers.iter().filter(|t| t.tag < FD_TIMER_BASE) {
-            mix(t.set_at);
-            mix(t.fire_at);
-        }
-        let b = node.behaviour;
-        mix(node.down.map_or(0, |k| 1 + k as u64));
-        mix(node.recover_at.unwrap_or(u64::MAX));
-        mix(b.byzantine.map_or(0, |m| 1 + m as u64));
-        mix(u64::from(b.send_omission > 0.0 || b.recv_omission > 0.0));
-        match node.state.as_ref() {
-            Some(AnyState::Raft(st)) => {
-                mix(st.role as u64);
-                mix(st.term);
-                mix(st.log.len() as u64);
-                mix(st.commit);
-                for e in &st.log[st.log.len().saturating_sub(10)..] {
-                    mix(e.term);
-                }
-            }
-            Some(AnyState::Kv(st)) => {
-                let (kind, a, b) = match st.place {
-                    Place::Client => (0, 0, 0),
-                    Place::Server { shard } => (1, shard, 0),
-                    Place::Balancer => (2, 0, 0),
-                    Place::Worker { w } => (3, w, 0),
-                    Place::Store => (4, 0, 0),
-                    Place::Replica { shard, rank } => (5, shard, rank),
-                };
-                mix(kind);
-                mix(u64::from(a) << 32 | u64::from(b));
-                mix(st.primary.map_or(u64::MAX, u64::from));
-                mix(st.epoch);
-                mix(st.queue.len() as u64);
-                mix(u64::from(st.busy.is_some()));
-            }
-            _ => {}
-        }
-    }
-    for (f, t, m) in sim.network().attacks() {
-        mix(u64::from(f.0) << 32 | u64::from(t.0));
-        mix(*m as u64);
-    }
-    if let (Some(obs), Workload::Heartbeat(hb)) = (observer, sim.protocol()) {
-        if let (Some(kind), Some(AnyState::Hb(st))) = (
-            hb.detector,
-            sim.nodes().get(obs as usize).and_then(|s| s.state.as_ref()),
-        ) {
-            let local = sim.nodes()[obs as usize].clock.local_at(now);
-            let thr = crate::sim::PeerHistory::threshold(&kind);
-            for p in &st.fd {
-                let frac = (p.level(local, &kind) / (1.5 * thr)).clamp(0.0, 1.0);
-                mix((frac * 200.0) as u64);
-                mix(u64::from(p.suspected));
-            }
-        }
-    }
-    match spot {
-        None => mix(0),
-        Some(Spot::Nodes(ns)) => ns.iter().for_each(|&n| mix(1 + u64::from(n))),
-        Some(Spot::Link(a, b)) => mix(u64::from(*a) << 32 | u64::from(*b) | 1 << 63),
-        Some(Spot::Panel(_)) => mix(u64::MAX),
-    }
-    d.value()
-}
-
-/// The key-value service: beside each server its queue (one cell per
-/// request waiting or in service, up to 12, then a count), and over it what
-/// it is: ★ for a primary (with its epoch), the keys a shard owns.
-fn kv_marks(c: &Ctx2d, sim: &Sim<Workload>, layout: &RingLayout, nr: f64, pal: &Palette) {
-    use crate::sim::{AnyState, Layout, Place};
-    let Workload::Kv(kv) = sim.protocol() else {
-        return;
-    };
-    const CELLS: u32 = 12;
-    c.set_font("11px system-ui, sans-serif");
-    c.set_text_align("left");
-    for (i, node) in sim.nodes().iter().enumerate() {
-        let Some(AnyState::Kv(st)) = node.state.as_ref() else {
-            continue;
-        };
-        if matches!(st.place, Place::Client | Place::Balancer) {
-            continue;
-        }
-        let p = layout.pos[i];
-        let tag = match st.place {
-            Place::Replica { rank, .. } if st.primary == Some(rank) => {
-                format!("★ primary e{}", st.epoch)
-            }
-            Place::Replica { .. } => "backup".to_string(),
-            Place::Server { shard } if kv.layout == Layout::Sharded => {
-                let (lo, hi) = kv.key_range(shard);
-                format!("k{lo}–{}", hi.saturating_sub(1))
-            }
-            _ => String::new(),
-        };
-        if !tag.is_empty() {
-            c.set_fill_style_str(pal.label);
-            let _ = c.fill_text(&tag, p.x + nr * 0.8, p.y - nr * 0.9);
-        }
-        // The queue: a line of cells from the node towards the ring's
-        // centre (where there is room at every size), the one in service
-        // first, in another colour.
-        let len = (st.queue.len() + usize::from(st.busy.is_some())) as u32;
-        let (dx, dy) = (layout.center.x - p.x, layout.center.y - p.y);
-        let d = (dx * dx + dy * dy).sqrt().max(1.0);
-        let (ux, uy) = (dx / d, dy / d);
-        let s = 5.0;
-        let at = |k: f64| {
-            (
-                p.x + ux * (nr + 5.0 + k * 6.5),
-                p.y + uy * (nr + 5.0 + k * 6.5),
-            )
-        };
-        for k in 0..len.min(CELLS) {
-            c.set_fill_style_str(if k == 0 { "#0e7490" } else { "#f59e0b" });
-            let (x, y) = at(f64::from(k));
-            c.fill_rect(x - s / 2.0, y - s / 2.0, s, s);
-        }
-        if len > CELLS {
-            c.set_fill_style_str(pal.label);
-            c.set_text_align("center");
-            let (x, y) = at(f64::from(CELLS) + 1.5);
-            let _ = c.fill_text(&format!("+{}", len - CELLS), x, y + 4.0);
-            c.set_text_align("left");
-        }
-    }
-    c.set_text_align("center");
-}
-
-/// Raft, as RaftScope draws it: each up node's role and term above it (★ for
-/// the leader, ? for a candidate), and under it its latest log entries, one
-/// cell per entry coloured by term, committed ones solid.
-fn raft_marks(c: &Ctx2d, sim: &Sim<Workload>, layout: &RingLayout, nr: f64, pal: &Palette) {
-    use crate::sim::{AnyState, Role};
-    if !matches!(sim.protocol(), Workload::Raft(_)) {
-        return;
-    }
-    const CELLS: usize = 10;
-    for (i, node) in sim.nodes().iter().enumerate() {
-        let Some(AnyState::Raft(st)) = node.state.as_ref() else {
-            continue;
-        };
-        let p = layout.pos[i];
-        let (mark, word) = match st.role {
-            Role::Leader => ("★ ", "leader"),
-            Role::Candidate => ("? ", "candidate"),
-            Role::Follower => ("", "follower"),
-        };
-        c.set_font(if st.role == Role::Leader {
-            "700 11px system-ui, sans-serif"
-        } else {
-            "11px system-ui, sans-serif"
-        });
-        c.set_fill_style_str(pal.label);
-        if layout.ring_r < 200.0 {
-            // A small ring: a short tag at the node's shoulder, so labels of
-            // neighbouring nodes do not run into each other.
-            c.set_text_align("left");
-            let _ = c.fill_text(
-                &format!("{mark}t{}", st.term),
-                p.x + nr * 0.8,
-                p.y - nr * 0.9,
-            );
-            c.set_text_align("center");
-        } else {
-            let _ = c.fill_text(
-                &format!("{mark}{word} · term {}", st.term),
-                p.x,
-                p.y - nr - 12.0,
-            );
-        }
-        let from = st.log.len().saturating_sub(CELLS);
-        let w = 7.0;
-        let x0 = p.x - (CELLS as f64 * w) / 2.0;
-        let y = p.y + nr + 34.0;
-        for (k, e) in st.log[from..].iter().enumerate() {
-            let committed = (from + k + 1) as u64 <= st.commit;
-            let hue = (e.term * 67 + 200) % 360;
-            c.set_fill_style_str(&format!(
-                "hsl({hue} 65% {}%)",
-                if committed { 45 } else { 82 }
-            ));
-            c.fill_rect(x0 + k as f64 * w, y, w - 1.0, 9.0);
-        }
-        c.set_stroke_style_str(pal.ring);
-        c.set_line_width(1.0);
-        c.stroke_rect(x0 - 0.5, y - 0.5, CELLS as f64 * w, 10.0);
     }
 }
