@@ -5,6 +5,8 @@
 //   node e2e/bench/trace.mjs '?nodes=5&seed=1'      # after `trunk build --release`
 //   INIT_JS='CanvasRenderingContext2D.prototype.arc = function () {}' node e2e/bench/trace.mjs '<query>'
 //                                                    # what a part costs: stub it out first
+//   CATS=blink,cc node e2e/bench/trace.mjs '<query>'  # finer names: Blink's and the
+//                                                    # compositor's own (canvas flushes, commits)
 //
 // Complements profile.mjs (which sees only script): Chromium's own work for a
 // frame (style, layout, paint, compositing) shows here by name.
@@ -24,7 +26,7 @@ const events = [];
 cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
 const done = new Promise((ok) => cdp.once('Tracing.tracingComplete', ok));
 await cdp.send('Tracing.start', {
-  traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing'] },
+  traceConfig: { includedCategories: [...(process.env.CATS ? process.env.CATS.split(',') : []), 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing'] },
   transferMode: 'ReportEvents',
 });
 await sleep(SECONDS * 1000);
