@@ -12,7 +12,7 @@
 // a no-op: the dots stay still, uncomposited); `distN` (the build in $DISTN);
 // `cssN` (the style in $CSSN added). QUERY picks the page (default
 // '?nodes=5&seed=1'), RUNS the rounds (3), SECONDS the measured time (6).
-import { serve, launch, measureCpu } from '../lib.mjs';
+import { serve, launch, openApp, measureCpu } from '../lib.mjs';
 
 const RUNS = Number(process.env.RUNS || 3);
 const SECONDS = Number(process.env.SECONDS || 6);
@@ -45,14 +45,9 @@ const browser = await launch();
 const rows = Object.fromEntries(names.map((n) => [n, []]));
 for (let i = 0; i < RUNS; i++) {
   for (const n of names) {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    if (STUBS[n]) await ctx.addInitScript(STUBS[n]);
-    const page = await ctx.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${(servers[n] || ours).url}/${QUERY}`);
+    const { page, errors } = await openApp(browser, (servers[n] || ours).url, QUERY, undefined, { init: STUBS[n] });
     const row = { ...(await measureCpu(page, SECONDS)), errors: errors.length };
-    await ctx.close();
+    await page.close();
     rows[n].push(row);
     console.log(JSON.stringify({ run: i + 1, variant: n, ...row }, (k, v) => (typeof v === 'number' ? +v.toFixed(1) : v)));
   }
