@@ -29,7 +29,7 @@ const PAINT_STEP_PX: f64 = 1.5;
 /// The next step is due `TIMER_STEP_PX` after each wake-up, not after the
 /// last paint, so events between paints put steps off (they come 5 to 12 px
 /// apart) and many paints fall on a frame drawn for the dots anyway: even
-/// steps measured 5 to 8 ms/s more main thread at 5 nodes (BENCHMARKS.md).
+/// steps measured 2 to 8 ms/s more main thread at 5 nodes (BENCHMARKS.md).
 const TIMER_STEP_PX: f64 = 5.0;
 const SPARSE_PAINT_MS: f64 = 80.0;
 /// ... but when the flights' elements changed (the browser draws a frame for

@@ -79,7 +79,6 @@ pub fn paint(
         crowd.begin(layout, dpr, pal);
     }
     let sprites = crowded && crowd.ready();
-
     s.timers(crowd, dpr, sprites);
     let selected = s.messages(crowd, dpr, crowded, hl);
     s.drops(fades, now_ms);
