@@ -5,12 +5,13 @@
 //   V=base,nocanvas,nopanel,noanim node e2e/bench/ab.mjs      # what each part costs
 //   DIST1=/tmp/old/dist V=dist1,base node e2e/bench/ab.mjs    # another build beside dist/
 //   CSS1='.panel{contain:strict}' V=base,css1 node e2e/bench/ab.mjs
+//   JS1='<script run before the page>' V=base,js1 node e2e/bench/ab.mjs
 //
 // Variants: `base` (dist/ as it is); `nocanvas` (every 2D-context method a
 // no-op: the canvas never changes); `nopanel` (the side panel hidden: its
 // style, layout and paint gone, its script kept); `noanim` (Element.animate
 // a no-op: the dots stay still, uncomposited); `distN` (the build in $DISTN);
-// `cssN` (the style in $CSSN added). QUERY picks the page (default
+// `cssN` (the style in $CSSN added); `jsN` (the script in $JSN run first). QUERY picks the page (default
 // '?nodes=5&seed=1'), RUNS the rounds (3), SECONDS the measured time (6).
 import { serve, launch, openApp, measureCpu } from '../lib.mjs';
 
@@ -30,6 +31,7 @@ const STUBS = {
   noanim: `Element.prototype.animate = function () { return { cancel() {}, pause() {}, play() {} }; };`,
 };
 for (const [k, v] of Object.entries(process.env)) if (/^CSS\d$/.test(k)) STUBS[k.toLowerCase()] = addStyle(v);
+for (const [k, v] of Object.entries(process.env)) if (/^JS\d$/.test(k)) STUBS[k.toLowerCase()] = v;
 
 const names = (process.env.V || 'base,nocanvas,nopanel,noanim').split(',');
 const ours = await serve();

@@ -5,7 +5,6 @@
 //! the user commits it (Enter or leaving the field), and a failed check leaves
 //! the draft and shows the message under the field, naming what was expected.
 
-use std::collections::BTreeMap;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::html::Scope;
 use yew::prelude::*;
@@ -22,16 +21,48 @@ pub enum FieldMsg {
 /// The drafts and errors of one panel's text fields.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Form {
-    drafts: BTreeMap<FieldId, String>,
-    errors: BTreeMap<FieldId, String>,
+    drafts: Texts,
+    errors: Texts,
+}
+
+/// A text per field. A panel has at most a dozen fields, so a list searched
+/// in order does; a `BTreeMap<&str, String>` here was the page's only map of
+/// that type, and its code (with the sort its `collect` does) cost the wasm
+/// 35 KB (BENCHMARKS.md, "A smaller download").
+#[derive(Clone, Debug, Default)]
+struct Texts(Vec<(FieldId, String)>);
+
+impl Texts {
+    fn get(&self, f: FieldId) -> Option<&String> {
+        self.0.iter().find(|(g, _)| *g == f).map(|(_, t)| t)
+    }
+
+    fn insert(&mut self, f: FieldId, text: String) {
+        match self.0.iter_mut().find(|(g, _)| *g == f) {
+            Some((_, t)) => *t = text,
+            None => self.0.push((f, text)),
+        }
+    }
+
+    fn remove(&mut self, f: FieldId) {
+        self.0.retain(|(g, _)| *g != f);
+    }
+}
+
+/// As maps: the same fields with the same texts, in any order.
+impl PartialEq for Texts {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().all(|(f, t)| other.get(f) == Some(t))
+    }
 }
 
 impl Form {
     pub fn new(drafts: impl IntoIterator<Item = (FieldId, String)>) -> Self {
-        Form {
-            drafts: drafts.into_iter().collect(),
-            errors: BTreeMap::new(),
+        let mut form = Form::default();
+        for (f, text) in drafts {
+            form.drafts.insert(f, text);
         }
+        form
     }
 
     pub fn get(&self, f: FieldId) -> String {
