@@ -13,6 +13,22 @@ pub struct Pt {
     pub y: f64,
 }
 
+/// A ring of at most this many nodes has words beside its discs: each
+/// node's clock and status, a Raft node's role, term and log.
+pub const WORDS_MAX: u32 = 12;
+/// Under a disc's edge, where those words go (CSS px): the middle of the
+/// first line (a clock, or a down node's name), of the second (a status),
+/// and the top of a Raft log's row of cells, 10 px tall.
+pub const LINE_1: f64 = 14.0;
+pub const LINE_2: f64 = 27.0;
+pub const LOG_ROW: f64 = 34.0;
+/// The room they need over a disc (a Raft role, a line whose middle is 12 px
+/// over it, and a few pixels to spare) and under it (down to the log's cells).
+const WORDS_ABOVE: f64 = 22.0;
+const WORDS_BELOW: f64 = LOG_ROW + 12.0;
+/// The room kept around a disc of a larger ring.
+const MARGIN: f64 = 22.0;
+
 /// Node positions on a ring that fills a `w` x `h` stage.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RingLayout {
@@ -28,26 +44,48 @@ pub struct RingLayout {
 
 impl RingLayout {
     /// Lays `n` nodes on a ring, node 0 at the top, clockwise. Node discs shrink
-    /// as the ring gets crowded, but never below a clickable size.
+    /// as the ring gets crowded, but never below a clickable size. A small
+    /// ring keeps room over its top node and under its lowest for their
+    /// words (an even ring has a node at the very bottom, an odd one two
+    /// nodes a little higher), and is centred on what it draws.
     pub fn new(n: u32, w: f64, h: f64) -> Self {
-        let center = Pt {
-            x: w / 2.0,
-            y: h / 2.0,
-        };
+        use std::f64::consts::{FRAC_PI_2, PI};
         let n_f = n.max(1) as f64;
+        let angle = |i: u32| -FRAC_PI_2 + 2.0 * PI * i as f64 / n_f;
         let half = (w.min(h) / 2.0).max(40.0);
         // Spacing between neighbours on the ring limits the disc size.
         let provisional_ring = half * 0.78;
-        let spacing = 2.0 * std::f64::consts::PI * provisional_ring / n_f;
+        let spacing = 2.0 * PI * provisional_ring / n_f;
         let node_r = (spacing * 0.36).clamp(5.0, (half * 0.11).clamp(14.0, 30.0));
-        let ring_r = (half - node_r - 22.0).max(node_r * 2.0);
+        let (above, below) = if n <= WORDS_MAX {
+            (WORDS_ABOVE, WORDS_BELOW)
+        } else {
+            (MARGIN, MARGIN)
+        };
+        // How far under the centre the lowest node is, in ring radii.
+        let low = (0..n).map(|i| angle(i).sin()).fold(-1.0, f64::max);
+        let room = h - 2.0 * node_r - above - below;
+        let mut ring_r = half - node_r - MARGIN;
+        if low > -1.0 {
+            ring_r = ring_r.min(room / (1.0 + low));
+        }
+        let ring_r = ring_r.max(node_r * 2.0);
+        // What the ring draws spans from its top node's words to its lowest
+        // node's: centred in the stage.
+        let top = above + node_r + ring_r;
+        let span = top + ring_r * low + node_r + below;
+        let center = Pt {
+            x: w / 2.0,
+            y: if n <= 1 {
+                h / 2.0
+            } else {
+                top + (h - span) / 2.0
+            },
+        };
         let pos = (0..n)
-            .map(|i| {
-                let a = -std::f64::consts::FRAC_PI_2 + 2.0 * std::f64::consts::PI * i as f64 / n_f;
-                Pt {
-                    x: center.x + ring_r * a.cos(),
-                    y: center.y + ring_r * a.sin(),
-                }
+            .map(|i| Pt {
+                x: center.x + ring_r * angle(i).cos(),
+                y: center.y + ring_r * angle(i).sin(),
             })
             .collect();
         RingLayout {
@@ -225,6 +263,36 @@ mod tests {
             flight_pos(&l, &first, 1_500, 0.0, gap),
             along(l.pos[0], l.pos[1], 0.5, 0.0)
         );
+    }
+
+    #[test]
+    fn a_small_rings_words_stay_on_the_stage() {
+        // The stage sizes of a laptop's page (the legend's room taken off), a
+        // wide one, and an embed. Even rings have a node at the very bottom.
+        for (w, h) in [(910.0, 518.0), (1400.0, 700.0), (800.0, 330.0)] {
+            for n in 2..=WORDS_MAX {
+                let l = RingLayout::new(n, w, h);
+                let top = l.pos.iter().map(|p| p.y).fold(f64::MAX, f64::min);
+                let low = l.pos.iter().map(|p| p.y).fold(f64::MIN, f64::max);
+                let (over, under) = (top - l.node_r - WORDS_ABOVE, low + l.node_r + WORDS_BELOW);
+                assert!(
+                    over >= -1e-9,
+                    "{w}x{h}, n {n}: a role {over} px over the top"
+                );
+                assert!(
+                    under <= h + 1e-9,
+                    "{w}x{h}, n {n}: a log down to {under} of {h}"
+                );
+                assert!(
+                    (over - (h - under)).abs() < 1e-6,
+                    "{w}x{h}, n {n}: centred ({over} over, {} under)",
+                    h - under
+                );
+            }
+        }
+        // A 300-node ring is not changed by words it does not draw.
+        let l = RingLayout::new(300, 910.0, 518.0);
+        assert_eq!(l.ring_r, 259.0 - l.node_r - MARGIN);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! queues and roles, Raft's roles, terms and logs.
 
 use super::style::Palette;
-use crate::layout::RingLayout;
+use crate::layout::{RingLayout, LOG_ROW};
 use crate::sim::{Sim, Workload};
 use web_sys::CanvasRenderingContext2d as Ctx2d;
 
@@ -91,6 +91,10 @@ pub(super) fn raft_marks(
         return;
     }
     const CELLS: usize = 10;
+    // Neighbours closer than a long label ("candidate · term 12") is wide get
+    // short tags at their shoulders, so their words do not run into each other.
+    let n = layout.pos.len().max(1) as f64;
+    let short = 2.0 * layout.ring_r * (std::f64::consts::PI / n).sin() < 120.0;
     for (i, node) in sim.nodes().iter().enumerate() {
         let Some(AnyState::Raft(st)) = node.state.as_ref() else {
             continue;
@@ -107,9 +111,7 @@ pub(super) fn raft_marks(
             "11px system-ui, sans-serif"
         });
         c.set_fill_style_str(pal.label);
-        if layout.ring_r < 200.0 {
-            // A small ring: a short tag at the node's shoulder, so labels of
-            // neighbouring nodes do not run into each other.
+        if short {
             c.set_text_align("left");
             let _ = c.fill_text(
                 &format!("{mark}t{}", st.term),
@@ -127,7 +129,7 @@ pub(super) fn raft_marks(
         let from = st.log.len().saturating_sub(CELLS);
         let w = 7.0;
         let x0 = p.x - (CELLS as f64 * w) / 2.0;
-        let y = p.y + nr + 34.0;
+        let y = p.y + nr + LOG_ROW;
         for (k, e) in st.log[from..].iter().enumerate() {
             let committed = (from + k + 1) as u64 <= st.commit;
             let hue = (e.term * 67 + 200) % 360;

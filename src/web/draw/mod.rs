@@ -6,7 +6,7 @@
 //! in crowded scenes (thousands) the dots, the timer arcs and the node discs
 //! are set as pixels and drawn as one image (`Crowd`).
 
-use crate::layout::{along, flight_pos, Pt, RingLayout};
+use crate::layout::{along, flight_pos, Pt, RingLayout, LINE_1, LINE_2, WORDS_MAX};
 use crate::raster::rgb;
 use crate::sim::heartbeat::FD_TIMER_BASE;
 use crate::sim::{DownKind, Micros, Sim, Workload};
@@ -88,11 +88,12 @@ pub fn paint(
         crowd.finish(c);
     }
     s.nodes(crowd, dpr, sprites);
-    s.labels();
     if let Some(obs) = hl.node {
         s.gauges(obs);
     }
     s.selection(hl.node, selected);
+    // Words last: a clock crosses the bottom of a suspicion gauge's ring.
+    s.labels();
 }
 
 /// What every layer of a frame reads.
@@ -584,21 +585,21 @@ impl Scene<'_> {
                     let _ = c.fill_text(&name, p.x, p.y);
                 } else {
                     c.set_fill_style_str(pal.down_ink);
-                    let _ = c.fill_text(&name, p.x, p.y + nr + 14.0);
+                    let _ = c.fill_text(&name, p.x, p.y + nr + LINE_1);
                 }
             }
             // Each node's own clock: they disagree, because there is no global clock.
-            if n <= 12 {
+            if n <= WORDS_MAX as usize {
                 c.set_font("11px ui-monospace, Menlo, Consolas, monospace");
                 c.set_fill_style_str(pal.label);
                 for (i, node) in sim.nodes().iter().enumerate() {
                     let p = layout.pos[i];
                     if node.is_up() {
                         let local = node.clock.local_at(now) as f64 / 1e6;
-                        let _ = c.fill_text(&format!("local {local:.3}s"), p.x, p.y + nr + 14.0);
+                        let _ = c.fill_text(&format!("local {local:.3}s"), p.x, p.y + nr + LINE_1);
                     }
                     if let Some(status) = node_status(node, now) {
-                        let _ = c.fill_text(&status, p.x, p.y + nr + 27.0);
+                        let _ = c.fill_text(&status, p.x, p.y + nr + LINE_2);
                     }
                 }
                 raft_marks(c, sim, layout, nr, pal);
