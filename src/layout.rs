@@ -96,6 +96,27 @@ impl RingLayout {
         }
     }
 
+    /// Whether a Raft node's role fits over it in words ("follower · term 1",
+    /// about 100 px wide) rather than as a tag at its shoulder ("t1"). Next to
+    /// the top node, a neighbour's role must clear both the top node's own
+    /// role beside it and the top node's status under it ("crashed, restarts
+    /// in 3.8s", about 165 px wide): fine on a large ring, not on a small one or
+    /// a crowded one.
+    pub fn roles_in_words(&self) -> bool {
+        let n = self.pos.len();
+        if n < 2 {
+            return true;
+        }
+        let a = 2.0 * std::f64::consts::PI / n as f64;
+        let (across, down) = (self.ring_r * a.sin(), self.ring_r * (1.0 - a.cos()));
+        // Half a role's width plus half a status's, and a few pixels between.
+        let apart = across >= 50.0 + 83.0 + 4.0;
+        // Under the top disc down to its status line's bottom; over the
+        // neighbour's disc up to its role line's top.
+        let clear = down >= (self.node_r + LINE_2 + 6.0) + (self.node_r + 18.0);
+        apart || clear
+    }
+
     /// The node whose disc contains `p` (with a little slack for small discs).
     pub fn node_at(&self, p: Pt) -> Option<u32> {
         let slack = self.node_r.max(8.0);
@@ -290,6 +311,14 @@ mod tests {
                 );
             }
         }
+        // A laptop's page has room for Raft's roles in words at 5 to 8 nodes,
+        // not at 12; a small embed does not at 5.
+        for n in [5, 6, 7, 8] {
+            assert!(RingLayout::new(n, 910.0, 518.0).roles_in_words(), "n {n}");
+        }
+        assert!(!RingLayout::new(12, 910.0, 518.0).roles_in_words());
+        assert!(!RingLayout::new(5, 640.0, 260.0).roles_in_words());
+        assert!(RingLayout::new(2, 640.0, 260.0).roles_in_words());
         // A 300-node ring is not changed by words it does not draw.
         let l = RingLayout::new(300, 910.0, 518.0);
         assert_eq!(l.ring_r, 259.0 - l.node_r - MARGIN);

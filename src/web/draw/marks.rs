@@ -91,10 +91,9 @@ pub(super) fn raft_marks(
         return;
     }
     const CELLS: usize = 10;
-    // Neighbours closer than a long label ("candidate · term 12") is wide get
-    // short tags at their shoulders, so their words do not run into each other.
-    let n = layout.pos.len().max(1) as f64;
-    let short = 2.0 * layout.ring_r * (std::f64::consts::PI / n).sin() < 120.0;
+    // Where neighbours' words would run into each other: short tags at the
+    // nodes' shoulders.
+    let short = !layout.roles_in_words();
     for (i, node) in sim.nodes().iter().enumerate() {
         let Some(AnyState::Raft(st)) = node.state.as_ref() else {
             continue;
