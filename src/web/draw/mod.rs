@@ -25,7 +25,9 @@ pub use key::scene_key;
 use marks::{kv_marks, raft_marks};
 
 use shapes::{circles, cross_path, dash, diamond_path, octagon_path, star_path, triangle_path};
-pub use shapes::{drop_point, lane, node_name, node_status, queue_gap, shape_of, Shape};
+pub use shapes::{
+    drop_point, lane, node_name, node_status, node_status_in, queue_gap, shape_of, Shape,
+};
 pub use style::*;
 
 /// Paints one frame, layer by layer from the bottom: links, timer arcs,
@@ -590,6 +592,7 @@ impl Scene<'_> {
             }
             // Each node's own clock: they disagree, because there is no global clock.
             if n <= WORDS_MAX as usize {
+                let terse = !layout.roles_in_words();
                 c.set_font("11px ui-monospace, Menlo, Consolas, monospace");
                 c.set_fill_style_str(pal.label);
                 for (i, node) in sim.nodes().iter().enumerate() {
@@ -598,7 +601,7 @@ impl Scene<'_> {
                         let local = node.clock.local_at(now) as f64 / 1e6;
                         let _ = c.fill_text(&format!("local {local:.3}s"), p.x, p.y + nr + LINE_1);
                     }
-                    if let Some(status) = node_status(node, now) {
+                    if let Some(status) = node_status_in(node, now, terse) {
                         let _ = c.fill_text(&status, p.x, p.y + nr + LINE_2);
                     }
                 }

@@ -55,10 +55,22 @@ fn kv_name(kv: &crate::sim::Kv, i: u32) -> String {
 
 /// A short word on what is wrong with a node, if anything (also used by the inspector).
 pub fn node_status<S>(node: &crate::sim::NodeSlot<S>, now: Micros) -> Option<String> {
+    node_status_in(node, now, false)
+}
+
+/// [`node_status`], `terse` on a small ring, where a long status under the
+/// top node runs into its neighbours: a crashed node that will restart says
+/// only when (its disc's cross says that it crashed).
+pub fn node_status_in<S>(
+    node: &crate::sim::NodeSlot<S>,
+    now: Micros,
+    terse: bool,
+) -> Option<String> {
     if let Some(kind) = node.down {
         return Some(match node.recover_at {
             Some(at) => format!(
-                "crashed, restarts in {:.1}s",
+                "{}restarts in {:.1}s",
+                if terse { "" } else { "crashed, " },
                 at.saturating_sub(now) as f64 / 1e6
             ),
             None => kind.label().to_string(),
