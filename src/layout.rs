@@ -20,11 +20,14 @@ pub const WORDS_MAX: u32 = 12;
 /// first line (a clock, or a down node's name), of the second (a status),
 /// and the top of a Raft log's row of cells, 10 px tall.
 pub const LINE_1: f64 = 14.0;
+/// Over a disc's edge, the middle of a Raft node's role line.
+pub const ROLE_LINE: f64 = 12.0;
 pub const LINE_2: f64 = 27.0;
 pub const LOG_ROW: f64 = 34.0;
-/// The room they need over a disc (a Raft role, a line whose middle is 12 px
-/// over it, and a few pixels to spare) and under it (down to the log's cells).
-const WORDS_ABOVE: f64 = 22.0;
+/// The room they need over a disc (a Raft role's line, half a line's height
+/// over its middle, and a few pixels to spare) and under it (down to the
+/// log's cells).
+const WORDS_ABOVE: f64 = ROLE_LINE + 10.0;
 const WORDS_BELOW: f64 = LOG_ROW + 12.0;
 /// The room kept around a disc of a larger ring.
 const MARGIN: f64 = 22.0;
@@ -96,13 +99,14 @@ impl RingLayout {
         }
     }
 
-    /// Whether a Raft node's role fits over it in words ("follower · term 1",
-    /// about 100 px wide) rather than as a tag at its shoulder ("t1"). Next to
-    /// the top node, a neighbour's role must clear both the top node's own
-    /// role beside it and the top node's status under it ("crashed, restarts
-    /// in 3.8s", about 165 px wide): fine on a large ring, not on a small one or
-    /// a crowded one.
-    pub fn roles_in_words(&self) -> bool {
+    /// Whether the words around the nodes fit at full length: a Raft node's
+    /// role over it ("follower · term 1", about 100 px wide, rather than a tag
+    /// at its shoulder, "t1") and a crashed node's status under it ("crashed,
+    /// restarts in 3.8s", about 165 px, rather than "restarts in 3.8s"). The
+    /// top node's neighbour's role must clear the top node's status (and role)
+    /// either beside it or under it: fine on a large ring, not on a small one
+    /// or a crowded one.
+    pub fn words_fit(&self) -> bool {
         let n = self.pos.len();
         if n < 2 {
             return true;
@@ -113,7 +117,7 @@ impl RingLayout {
         let apart = across >= 50.0 + 83.0 + 4.0;
         // Under the top disc down to its status line's bottom; over the
         // neighbour's disc up to its role line's top.
-        let clear = down >= (self.node_r + LINE_2 + 6.0) + (self.node_r + 18.0);
+        let clear = down >= (self.node_r + LINE_2 + 6.0) + (self.node_r + ROLE_LINE + 6.0);
         apart || clear
     }
 
@@ -314,11 +318,11 @@ mod tests {
         // A laptop's page has room for Raft's roles in words at 5 to 8 nodes,
         // not at 12; a small embed does not at 5.
         for n in [5, 6, 7, 8] {
-            assert!(RingLayout::new(n, 910.0, 518.0).roles_in_words(), "n {n}");
+            assert!(RingLayout::new(n, 910.0, 518.0).words_fit(), "n {n}");
         }
-        assert!(!RingLayout::new(12, 910.0, 518.0).roles_in_words());
-        assert!(!RingLayout::new(5, 640.0, 260.0).roles_in_words());
-        assert!(RingLayout::new(2, 640.0, 260.0).roles_in_words());
+        assert!(!RingLayout::new(12, 910.0, 518.0).words_fit());
+        assert!(!RingLayout::new(5, 640.0, 260.0).words_fit());
+        assert!(RingLayout::new(2, 640.0, 260.0).words_fit());
         // A 300-node ring is not changed by words it does not draw.
         let l = RingLayout::new(300, 910.0, 518.0);
         assert_eq!(l.ring_r, 259.0 - l.node_r - MARGIN);

@@ -2,7 +2,7 @@
 //! queues and roles, Raft's roles, terms and logs.
 
 use super::style::Palette;
-use crate::layout::{RingLayout, LOG_ROW};
+use crate::layout::{RingLayout, LOG_ROW, ROLE_LINE};
 use crate::sim::{Sim, Workload};
 use web_sys::CanvasRenderingContext2d as Ctx2d;
 
@@ -78,22 +78,21 @@ pub(super) fn kv_marks(
 
 /// Raft, as RaftScope draws it: each up node's role and term above it (★ for
 /// the leader, ? for a candidate), and under it its latest log entries, one
-/// cell per entry coloured by term, committed ones solid.
+/// cell per entry coloured by term, committed ones solid. `short`: roles as
+/// tags at the nodes' shoulders ([`RingLayout::words_fit`]).
 pub(super) fn raft_marks(
     c: &Ctx2d,
     sim: &Sim<Workload>,
     layout: &RingLayout,
     nr: f64,
     pal: &Palette,
+    short: bool,
 ) {
     use crate::sim::{AnyState, Role};
     if !matches!(sim.protocol(), Workload::Raft(_)) {
         return;
     }
     const CELLS: usize = 10;
-    // Where neighbours' words would run into each other: short tags at the
-    // nodes' shoulders.
-    let short = !layout.roles_in_words();
     for (i, node) in sim.nodes().iter().enumerate() {
         let Some(AnyState::Raft(st)) = node.state.as_ref() else {
             continue;
@@ -122,7 +121,7 @@ pub(super) fn raft_marks(
             let _ = c.fill_text(
                 &format!("{mark}{word} · term {}", st.term),
                 p.x,
-                p.y - nr - 12.0,
+                p.y - nr - ROLE_LINE,
             );
         }
         let from = st.log.len().saturating_sub(CELLS);

@@ -592,7 +592,9 @@ impl Scene<'_> {
             }
             // Each node's own clock: they disagree, because there is no global clock.
             if n <= WORDS_MAX as usize {
-                let terse = !layout.roles_in_words();
+                // Where neighbours' words would run into each other: terse
+                // statuses, and Raft's roles as tags at the nodes' shoulders.
+                let terse = !layout.words_fit();
                 c.set_font("11px ui-monospace, Menlo, Consolas, monospace");
                 c.set_fill_style_str(pal.label);
                 for (i, node) in sim.nodes().iter().enumerate() {
@@ -605,7 +607,7 @@ impl Scene<'_> {
                         let _ = c.fill_text(&status, p.x, p.y + nr + LINE_2);
                     }
                 }
-                raft_marks(c, sim, layout, nr, pal);
+                raft_marks(c, sim, layout, nr, pal, terse);
             }
             // Queues matter at every size the nodes have room for.
             kv_marks(c, sim, layout, nr, pal);
