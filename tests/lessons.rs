@@ -23,9 +23,9 @@ fn take(id: &str, verbose: bool) -> Vec<String> {
                 true
             }
             Enter::Same => false,
-            Enter::Restore(s) => {
+            Enter::Restore(s, _) => {
                 sim = Some(*s);
-                true
+                false
             }
         };
         let s = sim.as_mut().expect("the first step loads");
@@ -55,6 +55,16 @@ fn take(id: &str, verbose: bool) -> Vec<String> {
                     o.guess,
                     o.explain
                 );
+                // Every figure that is not zero, to write claims from.
+                let figs: Vec<String> = lesson::FIGURES
+                    .iter()
+                    .filter_map(|(n, _)| p.figure(n, s).map(|v| (n, v)))
+                    .filter(|(_, v)| {
+                        v.num() != 0.0 || matches!(v, lesson::Value::Text(t) if !t.is_empty())
+                    })
+                    .map(|(n, v)| format!("{n}={}", v.show()))
+                    .collect();
+                eprintln!("    [{}]", figs.join(" "));
             }
             let step = &l.steps[i];
             match &step.ask {
@@ -96,6 +106,11 @@ fn take(id: &str, verbose: bool) -> Vec<String> {
                 );
             }
             assert!(
+                o.broken.is_empty(),
+                "{id} step {i}: claims the run does not bear out: {:?}",
+                o.broken
+            );
+            assert!(
                 !o.explain.contains('{'),
                 "{id} step {i}: unfilled {}",
                 o.explain
@@ -131,6 +146,12 @@ impl IsSame for Enter {
 fn every_lesson_reads_and_its_answers_come_from_the_run() {
     let verbose = std::env::var("LESSON_VERBOSE").is_ok();
     let only = std::env::var("LESSON").ok();
+    if let Some(o) = &only {
+        assert!(
+            LESSONS.iter().any(|(id, _)| id == o),
+            "LESSON={o}: no such lesson"
+        );
+    }
     assert!(LESSONS.len() >= 20, "about twenty lessons");
     for (id, _) in LESSONS {
         if only.as_deref().is_some_and(|o| o != *id) {
@@ -210,7 +231,7 @@ fn a_wrong_prediction_is_marked_wrong_with_the_runs_figures() {
         o.explain
     );
     // Back to the question: the same run again, the same outcome.
-    assert!(matches!(p.enter(1), Enter::Restore(_)));
+    assert!(matches!(p.enter(1), Enter::Restore(..)));
 }
 
 #[test]
@@ -279,4 +300,79 @@ fn a_revealed_step_does_not_move_the_run_however_often_it_is_asked() {
     // The page's frame loop may call again before it sees the outcome.
     assert!(!p.advance(&mut sim, t + 5_000_000, 1 << 20));
     assert_eq!((sim.now(), sim.stats().events), (t, events));
+}
+
+/// What the page's views read of a run: its size, its workload, its
+/// network, its time and its digest.
+fn shape(sim: &Sim<Workload>) -> (u32, u32, std::mem::Discriminant<Workload>, u64, u64) {
+    (
+        sim.config().nodes,
+        sim.nodes().len() as u32,
+        std::mem::discriminant(sim.protocol()),
+        sim.now(),
+        sim.digest(),
+    )
+}
+
+#[test]
+fn back_restores_each_steps_run_and_the_scenario_it_came_from() {
+    // Every lesson taken to its end, then Back step by step to the first:
+    // each step's run comes back exactly as it began (time, digest), and
+    // the scenario handed with it is the one that run was started from, so
+    // a host that shows the restored run takes its settings from there
+    // (the page drew 5 nodes on a 10-node ring when it kept the other's).
+    for (id, _) in LESSONS {
+        let l = lesson::get(id).unwrap();
+        let mut p = Player::new(id, l.clone());
+        let mut sim: Option<Sim<Workload>> = None;
+        let mut began = Vec::new();
+        let mut from = Vec::new();
+        let mut current: Option<distsim::scenario::Scenario> = None;
+        for i in 0..l.steps.len() {
+            let new_run = match p.enter(i) {
+                Enter::Load(sc) => {
+                    sim = Some(new_sim(&sc));
+                    current = Some(*sc);
+                    true
+                }
+                Enter::Same => false,
+                Enter::Restore(..) => panic!("{id} step {i}: nothing to restore going forward"),
+            };
+            let s = sim.as_mut().unwrap();
+            p.begin(s, new_run);
+            // As the step began, before its actions: what Back must bring back.
+            began.push(p.start_of(i).map(shape).expect("kept for Back"));
+            from.push(current.clone().unwrap());
+            p.take_step(s, None);
+        }
+        // Finished, then Back from there (the page stayed "Finished" once).
+        assert!(matches!(p.enter(l.steps.len()), Enter::Same));
+        assert_eq!(p.phase, Phase::Done);
+        for i in (0..l.steps.len()).rev() {
+            let Enter::Restore(s, sc) = p.enter(i) else {
+                panic!("{id} step {i}: Back restores the step's run")
+            };
+            assert_eq!(shape(&s), began[i], "{id} step {i}: the run as it began");
+            assert_eq!(*sc, from[i], "{id} step {i}: the scenario of that run");
+            assert_eq!(
+                sc.settings.nodes,
+                s.nodes().len() as u32,
+                "{id} step {i}: the settings handed back fit the run"
+            );
+            assert_eq!(
+                std::mem::discriminant(&sc.settings.workload()),
+                std::mem::discriminant(s.protocol()),
+                "{id} step {i}: the same workload"
+            );
+            let mut s = *s;
+            p.begin(&mut s, false);
+            assert_ne!(p.phase, Phase::Done, "{id} step {i}: open again after Back");
+            assert_eq!(p.step, i);
+            sim = Some(s);
+        }
+        // And forward again from the first step: the same outcomes.
+        let s = sim.as_mut().unwrap();
+        p.take_step(s, None);
+        assert!(p.can_continue(), "{id}: step 1 again");
+    }
 }

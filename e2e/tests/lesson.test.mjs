@@ -159,6 +159,7 @@ test('every built-in lesson can be taken in the page, and the page\'s run answer
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   const faster = () => page.evaluate(() => {
     for (let i = 0; i < 7; i++) document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '+', bubbles: true }));
   });
@@ -189,6 +190,86 @@ test('every built-in lesson can be taken in the page, and the page\'s run answer
       await page.click('[data-testid=lesson-continue]');
     }
     await page.waitForFunction(() => /Finished/.test(document.querySelector('[data-testid=lesson-progress]').textContent));
+    // Back from the end to the first step: each step's own run, drawn whole.
+    for (let i = lesson.steps.length; i >= 1; i--) {
+      await page.click('[data-testid=lesson-back]');
+      await atStep(page, i, `${id} Back`);
+      await ringAgrees(page, `${id} Back to step ${i}`);
+      assert.deepEqual(errors, [], `${id} Back to step ${i}`);
+    }
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** Waits until the lesson says it is at step `n` (1-based). */
+async function atStep(page, n, what = '') {
+  const ok = await page.waitForFunction((n) => new RegExp(`Step ${n} of`).test(document.querySelector('[data-testid=lesson-progress]')?.textContent), n, { timeout: 20000 })
+    .then(() => true, () => false);
+  if (!ok) {
+    const seen = await page.evaluate(() => `${document.querySelector('[data-testid=lesson-progress]')?.textContent ?? 'no lesson'}; panic: ${document.getElementById('panic-overlay')?.textContent ?? 'none'}`);
+    assert.fail(`${what}: expected step ${n}, the page shows ${seen}`);
+  }
+}
+
+/**
+ * The ring drawn is the run's: as many laid-out positions and node buttons
+ * as the run has nodes, and no panic overlay (after a frame has painted).
+ */
+async function ringAgrees(page, what) {
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  const ok = await page.waitForFunction(() => {
+    const s = document.querySelector('section.stage');
+    const n = s?.getAttribute('data-run-nodes');
+    return s && n === s.getAttribute('data-ring') && String(document.querySelectorAll('.node-hit').length) === n
+      && !document.getElementById('panic-overlay');
+  }, null, { timeout: 5000 }).then(() => true, () => false);
+  const seen = await page.evaluate(() => {
+    const s = document.querySelector('section.stage');
+    return `run ${s?.getAttribute('data-run-nodes')} nodes, ring ${s?.getAttribute('data-ring')}, ${document.querySelectorAll('.node-hit').length} buttons, panic: ${document.getElementById('panic-overlay')?.textContent ?? 'none'}`;
+  });
+  assert.ok(ok, `${what}: ${seen}`);
+}
+
+test('Restart and Leave at every step of every lesson keep the page whole', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const dir = path.resolve(process.cwd(), process.cwd().endsWith('e2e') ? '../lessons' : 'lessons');
+  const order = fs.readFileSync(path.resolve(dir, '../src/lesson/mod.rs'), 'utf8')
+    .match(/"([a-z-]+)",\s*include_str!\("\.\.\/\.\.\/lessons\//g).map((m) => m.match(/"([a-z-]+)"/)[1]);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  /** Opens lesson `id` at step `k` (0-based) the way a returning student does: resuming. */
+  const openAt = async (id, k) => {
+    await page.goto(`${server.url}/?lesson=${id}`);
+    await page.waitForSelector('[data-testid=lesson]');
+    if (k > 0) {
+      await page.evaluate(([id, k]) => localStorage.setItem(`distsim.lesson.${id}`, `step=${k};done=0`), [id, k]);
+      await page.reload();
+      await page.click('[data-testid=lesson-resume-go]');
+    }
+    await atStep(page, k + 1);
+  };
+  for (const id of order) {
+    const lesson = JSON.parse(fs.readFileSync(path.join(dir, `${id}.json`), 'utf8'));
+    for (let k = 0; k < lesson.steps.length; k++) {
+      await openAt(id, k);
+      await ringAgrees(page, `${id} resumed at step ${k + 1}`);
+      await page.click('[data-testid=lesson-restart]');
+      await atStep(page, 1);
+      await ringAgrees(page, `${id} Restart from step ${k + 1}`);
+      await openAt(id, k);
+      await page.click('[data-testid=lesson-exit]');
+      await page.waitForSelector('[data-testid=lesson]', { state: 'detached' });
+      await ringAgrees(page, `${id} Leave at step ${k + 1}`);
+      // The run left to explore still plays and steps.
+      await page.keyboard.press('s');
+      await ringAgrees(page, `${id} a step after leaving at step ${k + 1}`);
+      assert.deepEqual(errors, [], `${id} step ${k + 1}`);
+    }
+    await page.evaluate((id) => localStorage.removeItem(`distsim.lesson.${id}`), id);
   }
   assert.deepEqual(errors, []);
   await page.close();

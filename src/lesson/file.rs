@@ -67,6 +67,18 @@ pub struct Step {
     pub until: Option<Until>,
     /// Shown when the condition is met, filled from the run's figures.
     pub explain: String,
+    /// What the step's texts claim about the run, each as a condition on
+    /// its figures that must hold at the outcome (the tests check them, so
+    /// a text cannot say what the run does not do).
+    pub claims: Vec<Claim>,
+}
+
+/// A sentence of a step's text or explanation, and the figures that make it true.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claim {
+    /// The claim in the lesson's words (for the test's message).
+    pub says: String,
+    pub cond: Cond,
 }
 
 /// Part of the page to look at.
@@ -241,6 +253,20 @@ struct StepV1 {
     until: Option<UntilV1>,
     #[serde(default)]
     explain: String,
+    #[serde(default)]
+    claims: Vec<ClaimV1>,
+}
+
+/// `{"says": "…", "figure": "lost", "at_least": 1}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimV1 {
+    says: String,
+    figure: String,
+    #[serde(default)]
+    at_least: Option<f64>,
+    #[serde(default)]
+    at_most: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -544,7 +570,31 @@ impl Lesson {
                     ));
                 }
             }
+            if !s.claims.is_empty() && !had_until && wait.is_none() {
+                errors.push(format!(
+                    "{at}.claims: claims are checked at the outcome; this step has no \"until\" or \"wait\""
+                ));
+            }
+            let mut claims = Vec::new();
+            for (k, c) in s.claims.into_iter().enumerate() {
+                text_field(format!("{at}.claims[{k}].says"), &c.says, &mut errors, true);
+                let cond = read_cond(
+                    CondV1 {
+                        time: None,
+                        after: None,
+                        figure: Some(c.figure),
+                        at_least: c.at_least,
+                        at_most: c.at_most,
+                    },
+                    &format!("{at}.claims[{k}]"),
+                    &mut errors,
+                );
+                if let Some(cond) = cond {
+                    claims.push(Claim { says: c.says, cond });
+                }
+            }
             steps.push(Step {
+                claims,
                 text: s.text,
                 spot,
                 load,

@@ -47,6 +47,9 @@ pub struct Outcome {
     pub met: bool,
     /// Simulated time it was revealed at (µs).
     pub at: Micros,
+    /// The step's claims that the run did not bear out, each with the
+    /// figure's value (empty for a true lesson: the tests check it).
+    pub broken: Vec<String>,
 }
 
 /// The state of one student's way through one lesson.
@@ -73,7 +76,10 @@ pub enum Enter {
     /// Go on with the current run: call [`Player::begin`].
     Same,
     /// Replace the run by this one (going back), then call [`Player::begin`].
-    Restore(Box<Sim<Workload>>),
+    /// With it, the scenario that run was started from: whatever shows the
+    /// run (its settings, node count, workload) must be taken from these
+    /// two, never kept from the run shown before.
+    Restore(Box<Sim<Workload>>, Box<Scenario>),
 }
 
 impl Player {
@@ -108,9 +114,15 @@ impl Player {
             self.phase = Phase::Done;
             return Enter::Same;
         }
+        // Back from the end: the step is open again ([`Player::begin`] picks
+        // its phase; it does nothing while the lesson is done).
+        self.phase = Phase::Read;
         if let Some((sim, tally)) = self.starts[i].as_ref() {
             self.tally = tally.clone();
-            return Enter::Restore(Box::new(sim.snapshot()));
+            return Enter::Restore(
+                Box::new(sim.snapshot()),
+                Box::new(self.run_scenario(i).clone()),
+            );
         }
         if i == 0 {
             return Enter::Load(Box::new(self.lesson.scenario.clone()));
@@ -121,14 +133,30 @@ impl Player {
         }
     }
 
+    /// The scenario step `i`'s run was started from: that of the latest step
+    /// at or before it that loads one, else the lesson's own.
+    pub fn run_scenario(&self, i: usize) -> &Scenario {
+        // Step 0 always runs the lesson's scenario (see `enter`).
+        (1..=i.min(self.lesson.steps.len().saturating_sub(1)))
+            .rev()
+            .find_map(|j| self.lesson.steps[j].load.as_ref().map(|(_, sc)| sc))
+            .unwrap_or(&self.lesson.scenario)
+    }
+
+    /// The run as step `i` began (before its actions), if kept for Back.
+    pub fn start_of(&self, i: usize) -> Option<&Sim<Workload>> {
+        self.starts.get(i)?.as_ref().map(|(sim, _)| sim)
+    }
+
     /// The step begins on `sim` (after the host did what [`Player::enter`]
     /// asked): keeps the run as it is now for Back, applies the step's
-    /// actions and opens its first phase.
-    pub fn begin(&mut self, sim: &mut Sim<Workload>, new_run: bool) {
+    /// actions and opens its first phase. `loaded`: the run was just loaded
+    /// ([`Enter::Load`]); a restored run keeps the tally it had then.
+    pub fn begin(&mut self, sim: &mut Sim<Workload>, loaded: bool) {
         if self.phase == Phase::Done {
             return;
         }
-        if new_run {
+        if loaded {
             self.tally = Tally::from_now(sim);
         }
         self.starts[self.step] = Some((sim.snapshot(), self.tally.clone()));
@@ -377,6 +405,19 @@ impl Player {
             explain: self.fill(&step.explain, sim),
             met,
             at: sim.now(),
+            broken: step
+                .claims
+                .iter()
+                .filter(|c| !self.holds(&c.cond, sim))
+                .map(|c| match &c.cond {
+                    Cond::Figure { name, .. } => format!(
+                        "{:?}: {name} is {}",
+                        c.says,
+                        self.figure(name, sim).map_or("—".into(), |v| v.show())
+                    ),
+                    _ => format!("{:?}", c.says),
+                })
+                .collect(),
         });
         self.phase = Phase::Revealed;
     }

@@ -127,7 +127,7 @@ impl FrameLoop {
         // only after the observer saw a change.
         let measure = sizes.is_none() || sizes != self.sizes_seen;
         self.sizes_seen = sizes;
-        let ring_resized = measure && show.ring() && picture.measure(host.settings.nodes);
+        let ring_resized = measure && show.ring() && picture.measure(host.nodes());
         let diagram_resized = measure && show.spacetime() && diagram.measure();
         let resized = ring_resized || diagram_resized;
         if resized {

@@ -186,14 +186,7 @@ impl Host {
         self.chart.target = None;
         self.notice = None;
         self.reset();
-        if self.settings.detector.is_some()
-            && self.settings.workload == crate::params::WorkloadKind::Heartbeat
-            && self.settings.nodes > 1
-        {
-            // Show a detector at work from the start: node 0's suspicion of the others.
-            self.selection = Selection::Node(0);
-            self.chart.target = Some(1);
-        }
+        self.first_look();
         if let Some((events, at)) = upto {
             self.sim.run_to_point(events, at);
             self.timeline.observe(&self.sim);
@@ -205,6 +198,43 @@ impl Host {
                 self.sim.now() as f64 / 1e6
             ));
         }
+    }
+
+    /// What a new run shows selected: a detector at work from the start
+    /// (node 0's suspicion of the others), else nothing.
+    fn first_look(&mut self) {
+        self.selection = Selection::None;
+        self.chart.target = None;
+        if self.settings.detector.is_some()
+            && self.settings.workload == crate::params::WorkloadKind::Heartbeat
+            && self.nodes() > 1
+        {
+            self.selection = Selection::Node(0);
+            self.chart.target = Some(1);
+        }
+    }
+
+    /// Shows `sim`, a run started from `sc` and taken to some point (a
+    /// lesson's Back): the settings, the setup and everything derived from
+    /// them come from these two, so nothing of the run shown before is left
+    /// (its node count, its workload, its selection).
+    pub fn restore(&mut self, sim: Sim<Workload>, sc: Scenario) {
+        let mut settings = sc.settings.clone();
+        settings.net = sim.network().config;
+        self.adopt_settings(settings);
+        self.speed = self.settings.speed;
+        self.setup = Scenario { upto: None, ..sc };
+        self.sim = sim;
+        super::set_panic_seed(self.settings.seed);
+        self.timeline = Timeline::new(&self.sim, SNAPSHOT_EVERY, SNAPSHOT_BUDGET);
+        self.after_replace();
+        self.first_look();
+    }
+
+    /// How many nodes the run being shown has (never the settings' count,
+    /// which is what the next run starts from).
+    pub fn nodes(&self) -> u32 {
+        self.sim.nodes().len() as u32
     }
 
     /// Reflects commands the simulator applied by itself (a script step, a
@@ -308,7 +338,7 @@ impl Host {
         if net.cut_count() == 0 {
             return;
         }
-        let n = self.settings.nodes;
+        let n = self.nodes();
         for a in 0..n {
             for b in (a + 1)..n {
                 if net.is_cut(NodeId(a), NodeId(b)) {
@@ -472,7 +502,7 @@ impl Host {
     /// failure: a hash of the seed and the run so far, so the same actions pick
     /// the same node (the command records it either way).
     pub fn random_up_node(&self) -> Option<NodeId> {
-        let up: Vec<u32> = (0..self.settings.nodes)
+        let up: Vec<u32> = (0..self.nodes())
             .filter(|&i| self.sim.nodes()[i as usize].is_up())
             .collect();
         if up.is_empty() {
@@ -557,7 +587,7 @@ impl Host {
             self.selection = Selection::Message(Box::new(f));
         } else if let Some(i) = node {
             self.selection = Selection::Node(i);
-        } else if let Some((a, b)) = link.filter(|_| self.settings.nodes <= 16) {
+        } else if let Some((a, b)) = link.filter(|_| self.nodes() <= 16) {
             let (a, b) = (NodeId(a), NodeId(b));
             let cut = self.sim.network().is_cut(a, b);
             self.command(if cut {
@@ -576,8 +606,7 @@ impl Host {
     pub fn toggle_node(&mut self, i: u32) {
         self.chart.samples.clear();
         if self.chart.target.is_none_or(|t| t == i) {
-            self.chart.target =
-                Some(if i == 0 { 1 } else { 0 }).filter(|&t| t < self.settings.nodes);
+            self.chart.target = Some(if i == 0 { 1 } else { 0 }).filter(|&t| t < self.nodes());
         }
         self.selection = if self.selection == Selection::Node(i) {
             Selection::None

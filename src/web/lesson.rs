@@ -7,9 +7,9 @@
 //! replaces the run from outside (another scenario, new settings, going
 //! back in time) leaves the lesson, with a notice saying so.
 
-use super::host::{Host, SNAPSHOT_BUDGET, SNAPSHOT_EVERY};
+use super::host::Host;
 use crate::lesson::{self, Enter, Guess, Phase, Player};
-use crate::sim::{Micros, Timeline};
+use crate::sim::Micros;
 
 /// The lesson being taken in the page.
 pub struct LessonState {
@@ -52,22 +52,22 @@ impl Host {
             return;
         };
         let enter = st.player.enter(i);
-        let new_run = match enter {
+        let loaded = match enter {
             Enter::Load(sc) => {
                 let view = self.page.view;
                 self.load(*sc);
                 self.page.view = view;
                 true
             }
-            Enter::Restore(sim) => {
-                self.sim = *sim;
-                self.timeline = Timeline::new(&self.sim, SNAPSHOT_EVERY, SNAPSHOT_BUDGET);
-                self.after_replace();
-                true
+            Enter::Restore(sim, sc) => {
+                // The restored run's own scenario and settings, not those of
+                // the run shown before it (which may have other nodes).
+                self.restore(*sim, *sc);
+                false
             }
             Enter::Same => false,
         };
-        st.player.begin(&mut self.sim, new_run);
+        st.player.begin(&mut self.sim, loaded);
         self.after_advance();
         st.run = self.run;
         st.paused = false;

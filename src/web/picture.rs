@@ -126,7 +126,7 @@ impl Picture {
             return;
         }
         // Not laid out for this run (the ring is hidden): nothing to mark.
-        let laid_out = self.layout.pos.len() == host.settings.nodes as usize;
+        let laid_out = self.layout.pos.len() == host.nodes() as usize;
         if laid_out && self.fades.len() < 3000 && !self.reduced_motion {
             for e in host.sim.trace().since(self.seen) {
                 let (at, kind) = match &e.kind {
@@ -304,7 +304,7 @@ impl Picture {
     pub fn sparse(&self, host: &Host) -> bool {
         host.page.view.ring()
             && !self.reduced_motion
-            && host.settings.nodes <= super::flights::MAX_NODES
+            && host.nodes() <= super::flights::MAX_NODES
             && host.sim.in_flight() <= super::flights::MAX_DOTS
             && draw::queue_gap(&host.sim) == 0
     }
@@ -424,7 +424,10 @@ impl Picture {
         let raft = host.settings.workload == crate::params::WorkloadKind::Raft;
         let kv = host.settings.workload == crate::params::WorkloadKind::Kv;
         html! {
-            <section class="stage" ref={self.stage.clone()} aria-label="Cluster view">
+            // data-ring and data-run-nodes: the ring drawn and the run's size
+            // (the tests check they agree after Back, Restart and Leave).
+            <section class="stage" ref={self.stage.clone()} aria-label="Cluster view"
+                data-ring={self.layout.pos.len().to_string()} data-run-nodes={host.nodes().to_string()}>
                 <canvas ref={self.canvas.clone()} data-testid="canvas"
                     aria-label="Animated view of nodes and messages; use the node buttons or the panels to interact"
                     onclick={on.click.clone()} onmousemove={on.hover.clone()} onmouseleave={on.leave.clone()}></canvas>

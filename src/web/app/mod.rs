@@ -137,8 +137,8 @@ impl App {
         if host.run != self.seen_run {
             self.seen_run = host.run;
             let len = host.sim.trace().len();
-            self.picture.new_run(host.settings.nodes, len);
-            self.diagram.fit(host.settings.nodes);
+            self.picture.new_run(host.nodes(), len);
+            self.diagram.fit(host.nodes());
             self.narrator.skip_to(len);
             self.frames.new_run();
         }
@@ -191,9 +191,9 @@ impl Component for App {
         host.problems = problems;
         let reduced = media("(prefers-reduced-motion: reduce)").is_some_and(|m| m.matches());
         let mut picture = Picture::new(dark, reduced);
-        picture.new_run(host.settings.nodes, 0);
+        picture.new_run(host.nodes(), 0);
         let mut diagram = SpaceTime::default();
-        diagram.fit(host.settings.nodes);
+        diagram.fit(host.nodes());
         let link = ctx.link();
         App {
             seen_run: host.run,
@@ -259,7 +259,7 @@ impl Component for App {
         self.show_spot_card();
         if first_render {
             let host = self.host.borrow();
-            let nodes = host.settings.nodes;
+            let nodes = host.nodes();
             if self.picture.measure(nodes) {
                 // Node buttons are placed from the measured layout: render again.
                 ctx.link().send_message(Msg::Redraw);
@@ -326,7 +326,7 @@ impl Component for App {
                 let p = Pt { x, y };
                 let mut host = self.host.borrow_mut();
                 let layout = &self.picture.layout;
-                let hover = if host.settings.nodes <= 16 && layout.node_at(p).is_none() {
+                let hover = if host.nodes() <= 16 && layout.node_at(p).is_none() {
                     layout.link_at(p, 5.0)
                 } else {
                     None

@@ -47,7 +47,7 @@ pub fn view(host: &Host, kind: &DetectorKind, on: &Callback<Intent>) -> Html {
         .get(target as usize)
         .and_then(|n| n.crashed_at)
         .filter(|&c| c >= t0);
-    let n = host.settings.nodes;
+    let n = host.nodes();
     let onchange = {
         let on = on.clone();
         Callback::from(move |e: Event| on.emit(Intent::ChartTarget(select_value(&e).parse().ok())))

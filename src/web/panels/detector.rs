@@ -42,7 +42,7 @@ fn qos(host: &Host) -> Html {
 
 /// The SWIM card: its view of every member, its cost against all-to-all.
 fn swim_view(host: &Host, sw: &Swim) -> Html {
-    let n = host.settings.nodes as usize;
+    let n = host.nodes() as usize;
     let now = host.sim.now().max(1);
     let rate = host.sim.stats().sent as f64 / (now as f64 / 1e6);
     let period = sw.period as f64 / 1e6;
@@ -97,7 +97,7 @@ pub fn detector_panel(p: &PanelProps) -> Html {
         return html! {};
     };
     let now = host.sim.now();
-    let n = host.settings.nodes as usize;
+    let n = host.nodes() as usize;
     let thr = PeerHistory::threshold(kind);
     html! {
         <section class="card" aria-labelledby="h-fd" data-testid="detector">

@@ -88,7 +88,7 @@ impl Component for PartitionsPanel {
     drafts_follow_settings!();
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        let nodes = ctx.props().host.get().settings.nodes;
+        let nodes = ctx.props().host.get().nodes();
         let command = |c: Command| ctx.props().on.emit(Intent::Command(c));
         match msg {
             Msg::Field(FieldMsg::Draft(f, v)) => {
@@ -137,7 +137,7 @@ impl Component for PartitionsPanel {
         html! {
             <section class="card" aria-labelledby="h-part">
                 <h2 id="h-part">{ "Partitions" }</h2>
-                <p class="hint">{ if host.settings.nodes <= 16 { "Click a link in the picture to cut or heal it, or:" } else { "Cut a link or split the cluster:" } }</p>
+                <p class="hint">{ if host.nodes() <= 16 { "Click a link in the picture to cut or heal it, or:" } else { "Cut a link or split the cluster:" } }</p>
                 <div class="grid3 align-end">
                     { f(LINK_A, "From node", "node number", "numeric") }
                     { f(LINK_B, "To node", "node number", "numeric") }

@@ -365,7 +365,7 @@ impl Component for ServicePanel {
                 let Workload::Kv(kv) = host.sim.protocol() else {
                     return false;
                 };
-                let clients = host.settings.nodes.saturating_sub(kv.service_nodes());
+                let clients = host.nodes().saturating_sub(kv.service_nodes());
                 self.sweep = Some(Sweep::new(
                     axis,
                     kv.clone(),

@@ -208,7 +208,7 @@ impl SpaceTime {
         shown: &'a Shown<'a>,
         t0: Micros,
     ) -> Vec<(f64, f64, &'a Stamp, u32, Micros, String)> {
-        let n = host.settings.nodes;
+        let n = host.nodes();
         let now = host.sim.now();
         let mut out = Vec::new();
         // One event: where it is drawn, its clocks, its node, when, in words.

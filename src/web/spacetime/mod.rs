@@ -213,7 +213,7 @@ impl SpaceTime {
         if y < TOP {
             return Some(Hit::Time(self.time_at(x, t0).min(now)));
         }
-        let n = host.settings.nodes;
+        let n = host.nodes();
         let mut best: Option<(f64, &Arrow)> = None;
         let picked = self
             .events(host, shown, t0)
@@ -260,7 +260,7 @@ impl SpaceTime {
     /// its middle), for tests.
     fn probe(&self, host: &Host, shown: &Shown, t0: Micros) -> String {
         let now = host.sim.now();
-        let n = host.settings.nodes;
+        let n = host.nodes();
         // The middle of a recent delivered arrow that a click there selects
         // (not crossed there by another one).
         shown
@@ -324,7 +324,7 @@ impl SpaceTime {
             .count();
         let label = format!(
             "Space-time diagram: {} lanes, {} message arrows from {:.3} s to {:.3} s{}{}{}. Drag or use the arrow keys to pan, the wheel or up and down to zoom, F to follow the run.",
-            host.settings.nodes,
+            host.nodes(),
             arrows,
             t0 as f64 / 1e6,
             t1 as f64 / 1e6,
@@ -347,7 +347,7 @@ impl SpaceTime {
             "rebuilt"
         };
         // Where a timer firing in the middle of the view is, for tests.
-        let n = host.settings.nodes;
+        let n = host.nodes();
         let tick_probe = shown
             .ticks
             .get(shown.ticks.len() / 2)
@@ -356,7 +356,7 @@ impl SpaceTime {
         html! {
             <section class="spacetime" aria-label="Space-time diagram">
                 <canvas ref={self.canvas.clone()} class="spacetime-canvas" data-testid="spacetime" tabindex="0"
-                    role="img" aria-label={label} data-arrows={arrows.to_string()} data-backwards={back.to_string()} data-probe={probe} data-event-probe={event_probe} data-tick-probe={tick_probe} data-history={history} data-lanes={host.settings.nodes.to_string()}
+                    role="img" aria-label={label} data-arrows={arrows.to_string()} data-backwards={back.to_string()} data-probe={probe} data-event-probe={event_probe} data-tick-probe={tick_probe} data-history={history} data-lanes={host.nodes().to_string()}
                     onmousedown={on.down.clone()} onmousemove={on.moved.clone()} onmouseup={on.up.clone()}
                     onmouseleave={on.leave.clone()} onkeydown={on.key.clone()}></canvas>
                 <p class="st-hint" aria-hidden="true">

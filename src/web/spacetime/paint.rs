@@ -26,7 +26,7 @@ impl SpaceTime {
         let _ = c.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         c.set_fill_style_str(pal.bg);
         c.fill_rect(0.0, 0.0, w, h);
-        let n = host.settings.nodes;
+        let n = host.nodes();
         let now = host.sim.now();
         let (t0, t1) = self.window(now);
         let lane = self.lane_h(n);
@@ -304,7 +304,7 @@ impl SpaceTime {
                 let _ = c.fill_text(
                     "«",
                     self.x(a.arrive, t0) - 8.0,
-                    self.y(a.to, host.settings.nodes) + 4.0,
+                    self.y(a.to, host.nodes()) + 4.0,
                 );
             }
         }
@@ -336,7 +336,7 @@ impl SpaceTime {
         if evs.is_empty() {
             return;
         }
-        let lane = self.lane_h(host.settings.nodes);
+        let lane = self.lane_h(host.nodes());
         if lane >= 14.0 && evs.len() <= 300 {
             c.set_font("9px ui-monospace, monospace");
             c.set_text_align("left");
@@ -375,7 +375,7 @@ impl SpaceTime {
             }
         }
         // The picked event itself: a ring.
-        let n = host.settings.nodes;
+        let n = host.nodes();
         if pick.time >= t0 {
             c.set_stroke_style_str(pal.select);
             c.set_line_width(2.5);
@@ -396,7 +396,7 @@ impl SpaceTime {
         t0: Micros,
         pal: &Palette,
     ) {
-        let n = host.settings.nodes;
+        let n = host.nodes();
         let r = (self.lane_h(n) * 0.3).clamp(1.5, 3.5);
         c.set_stroke_style_str(pal.label);
         c.set_line_width(1.0);
@@ -425,7 +425,7 @@ impl SpaceTime {
         t1: Micros,
         pal: &Palette,
     ) {
-        let n = host.settings.nodes;
+        let n = host.nodes();
         c.set_text_align("center");
         c.set_font("bold 11px system-ui, sans-serif");
         for e in shown.src.trace().recent_from(t0) {
